@@ -1,0 +1,384 @@
+/**
+ * The error catalogue: every error and warning Export IA reports has a permanent `EIA_*` code,
+ * a message template and a hint that says what to do. `docs/errors.md` is generated from this
+ * table and a test keeps the two in sync (like Fastify's and Astro's catalogues).
+ *
+ * Rules: codes are never renamed or reused; messages say what happened, hints say what to do.
+ * `{name}` placeholders are filled from the error's params.
+ */
+
+/** How an error affects a run, which also decides the CLI exit code. */
+export type ErrorKind =
+  /** Bad flag, unknown format/theme, invalid config or plugin setup: exit 2, nothing is done. */
+  | 'usage'
+  /** One input failed; the others of a batch still run: exit 3. */
+  | 'input'
+  /** A condition worth reporting that does not stop the export (a finding). */
+  | 'warning'
+  /** A bug or an environment failure we did not foresee: exit 70. */
+  | 'internal';
+
+export interface CatalogEntry {
+  readonly kind: ErrorKind;
+  /** Short title used in the generated docs. */
+  readonly title: string;
+  /** Message template; `{param}` is replaced from the error's params. */
+  readonly message: string;
+  /** What the user should do about it. */
+  readonly hint: string;
+}
+
+function entry(kind: ErrorKind, title: string, message: string, hint: string): CatalogEntry {
+  return { kind, title, message, hint };
+}
+
+export const catalog = {
+  // ── Usage and configuration (exit 2) ─────────────────────────────────────────────
+  EIA_USAGE: entry('usage', 'Invalid command line', '{detail}', 'Run `export-ia --help` (or `export-ia <command> --help`) to see the accepted options.'),
+  EIA_UNKNOWN_FORMAT: entry(
+    'usage',
+    'Unknown output format',
+    'Unknown output format "{format}".',
+    'Use one of: {known}. Formats come from exporter plugins; `export-ia plugins` lists them.',
+  ),
+  EIA_UNKNOWN_THEME: entry('usage', 'Unknown theme', 'Unknown theme "{theme}".', 'Use one of: {known}, or pass the path of a theme file (YAML or JSON).'),
+  EIA_THEME_INVALID: entry(
+    'usage',
+    'Invalid theme file',
+    'Theme {file} is invalid: {detail}',
+    'Fix the theme file; `docs/themes.md` lists every key with its type and default.',
+  ),
+  EIA_CONFIG_INVALID: entry(
+    'usage',
+    'Invalid configuration',
+    'Configuration from {source} is invalid: {detail}',
+    'Fix the value; `export-ia export --help` and the README list every key.',
+  ),
+  EIA_CONFIG_PARSE: entry(
+    'usage',
+    'Unreadable configuration file',
+    'Cannot parse {file}: {detail}',
+    'The file must be valid YAML (or JSON); fix the syntax at the line shown.',
+  ),
+  EIA_METADATA_INVALID: entry(
+    'usage',
+    'Invalid --metadata value',
+    'Invalid metadata "{value}": expected key=value.',
+    'Write `--metadata author="Ada Lovelace"`; repeat the flag for several keys.',
+  ),
+  EIA_GLOB_NO_MATCH: entry(
+    'usage',
+    'No input matched',
+    'No file matches "{pattern}".',
+    "Check the pattern and quote it so your shell does not expand it: `export-ia export 'docs/**/*.md'`.",
+  ),
+  EIA_OUTPUT_AMBIGUOUS: entry(
+    'usage',
+    'Output target does not fit the inputs',
+    '{detail}',
+    'Use `-o <directory>/` for several inputs or formats; `-o -` and `-o file.ext` take one input and one format.',
+  ),
+  EIA_PIPELINE_INVALID: entry(
+    'usage',
+    'Invalid pipeline',
+    'Pipeline {source} is invalid: {detail}',
+    'A pipeline is an importer, then transforms, then one or more exporters; see docs/pipelines.md.',
+  ),
+  EIA_COMPONENT_NOT_FOUND: entry(
+    'usage',
+    'Unknown pipeline component',
+    'No {kind} named "{id}" is registered.',
+    'Registered {kind}s: {known}. Install or enable the plugin that contributes it.',
+  ),
+
+  // ── Plugins (exit 2: the host refuses to start with a broken plugin set) ─────────
+  EIA_PLUGIN_NOT_FOUND: entry(
+    'usage',
+    'Plugin not found',
+    'Plugin "{spec}" cannot be found: {detail}',
+    'Install the package (`npm install {spec}`) or fix the path in the plugin list.',
+  ),
+  EIA_PLUGIN_MANIFEST_INVALID: entry(
+    'usage',
+    'Invalid plugin manifest',
+    'Plugin manifest of {plugin} is invalid: {detail}',
+    'Fix the "exportIa" field of the plugin\'s package.json; docs/plugins.md describes every field.',
+  ),
+  EIA_PLUGIN_DUPLICATE: entry(
+    'usage',
+    'Duplicate plugin id',
+    'Two plugins declare the id "{id}": {first} and {second}.',
+    'Remove one of them from the plugin list; plugin ids are unique.',
+  ),
+  EIA_PLUGIN_ENGINE_RANGE: entry(
+    'usage',
+    'Plugin needs another Export IA version',
+    'Plugin {plugin} requires Export IA {range}, this is {version}.',
+    'Install a version of the plugin that supports Export IA {version}, or upgrade Export IA.',
+  ),
+  EIA_PLUGIN_API_VERSION: entry(
+    'usage',
+    'Plugin API version not supported',
+    'Plugin {plugin} targets plugin API {apiVersion}; this host supports {supported}.',
+    'Install a version of the plugin built for plugin API {supported}.',
+  ),
+  EIA_PLUGIN_DEPENDENCY_MISSING: entry(
+    'usage',
+    'Plugin dependency missing',
+    'Plugin {plugin} depends on "{dependency}" ({range}), which is not loaded.',
+    'Add the plugin "{dependency}" to the plugin list, or remove {plugin}.',
+  ),
+  EIA_PLUGIN_DEPENDENCY_RANGE: entry(
+    'usage',
+    'Plugin dependency version mismatch',
+    'Plugin {plugin} needs "{dependency}" {range}, but {found} is loaded.',
+    'Install a version of "{dependency}" that satisfies {range}, or a version of {plugin} that accepts {found}.',
+  ),
+  EIA_PLUGIN_CYCLE: entry(
+    'usage',
+    'Plugin dependency cycle',
+    'Plugins depend on each other in a cycle: {cycle}.',
+    'Break the cycle: one of these plugins must not depend on the next.',
+  ),
+  EIA_PLUGIN_MAIN_OUTSIDE: entry(
+    'usage',
+    'Plugin entry point outside its package',
+    'Plugin {plugin} declares main "{main}", which is outside its package folder.',
+    'The "main" of a plugin must be a file inside its own package.',
+  ),
+  EIA_PLUGIN_SETUP_FAILED: entry(
+    'usage',
+    'Plugin failed to start',
+    'Plugin {plugin} failed during setup: {detail}',
+    'Report this to the plugin author; disable the plugin to continue without it.',
+  ),
+  EIA_PLUGIN_UNDECLARED_CONTRIBUTION: entry(
+    'usage',
+    'Plugin registered something its manifest does not declare',
+    'Plugin {plugin} registered {kind} "{id}", which its manifest does not list under contributes.{kind}s.',
+    'Declare every contribution in the manifest so the host knows it without running the plugin.',
+  ),
+  EIA_PLUGIN_CONFIG_INVALID: entry(
+    'usage',
+    'Invalid plugin configuration',
+    'Configuration of plugin {plugin} is invalid at "{key}": {detail}',
+    "Fix the value; the plugin's configSchema (in its package.json) lists the accepted keys.",
+  ),
+
+  // ── Inputs (exit 3: this input failed, the rest of the batch continues) ──────────
+  EIA_INPUT_NOT_FOUND: entry('input', 'Input not found', 'File not found: {file}.', 'Check the path (it is resolved from the current directory).'),
+  EIA_INPUT_IS_DIRECTORY: entry(
+    'input',
+    'Input is a directory',
+    '{file} is a directory, not a document.',
+    "Pass the files inside it, e.g. `export-ia export '{file}/**/*.md'`.",
+  ),
+  EIA_INPUT_UNREADABLE: entry('input', 'Input cannot be read', 'Cannot read {file}: {detail}', 'Check the file permissions.'),
+  EIA_INPUT_EMPTY: entry('input', 'Input is empty', '{file} is empty.', 'Nothing to export: add content to the file.'),
+  EIA_INPUT_BINARY: entry(
+    'input',
+    'Input is binary',
+    '{file} looks like a binary file ({detail}), not a {format} document.',
+    'Export IA reads Markdown, HTML and DOCX; check that you passed the right file.',
+  ),
+  EIA_INPUT_ENCODING: entry(
+    'input',
+    'Input is not UTF-8',
+    '{file} is not valid UTF-8 (first invalid byte at offset {offset}).',
+    'Convert it, e.g. `iconv -f latin1 -t utf-8 {file} > fixed.md`.',
+  ),
+  EIA_INPUT_TOO_LARGE: entry(
+    'input',
+    'Input over the size limit',
+    '{file} is {size}, over the limit of {limit}.',
+    'Split the document, or raise `limits.maxInputBytes` in export-ia.config.yaml if you trust it.',
+  ),
+  EIA_INPUT_TOO_DEEP: entry(
+    'input',
+    'Input nested too deeply',
+    '{file} nests lists or quotes {depth} levels deep (limit {limit}) at line {line}.',
+    'Flatten the structure; raise `limits.maxNesting` in export-ia.config.yaml if you really need it.',
+  ),
+  EIA_INPUT_UNSUPPORTED: entry(
+    'input',
+    'No importer for this input',
+    'No importer reads {file} ({detail}).',
+    'Known inputs: {known}. Pass `--from <format>` if the extension is misleading.',
+  ),
+  EIA_DOCX_NOT_ZIP: entry(
+    'input',
+    'DOCX is not a zip archive',
+    '{file} is not a valid DOCX file: it is not a zip archive ({detail}).',
+    'Re-save it from your word processor as "Word Document (.docx)".',
+  ),
+  EIA_DOCX_ZIP_BOMB: entry(
+    'input',
+    'DOCX expands too much',
+    '{file} would expand to {size} ({detail}), over the limit of {limit}.',
+    'The file looks like a zip bomb; if it is genuine, raise `limits.maxUnzippedBytes`.',
+  ),
+  EIA_DOCX_EXTERNAL_ENTITY: entry(
+    'input',
+    'DOCX declares XML entities',
+    '{file} contains an XML DOCTYPE or entity declaration in {part}.',
+    'Word never writes these; the file was crafted or damaged. Re-save it from a word processor.',
+  ),
+  EIA_DOCX_INVALID: entry(
+    'input',
+    'DOCX cannot be read',
+    '{file} is not a readable DOCX document: {detail}',
+    'Re-save it from your word processor as "Word Document (.docx)".',
+  ),
+  EIA_OUTPUT_NOT_WRITABLE: entry(
+    'input',
+    'Output cannot be written',
+    'Cannot write {file}: {detail}',
+    'Check that the output directory exists or can be created and that you may write to it.',
+  ),
+  EIA_OUTPUT_COLLISION: entry(
+    'input',
+    'Two inputs would write the same output',
+    '{file} would be written by both {first} and {second}.',
+    'Export them to different directories, or rename one input; nothing is overwritten silently.',
+  ),
+  EIA_EXPORT_FAILED: entry(
+    'input',
+    'Export failed',
+    'Exporting {file} to {format} failed: {detail}',
+    'The other formats and inputs are unaffected; if the message points at the document, fix it there.',
+  ),
+  EIA_PDF_COMPILE: entry(
+    'input',
+    'PDF typesetting failed',
+    'Typesetting {file} failed: {detail}',
+    "This is usually a bug in Export IA's PDF generation; report it with the input file.",
+  ),
+  EIA_PDF_STANDARD: entry(
+    'input',
+    'PDF standard requirement not met',
+    '{file} cannot be written as {standard}: {detail}',
+    'Fix what the message names (for PDF/UA-1 every image needs alt text and the document a title), or drop --pdf-standard.',
+  ),
+  EIA_TIMEOUT: entry(
+    'input',
+    'Step timed out',
+    '{step} did not finish within {timeoutMs} ms for {file}.',
+    'Raise `limits.stepTimeoutMs` for very large documents, or split the document.',
+  ),
+  EIA_CANCELLED: entry('input', 'Cancelled', '{step} was cancelled.', 'Run the command again.'),
+  EIA_WORKER_CRASHED: entry(
+    'input',
+    'Worker crashed',
+    'The worker processing {file} stopped unexpectedly: {detail}',
+    'The other inputs continue; report this with the input file if it happens again.',
+  ),
+
+  // ── Warnings (findings attached to a document; the export goes on) ──────────────
+  EIA_FRONT_MATTER_UNKNOWN_KEY: entry(
+    'warning',
+    'Unknown front-matter key',
+    'Unknown front-matter key "{key}"{suggestion}.',
+    'Known keys: {known}. Custom keys are kept under metadata; put them in `extra:` to silence this.',
+  ),
+  EIA_FRONT_MATTER_INVALID: entry(
+    'warning',
+    'Invalid front matter',
+    'Front matter is not valid YAML ({detail}); it was ignored.',
+    'Fix the YAML between the `---` lines.',
+  ),
+  EIA_FRONT_MATTER_VALUE: entry(
+    'warning',
+    'Invalid front-matter value',
+    'Front-matter key "{key}" has an invalid value: {detail}; it was ignored.',
+    'Fix the value in the front matter; the README lists the accepted values.',
+  ),
+  EIA_IMAGE_MISSING: entry(
+    'warning',
+    'Image not found',
+    'Image "{url}" not found; a placeholder is shown instead.',
+    'Check the path; it is resolved relative to the document ({dir}).',
+  ),
+  EIA_IMAGE_INVALID: entry(
+    'warning',
+    'Image cannot be used',
+    'Image "{url}" cannot be used: {detail}. A placeholder is shown instead.',
+    'Use a PNG, JPEG, GIF, WebP or SVG file.',
+  ),
+  EIA_IMAGE_TOO_LARGE: entry(
+    'warning',
+    'Image over the limits',
+    'Image "{url}" is {detail}, over the limit of {limit}. A placeholder is shown instead.',
+    'Resize the image, or raise `limits.maxImagePixels` / `limits.maxImageBytes` if you trust it.',
+  ),
+  EIA_IMAGE_OUTSIDE_ROOT: entry(
+    'warning',
+    'Image outside the allowed folders',
+    'Image "{url}" is outside the document\'s folder and the resource paths; it was not read.',
+    'Move the image next to the document, or add its folder with `--resource-path`.',
+  ),
+  EIA_IMAGE_REMOTE_BLOCKED: entry(
+    'warning',
+    'Remote image not fetched',
+    'Remote image "{url}" was not fetched: {detail}.',
+    'Remote images are fetched only with --allow-remote, over http(s), from public addresses.',
+  ),
+  EIA_IMAGE_REMOTE_FAILED: entry(
+    'warning',
+    'Remote image failed',
+    'Remote image "{url}" could not be fetched: {detail}.',
+    'Check the URL, or download the image and reference it locally.',
+  ),
+  EIA_MATH_UNSUPPORTED: entry(
+    'warning',
+    'Formula not rendered',
+    'Formula "{tex}" could not be rendered in {format}: {detail}. Its source is shown instead.',
+    'Use standard LaTeX maths commands; custom macros are not supported.',
+  ),
+  EIA_RAW_HTML_DROPPED: entry(
+    'warning',
+    'Raw HTML not carried over',
+    'Raw HTML at line {line} has no equivalent in {format}; only its text was kept.',
+    'Use Markdown syntax instead of HTML for content that must appear in every format.',
+  ),
+  EIA_LINK_UNSAFE: entry(
+    'warning',
+    'Unsafe link removed',
+    'Link "{url}" uses a scheme that can run code ({scheme}); it was removed.',
+    'Use http(s), mailto or a relative link.',
+  ),
+  EIA_PDF_WARNING: entry('warning', 'PDF typesetting warning', '{detail}', 'Usually harmless; check the page it mentions.'),
+
+  // ── Internal (exit 70) ───────────────────────────────────────────────────────────
+  EIA_INTERNAL: entry(
+    'internal',
+    'Internal error',
+    'Internal error: {detail}',
+    'This is a bug in Export IA. Please report it with the command you ran and, if you can, the input.',
+  ),
+} as const satisfies Record<string, CatalogEntry>;
+
+/** Every permanent error code. */
+export type ErrorCode = keyof typeof catalog;
+
+/** Exit code of the CLI for an error of this kind. */
+export function exitCodeFor(kind: ErrorKind): number {
+  switch (kind) {
+    case 'usage':
+      return 2;
+    case 'input':
+      return 3;
+    case 'internal':
+      return 70;
+    case 'warning':
+      return 0;
+  }
+}
+
+/** Fills `{name}` placeholders; unknown ones stay visible so a missing param is noticed in review. */
+export function formatTemplate(template: string, params: Readonly<Record<string, unknown>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * Batch worker thread: builds its own host from the plugin list (plugins are loaded by the same
+ * loader as in the main thread) and exports the documents it is given.
+ */
+import type { Transferable } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { serveWorker } from '../util/worker-pool.js';
+import { type BatchEvent, type BatchTask, type BatchWorkerData, type InputOutcome, processInput } from './batch.js';
+import { createHost, type Host } from './host.js';
+
+const data = workerData as BatchWorkerData;
+let hostPromise: Promise<Host> | undefined;
+
+serveWorker<BatchTask, InputOutcome, BatchEvent>(async (task, emit) => {
+  hostPromise ??= createHost({ plugins: data.plugins, cwd: data.cwd, pluginConfig: data.pluginConfig });
+  const host = await hostPromise;
+  const options = task.pipeline ? { settings: task.settings, pipeline: task.pipeline } : { settings: task.settings };
+  const outcome = await processInput(host, task.item, options, emit);
+  const transfer: Transferable[] = [];
+  // Move stdout bytes instead of copying, unless they share a buffer with other data.
+  const out = outcome.stdout;
+  if (out && out.byteOffset === 0 && out.byteLength === out.buffer.byteLength && out.buffer instanceof ArrayBuffer) transfer.push(out.buffer);
+  return { result: outcome, transfer };
+});

@@ -1,0 +1,164 @@
+/**
+ * Batch export: many inputs, each through the pipeline, written to planned destinations. One
+ * input failing never stops the others. With `jobs > 1` documents are spread over worker
+ * threads (each with its own host and plugins), which is how a batch uses every core.
+ */
+import { availableParallelism } from 'node:os';
+import { mergeSettings, type SettingsLayer } from '../config/settings.js';
+import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
+import { displayPath, writeFileAtomic } from '../io/output.js';
+import type { PipelineEvent, PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
+import type { SourceInput } from '../plugins/contracts.js';
+import { WorkerPool, workerFile } from '../util/worker-pool.js';
+import type { Host } from './host.js';
+
+export interface BatchItem {
+  /** Input as the user named it; `-` means `source` was read from stdin. */
+  input: string;
+  /** Pre-read input (stdin). */
+  source?: SourceInput;
+  /** Format id → absolute destination, or `-` for stdout. */
+  targets: Record<string, string>;
+}
+
+export interface BatchOptions {
+  /** Settings layers, highest precedence first (flags, env, config file). */
+  settings: readonly SettingsLayer[];
+  /** Custom pipeline (its exporters must match the targets); default: the export pipeline. */
+  pipeline?: PipelineSpec;
+  /** Worker threads; 1 runs in this thread. Default: one per core, at most one per input. */
+  jobs?: number;
+  onEvent?: (event: BatchEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface WrittenOutput {
+  format: string;
+  /** Absolute path, or `-` for stdout. */
+  path: string;
+  bytes: number;
+}
+
+export interface InputOutcome {
+  input: string;
+  /** `partial`: some formats failed, others were written. */
+  status: 'ok' | 'partial' | 'failed';
+  written: WrittenOutput[];
+  /** Bytes destined for stdout (`-o -`). */
+  stdout?: Uint8Array;
+  failures: Array<{ format: string; error: SerializedError }>;
+  /** Set when the whole input failed (unreadable, not importable). */
+  error?: SerializedError;
+  diagnostics: Diagnostic[];
+  steps: StepTiming[];
+  ms: number;
+}
+
+export type BatchEvent =
+  | PipelineEvent
+  | { type: 'input-started'; file: string }
+  | { type: 'input-finished'; file: string; outcome: Omit<InputOutcome, 'stdout'> };
+
+/** Runs one input through the pipeline and writes its outputs. Never throws. */
+export async function processInput(
+  host: Host,
+  item: BatchItem,
+  options: Pick<BatchOptions, 'settings' | 'pipeline' | 'signal'>,
+  emit: (event: BatchEvent) => void,
+): Promise<InputOutcome> {
+  const started = performance.now();
+  const formats = Object.keys(item.targets);
+  const outcome: InputOutcome = { input: item.input, status: 'failed', written: [], failures: [], diagnostics: [], steps: [], ms: 0 };
+  emit({ type: 'input-started', file: item.input });
+  try {
+    const limits = mergeSettings(...options.settings).limits;
+    const source = item.source ?? host.readInput(item.input, limits.maxInputBytes);
+    const pipeline = options.pipeline ? host.pipeline(options.pipeline) : host.exportPipeline(formats);
+    const result = await pipeline.run(source, { settings: options.settings, onEvent: emit, ...(options.signal ? { signal: options.signal } : {}) });
+    outcome.diagnostics = result.diagnostics;
+    outcome.steps = result.steps;
+    outcome.failures = [...result.failures];
+    for (const out of result.outputs) {
+      const dest = item.targets[out.format];
+      if (dest === undefined) continue;
+      if (dest === '-') {
+        outcome.stdout = out.data;
+        outcome.written.push({ format: out.format, path: '-', bytes: out.data.byteLength });
+        continue;
+      }
+      try {
+        writeFileAtomic(dest, out.data, displayPath(dest, host.cwd));
+        outcome.written.push({ format: out.format, path: dest, bytes: out.data.byteLength });
+      } catch (err) {
+        outcome.failures.push({ format: out.format, error: toExportIaError(err).toJSON() });
+      }
+    }
+    outcome.status = outcome.failures.length === 0 ? 'ok' : outcome.written.length > 0 ? 'partial' : 'failed';
+  } catch (err) {
+    outcome.error = (isExportIaError(err) ? err : toExportIaError(err)).toJSON();
+    outcome.status = 'failed';
+  }
+  outcome.ms = performance.now() - started;
+  const { stdout: _stdout, ...summary } = outcome;
+  emit({ type: 'input-finished', file: item.input, outcome: summary });
+  return outcome;
+}
+
+/** Task sent to a batch worker thread. */
+export interface BatchTask {
+  item: BatchItem;
+  settings: readonly SettingsLayer[];
+  pipeline?: PipelineSpec;
+}
+
+/** Data a batch worker needs to build its own host. */
+export interface BatchWorkerData {
+  plugins: readonly string[];
+  cwd: string;
+  pluginConfig: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Exports every item; results come back in the order of `items`. Uses worker threads when
+ * `jobs > 1`, there is more than one input, and every plugin can be loaded in a worker.
+ */
+export async function runBatch(host: Host, items: readonly BatchItem[], options: BatchOptions): Promise<InputOutcome[]> {
+  const emit = options.onEvent ?? (() => {});
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), items.length));
+  const useWorkers = jobs > 1 && host.pluginSpecs !== undefined;
+  if (!useWorkers) {
+    const results: InputOutcome[] = [];
+    for (const item of items) {
+      if (options.signal?.aborted) break;
+      results.push(await processInput(host, item, options, emit));
+    }
+    return results;
+  }
+  const workerData: BatchWorkerData = { plugins: host.pluginSpecs ?? [], cwd: host.cwd, pluginConfig: host.pluginConfig };
+  const pool = new WorkerPool<BatchTask, InputOutcome, BatchEvent>({
+    filename: workerFile(import.meta.url, './batch-worker.js'),
+    size: jobs,
+    workerData,
+    name: 'batch worker',
+  });
+  const onAbort = () => void pool.close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.all(
+      items.map(async (item) => {
+        const task: BatchTask = options.pipeline ? { item, settings: options.settings, pipeline: options.pipeline } : { item, settings: options.settings };
+        try {
+          return await pool.run(task, { onEvent: emit });
+        } catch (err) {
+          const error = (isExportIaError(err) ? err : new ExportIaError('EIA_WORKER_CRASHED', { file: item.input, detail: String(err) })).toJSON();
+          const outcome: InputOutcome = { input: item.input, status: 'failed', written: [], failures: [], error, diagnostics: [], steps: [], ms: 0 };
+          emit({ type: 'input-finished', file: item.input, outcome });
+          return outcome;
+        }
+      }),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+}

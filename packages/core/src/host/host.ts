@@ -1,0 +1,96 @@
+/**
+ * The host: loads a plugin set and exposes what apps need (CLI, later the server and workers):
+ * formats, themes, pipelines, input reading. Apps pass the plugin list; only their composition
+ * root knows which plugins are built in.
+ */
+import { DEFAULT_LIMITS } from '../config/settings.js';
+import { ExportIaError } from '../errors/export-ia-error.js';
+import { readInputFile } from '../io/input.js';
+import { Pipeline, type PipelineHost, type PipelineSpec, validatePipelineSpec } from '../pipeline/pipeline.js';
+import type { ImportResult, SourceInput } from '../plugins/contracts.js';
+import type { ExporterDescriptor, ImporterDescriptor } from '../plugins/manifest.js';
+import { type LoadedPlugin, loadPlugins, type PluginSpec, type Registry } from '../plugins/plugin-loader.js';
+import { loadTheme, type ResolvedTheme } from '../themes/theme-loader.js';
+import { LruCache } from '../util/lru-cache.js';
+
+export interface HostOptions {
+  /** Plugin folders, package names, or definitions made in code. */
+  plugins: readonly PluginSpec[];
+  /** Working directory: package names, relative inputs and theme paths resolve from it. */
+  cwd?: string;
+  /** Configuration per plugin id, validated against each plugin's configSchema. */
+  pluginConfig?: Readonly<Record<string, unknown>>;
+  /** Parsed documents kept for reuse (by content hash). Default 32. */
+  importCacheEntries?: number;
+}
+
+export interface Host extends PipelineHost {
+  readonly cwd: string;
+  readonly plugins: readonly LoadedPlugin[];
+  readonly registry: Registry;
+  /**
+   * The plugin list as strings, when every plugin can be loaded again in another thread;
+   * `undefined` when some plugin was defined in code.
+   */
+  readonly pluginSpecs: readonly string[] | undefined;
+  readonly pluginConfig: Readonly<Record<string, unknown>>;
+  importers(): ImporterDescriptor[];
+  exporters(): ExporterDescriptor[];
+  themeIds(): string[];
+  /** An empty pipeline to compose with `.use()`, or one from a spec (e.g. a YAML file). */
+  pipeline(spec?: PipelineSpec): Pipeline;
+  /** The default export pipeline: chosen importer → default transforms → these exporters. */
+  exportPipeline(formats: readonly string[]): Pipeline;
+  /** Reads an input file with the size limit and the usual checks. */
+  readInput(name: string, maxBytes?: number): SourceInput;
+  close(): Promise<void>;
+}
+
+/** Loads the plugins and returns a ready host. */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const cwd = options.cwd ?? process.cwd();
+  const pluginConfig = options.pluginConfig ?? {};
+  const set = await loadPlugins(options.plugins, { cwd, configs: pluginConfig });
+  const { registry } = set;
+  const themeCache = new Map<string, ResolvedTheme>();
+  const themeLookup = {
+    fileOf: (id: string) => registry.themes.get(id)?.file,
+    ids: () => [...registry.themes.keys()],
+  };
+  const specs = set.plugins.map((p) => p.spec);
+  const pluginSpecs = specs.every((s): s is string => typeof s === 'string') ? specs : undefined;
+
+  const host: Host = {
+    cwd,
+    plugins: set.plugins,
+    registry,
+    pluginSpecs,
+    pluginConfig,
+    importCache: new LruCache<string, ImportResult>(options.importCacheEntries ?? 32, 256 * 1024 * 1024),
+    importers: () => [...registry.importers.values()].map((r) => r.descriptor),
+    exporters: () => [...registry.exporters.values()].map((r) => r.descriptor),
+    themeIds: () => [...registry.themes.keys()],
+    resolveTheme(nameOrPath) {
+      let theme = themeCache.get(nameOrPath);
+      if (!theme) {
+        theme = loadTheme(nameOrPath, themeLookup, cwd);
+        themeCache.set(nameOrPath, theme);
+      }
+      return theme;
+    },
+    pipeline(spec) {
+      if (spec) validatePipelineSpec(spec, registry);
+      return new Pipeline(host, spec);
+    },
+    exportPipeline(formats) {
+      for (const f of formats) {
+        if (!registry.exporters.has(f)) throw new ExportIaError('EIA_UNKNOWN_FORMAT', { format: f, known: [...registry.exporters.keys()].join(', ') });
+      }
+      const transforms = [...registry.transforms.entries()].filter(([, r]) => r.descriptor.default).map(([id]) => ({ transform: id }));
+      return new Pipeline(host, { steps: [{ importer: 'auto' }, ...transforms, { exporters: [...formats] }] });
+    },
+    readInput: (name, maxBytes = DEFAULT_LIMITS.maxInputBytes) => readInputFile(name, { cwd, maxBytes }),
+    close: () => set.close(),
+  };
+  return host;
+}

@@ -1,0 +1,66 @@
+/**
+ * `@export-ia/core` — the host API for apps (CLI, server, worker) and for embedding Export IA
+ * as a library. Plugins import `@export-ia/core/plugin` instead.
+ *
+ * ```ts
+ * import { createHost } from '@export-ia/core';
+ * const host = await createHost({ plugins: ['@export-ia/plugin-importer-markdown', '@export-ia/plugin-exporter-html'] });
+ * const result = await host.exportPipeline(['html']).run(host.readInput('report.md'));
+ * ```
+ */
+
+export { CONFIG_FILE_NAMES, type ConfigFile, findConfigFile, loadConfigFile } from './config/config-file.js';
+export {
+  checkSettingsLayer,
+  DEFAULT_LIMITS,
+  DEFAULT_SETTINGS,
+  type ExportSettings,
+  type Limits,
+  mergeSettings,
+  PDF_STANDARDS,
+  type PdfStandard,
+  SETTINGS_ENV,
+  type SettingsLayer,
+  settingsFromEnv,
+  settingsLayerSchema,
+} from './config/settings.js';
+export { type CatalogEntry, catalog, type ErrorCode, type ErrorKind, exitCodeFor } from './errors/catalog.js';
+export { renderErrorDocs } from './errors/error-docs.js';
+export {
+  type Diagnostic,
+  diagnostic,
+  ExportIaError,
+  isExportIaError,
+  type SerializedError,
+  type SourcePoint,
+  toExportIaError,
+} from './errors/export-ia-error.js';
+export { type BatchEvent, type BatchItem, type BatchOptions, type InputOutcome, processInput, runBatch, type WrittenOutput } from './host/batch.js';
+export { createHost, type Host, type HostOptions } from './host/host.js';
+export { decodeText, readInputFile, readInputStream, sha256 } from './io/input.js';
+export { displayPath, type FormatInfo, isDirectoryTarget, type OutputPlanItem, planOutputs, writeFileAtomic } from './io/output.js';
+export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model/document.js';
+export { interpretFrontMatter, KNOWN_FRONT_MATTER_KEYS } from './model/front-matter.js';
+export { assignHeadingIds, slugify, toPlainText, walk } from './model/tree.js';
+export {
+  chooseImporter,
+  type Output,
+  Pipeline,
+  type PipelineEvent,
+  type PipelineResult,
+  type PipelineSpec,
+  type PluginRef,
+  type RunOptions,
+  type StepSpec,
+  type StepTiming,
+  validatePipelineSpec,
+} from './pipeline/pipeline.js';
+export { loadPipelineFile, parsePipeline, pipelineFileSchema } from './pipeline/pipeline-file.js';
+export type { SourceInput } from './plugins/contracts.js';
+export type { ExporterDescriptor, ImporterDescriptor, PluginManifest, ThemeDescriptor, TransformDescriptor } from './plugins/manifest.js';
+export { manifestFromPackageJson, manifestSchema, normalizeManifest } from './plugins/manifest.js';
+export { type LoadedPlugin, loadPlugins, orderByDependencies, type PluginSet, type PluginSpec, type Registry } from './plugins/plugin-loader.js';
+export { loadTheme, type ResolvedTheme, type ThemeLookup } from './themes/theme-loader.js';
+export { BASE_THEME, type Theme, themeFileSchema } from './themes/theme-schema.js';
+export { closest } from './util/closest.js';
+export { CORE_VERSION, SUPPORTED_API_VERSIONS } from './version.js';

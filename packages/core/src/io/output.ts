@@ -1,0 +1,131 @@
+/**
+ * Where outputs go. `-o out/` writes `<name>.<ext>` per input and format (batches mirror the
+ * inputs' folders under it), `-o page.html` writes one file, `-o -` writes to stdout. Two inputs
+ * that would write the same file are refused (the first keeps it): nothing is overwritten
+ * silently within a run.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ExportIaError } from '../errors/export-ia-error.js';
+
+export interface OutputPlanItem {
+  /** Input as the user named it (`-` for stdin). */
+  input: string;
+  /** Format id → destination path, or `-` for stdout. */
+  targets: Record<string, string>;
+  /** Set when this input cannot be exported because of its destination. */
+  error?: ExportIaError;
+}
+
+export interface FormatInfo {
+  id: string;
+  extension: string;
+}
+
+/** True when the output target names a directory (ends with a separator or is an existing directory). */
+export function isDirectoryTarget(target: string, exists: (p: string) => boolean): boolean {
+  return /[\\/]$/.test(target) || target === '.' || target === '..' || exists(target);
+}
+
+function commonDir(paths: string[]): string {
+  if (paths.length === 0) return process.cwd();
+  const split = paths.map((p) => dirname(p).split(sep));
+  const first = split[0] as string[];
+  let n = first.length;
+  for (const parts of split) {
+    let i = 0;
+    while (i < n && parts[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join(sep) || sep;
+}
+
+/**
+ * Plans every destination up front, so collisions and ambiguous targets are reported before
+ * any work starts.
+ */
+export function planOutputs(
+  inputs: readonly string[],
+  formats: readonly FormatInfo[],
+  target: string | undefined,
+  options: { cwd: string; isDirectory: (p: string) => boolean },
+): OutputPlanItem[] {
+  const cwd = options.cwd;
+  if (target === '-') {
+    if (inputs.length !== 1 || formats.length !== 1) {
+      throw new ExportIaError('EIA_OUTPUT_AMBIGUOUS', {
+        detail: `-o - writes one document to stdout, but ${inputs.length} input(s) and ${formats.length} format(s) were given`,
+      });
+    }
+    return [{ input: inputs[0] as string, targets: { [(formats[0] as FormatInfo).id]: '-' } }];
+  }
+  const toDir = target === undefined || isDirectoryTarget(target, options.isDirectory);
+  if (!toDir) {
+    if (inputs.length !== 1 || formats.length !== 1) {
+      throw new ExportIaError('EIA_OUTPUT_AMBIGUOUS', {
+        detail: `-o ${target} names one file, but ${inputs.length} input(s) and ${formats.length} format(s) were given`,
+      });
+    }
+    return [{ input: inputs[0] as string, targets: { [(formats[0] as FormatInfo).id]: resolve(cwd, target as string) } }];
+  }
+  const outDir = target === undefined ? undefined : resolve(cwd, target);
+  const files = inputs.filter((i) => i !== '-').map((i) => resolve(cwd, i));
+  const base = commonDir(files);
+  const claimed = new Map<string, string>();
+  return inputs.map((input) => {
+    const abs = input === '-' ? resolve(cwd, 'stdin') : resolve(cwd, input);
+    const stem = basename(abs, extname(abs));
+    // Without -o, outputs go next to each input; with a directory, mirror the input tree.
+    const folder = outDir === undefined ? dirname(abs) : join(outDir, input === '-' ? '' : relative(base, dirname(abs)));
+    const item: OutputPlanItem = { input, targets: {} };
+    for (const f of formats) {
+      const dest = join(folder, `${stem}${f.extension}`);
+      if (dest === abs) {
+        item.error = new ExportIaError('EIA_OUTPUT_COLLISION', { file: dest, first: input, second: `its own ${f.id} output` });
+        break;
+      }
+      const owner = claimed.get(dest);
+      if (owner !== undefined) {
+        item.error = new ExportIaError('EIA_OUTPUT_COLLISION', { file: relative(cwd, dest) || dest, first: owner, second: input });
+        break;
+      }
+      item.targets[f.id] = dest;
+    }
+    if (!item.error) for (const dest of Object.values(item.targets)) claimed.set(dest, input);
+    return item;
+  });
+}
+
+/**
+ * Writes a file atomically (temporary file + rename), creating folders as needed, so an
+ * interrupted run never leaves a half-written document behind.
+ */
+export function writeFileAtomic(path: string, data: Uint8Array, label: string = path): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    const detail =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOSPC'
+          ? 'no space left on the device'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : code === 'ENOTDIR'
+              ? 'a parent path is a file, not a folder'
+              : (err as Error).message;
+    throw new ExportIaError('EIA_OUTPUT_NOT_WRITABLE', { file: label, detail });
+  }
+}
+
+/** Shortens an absolute path for messages (relative to cwd when inside it). */
+export function displayPath(path: string, cwd: string): string {
+  if (path === '-') return 'stdout';
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

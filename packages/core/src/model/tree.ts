@@ -1,0 +1,80 @@
+import type { Heading, Nodes, Parents, Root } from 'mdast';
+import { ExportIaError } from '../errors/export-ia-error.js';
+import './mdast.js';
+
+type AnyNode = Nodes;
+
+function childrenOf(node: AnyNode): AnyNode[] | undefined {
+  return 'children' in node ? (node.children as AnyNode[]) : undefined;
+}
+
+/**
+ * Visits every node depth-first, parents before children, without recursion (documents can be
+ * hostile: deep nesting must not overflow the stack). Return `false` to skip a node's children.
+ */
+export function walk(root: AnyNode, visitor: (node: AnyNode, parent: Parents | undefined, depth: number) => boolean | void): void {
+  const stack: Array<[AnyNode, Parents | undefined, number]> = [[root, undefined, 0]];
+  while (stack.length > 0) {
+    const [node, parent, depth] = stack.pop() as [AnyNode, Parents | undefined, number];
+    if (visitor(node, parent, depth) === false) continue;
+    const kids = childrenOf(node);
+    if (!kids) continue;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i] as AnyNode, node as Parents, depth + 1]);
+  }
+}
+
+/** Plain text of a node (like mdast-util-to-string): text, code and maths values, alt text of images. */
+export function toPlainText(node: AnyNode | AnyNode[]): string {
+  const parts: string[] = [];
+  const roots = Array.isArray(node) ? node : [node];
+  for (const r of roots) {
+    walk(r, (n) => {
+      if ('value' in n && typeof n.value === 'string' && n.type !== 'html' && n.type !== 'yaml') parts.push(n.value);
+      else if (n.type === 'image') parts.push(n.alt ?? '');
+      else if (n.type === 'break') parts.push(' ');
+    });
+  }
+  return parts.join('');
+}
+
+/**
+ * GitHub-style heading slug: lower case, punctuation removed, spaces to hyphens. Letters and
+ * digits of every script are kept, so "Économie" → "économie".
+ */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** Gives every heading a unique `data.id` (GitHub's scheme: repeats get -1, -2…). */
+export function assignHeadingIds(root: Root): Map<string, Heading> {
+  const seen = new Map<string, number>();
+  const ids = new Map<string, Heading>();
+  walk(root, (node) => {
+    if (node.type !== 'heading') return;
+    const base = slugify(toPlainText(node)) || 'section';
+    let id = base;
+    let n = seen.get(base) ?? 0;
+    while (ids.has(id)) {
+      n += 1;
+      id = `${base}-${n}`;
+    }
+    seen.set(base, n);
+    node.data = { ...node.data, id };
+    ids.set(id, node);
+    return false;
+  });
+  return ids;
+}
+
+/** Throws EIA_INPUT_TOO_DEEP when the tree nests deeper than `limit`. Iterative. */
+export function checkDepth(root: Root, limit: number, file: string): void {
+  walk(root, (node, _parent, depth) => {
+    if (depth > limit) {
+      throw new ExportIaError('EIA_INPUT_TOO_DEEP', { file, depth: `more than ${limit}`, limit, line: node.position?.start.line ?? '?' });
+    }
+  });
+}

@@ -1,0 +1,367 @@
+/**
+ * The pipeline engine. A pipeline is an ordered list of steps contributed by plugins:
+ * one importer, then transforms (in order), then one group of exporters that run concurrently
+ * from the same document. Steps are plain data ({@link PipelineSpec}), so a pipeline can be
+ * written in YAML, logged, and later dispatched to remote workers.
+ */
+import type { Root } from 'mdast';
+import { type ExportSettings, mergeSettings, type SettingsLayer } from '../config/settings.js';
+import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
+import { decodeText, extensionOf } from '../io/input.js';
+import type { DocumentModel } from '../model/document.js';
+import { applyMetadataOverrides, interpretFrontMatter } from '../model/front-matter.js';
+import { assignHeadingIds, checkDepth } from '../model/tree.js';
+import type { ExportContext, ImportResult, SourceInput, StepContext } from '../plugins/contracts.js';
+import type { ImporterDescriptor } from '../plugins/manifest.js';
+import type { LoadedPlugin, Registry } from '../plugins/plugin-loader.js';
+import type { ResolvedTheme } from '../themes/theme-loader.js';
+import type { LruCache } from '../util/lru-cache.js';
+
+export type StepSpec = { importer: string } | { transform: string } | { exporters: string[] };
+
+export interface PipelineSpec {
+  name?: string;
+  steps: StepSpec[];
+}
+
+export interface PluginRef {
+  id: string;
+  version: string;
+}
+
+export type PipelineEvent =
+  | { type: 'step-started'; file: string; step: string; plugin: PluginRef }
+  | { type: 'step-progress'; file: string; step: string; fraction: number; note?: string }
+  | { type: 'step-finished'; file: string; step: string; plugin: PluginRef; ms: number }
+  | { type: 'step-failed'; file: string; step: string; plugin: PluginRef; ms: number; error: SerializedError };
+
+export interface Output {
+  format: string;
+  extension: string;
+  mediaType: string;
+  data: Uint8Array;
+}
+
+export interface StepTiming {
+  step: string;
+  plugin: PluginRef;
+  ms: number;
+  status: 'ok' | 'failed' | 'cached';
+}
+
+export interface PipelineResult {
+  file: string;
+  document: DocumentModel;
+  settings: ExportSettings;
+  outputs: Output[];
+  /** Exporters that failed; the other formats are still in `outputs`. */
+  failures: Array<{ format: string; error: SerializedError }>;
+  diagnostics: Diagnostic[];
+  steps: StepTiming[];
+}
+
+export interface RunOptions {
+  /** Settings layers, highest precedence first (flags, env, config file); front matter is added last. */
+  settings?: readonly SettingsLayer[];
+  signal?: AbortSignal;
+  onEvent?: (event: PipelineEvent) => void;
+}
+
+/** What the engine needs from its host. */
+export interface PipelineHost {
+  readonly registry: Registry;
+  resolveTheme(nameOrPath: string): ResolvedTheme;
+  readonly importCache: LruCache<string, ImportResult>;
+}
+
+function refOf(plugin: LoadedPlugin): PluginRef {
+  return { id: plugin.manifest.id, version: plugin.manifest.version };
+}
+
+/** Parses `kind:id` step references used by `.use()`. */
+function parseRef(ref: string): StepSpec {
+  const m = /^(importer|transform|exporter):([a-z0-9-]+)$/.exec(ref);
+  if (!m)
+    throw new ExportIaError('EIA_PIPELINE_INVALID', {
+      source: 'code',
+      detail: `"${ref}" is not a step reference (use importer:<id>, transform:<id> or exporter:<id>)`,
+    });
+  const [, kind, id] = m as unknown as [string, string, string];
+  if (kind === 'importer') return { importer: id };
+  if (kind === 'transform') return { transform: id };
+  return { exporters: [id] };
+}
+
+/** Checks the shape (importer first, exporters last) and that every component exists. */
+export function validatePipelineSpec(spec: PipelineSpec, registry: Registry, source = 'code'): void {
+  const fail = (detail: string) => new ExportIaError('EIA_PIPELINE_INVALID', { source, detail });
+  spec.steps.forEach((step, i) => {
+    if ('importer' in step) {
+      if (i !== 0) throw fail('the importer must be the first step');
+      if (step.importer !== 'auto' && !registry.importers.has(step.importer)) {
+        throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'importer', id: step.importer, known: [...registry.importers.keys()].join(', ') });
+      }
+    } else if ('transform' in step) {
+      if (!registry.transforms.has(step.transform)) {
+        throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'transform', id: step.transform, known: [...registry.transforms.keys()].join(', ') });
+      }
+    } else {
+      if (i !== spec.steps.length - 1) throw fail('exporters must be the last step');
+      if (step.exporters.length === 0) throw fail('the exporters step lists no exporter');
+      for (const id of step.exporters) {
+        if (!registry.exporters.has(id)) {
+          throw new ExportIaError('EIA_UNKNOWN_FORMAT', { format: id, known: [...registry.exporters.keys()].join(', ') });
+        }
+      }
+    }
+  });
+}
+
+/** Picks the importer for an input: explicit `from`, then extension, then content sniffing. */
+export function chooseImporter(input: SourceInput, registry: Registry, from?: string): string {
+  const known = () => [...registry.importers.values()].map((r) => `${r.descriptor.id} (${r.descriptor.extensions.join(' ')})`).join(', ');
+  if (from) {
+    if (registry.importers.has(from)) return from;
+    throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'importer', id: from, known: known() });
+  }
+  const ext = extensionOf(input.name);
+  if (ext) {
+    for (const [id, r] of registry.importers) if (r.descriptor.extensions.includes(ext)) return id;
+  }
+  // No or unknown extension (stdin, `README`): sniff the content.
+  const b = input.bytes;
+  const byMedia = (type: string) => [...registry.importers.values()].find((r) => r.descriptor.mediaTypes.includes(type))?.descriptor.id;
+  if (b[0] === 0x50 && b[1] === 0x4b) {
+    const docx = byMedia('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    if (docx) return docx;
+  }
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 1024)).trimStart().toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) {
+    const html = byMedia('text/html');
+    if (html) return html;
+  }
+  if (!ext || ext === '.txt') {
+    const md = byMedia('text/markdown');
+    if (md) return md;
+  }
+  throw new ExportIaError('EIA_INPUT_UNSUPPORTED', { file: input.name, detail: ext ? `extension ${ext}` : 'unrecognised content', known: known() });
+}
+
+/** Runs `work` with a deadline and the caller's cancellation, as one AbortSignal. */
+async function withDeadline<T>(
+  step: string,
+  file: string,
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) throw new ExportIaError('EIA_CANCELLED', { step });
+  outer?.addEventListener('abort', onAbort, { once: true });
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new ExportIaError('EIA_TIMEOUT', { step, timeoutMs, file });
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+    timer.unref?.();
+  });
+  const cancelled = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => {
+      if (outer?.aborted) reject(new ExportIaError('EIA_CANCELLED', { step }));
+    });
+  });
+  try {
+    return await Promise.race([work(controller.signal), deadline, cancelled]);
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** An immutable pipeline: `.use()` returns a new one. */
+export class Pipeline {
+  readonly spec: PipelineSpec;
+  readonly #host: PipelineHost;
+
+  constructor(host: PipelineHost, spec: PipelineSpec = { steps: [] }) {
+    this.#host = host;
+    this.spec = spec;
+  }
+
+  /**
+   * Adds a step: `'importer:markdown'`, `'transform:assets'`, `'exporter:pdf'`, a list of
+   * exporter references (they run concurrently), or a step object.
+   */
+  use(step: string | readonly string[] | StepSpec): Pipeline {
+    let next: StepSpec;
+    if (typeof step === 'string') next = parseRef(step);
+    else if (Array.isArray(step)) {
+      const ids = (step as readonly string[]).map((ref) => {
+        const parsed = parseRef(ref);
+        if (!('exporters' in parsed))
+          throw new ExportIaError('EIA_PIPELINE_INVALID', { source: 'code', detail: `only exporters can run side by side ("${ref}")` });
+        return parsed.exporters[0] as string;
+      });
+      next = { exporters: ids };
+    } else next = step as StepSpec;
+    const steps = [...this.spec.steps];
+    const last = steps[steps.length - 1];
+    // Consecutive exporters join one concurrent group.
+    if ('exporters' in next && last && 'exporters' in last) steps[steps.length - 1] = { exporters: [...last.exporters, ...next.exporters] };
+    else steps.push(next);
+    const spec: PipelineSpec = this.spec.name === undefined ? { steps } : { name: this.spec.name, steps };
+    return new Pipeline(this.#host, spec);
+  }
+
+  toJSON(): PipelineSpec {
+    return this.spec;
+  }
+
+  /** Runs the pipeline on one input. Throws only when the input cannot be imported. */
+  async run(input: SourceInput, options: RunOptions = {}): Promise<PipelineResult> {
+    const registry = this.#host.registry;
+    validatePipelineSpec(this.spec, registry);
+    const layers = options.settings ?? [];
+    const preliminary = mergeSettings(...layers);
+    const file = input.name;
+    const emit = options.onEvent ?? (() => {});
+    const steps: StepTiming[] = [];
+    const diagnostics: Diagnostic[] = [];
+
+    const first = this.spec.steps[0];
+    const importerId = first && 'importer' in first && first.importer !== 'auto' ? first.importer : chooseImporter(input, registry, preliminary.from);
+    const importer = registry.importers.get(importerId);
+    if (!importer) throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'importer', id: importerId, known: [...registry.importers.keys()].join(', ') });
+
+    const context = (plugin: LoadedPlugin, step: string, settings: ExportSettings, signal: AbortSignal): StepContext => ({
+      file,
+      settings,
+      config: plugin.config,
+      signal,
+      plugin: refOf(plugin),
+      report: (d) => diagnostics.push({ ...d, file: d.file ?? file, source: d.source ?? plugin.manifest.id }),
+      progress: (fraction, note) =>
+        emit(note === undefined ? { type: 'step-progress', file, step, fraction } : { type: 'step-progress', file, step, fraction, note }),
+      importWith: (id, nested) => this.#importWith(id, nested, context(plugin, step, settings, signal)),
+    });
+
+    const timed = async <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T): Promise<T> => {
+      const started = performance.now();
+      emit({ type: 'step-started', file, step, plugin: refOf(plugin) });
+      try {
+        const value = await withDeadline(step, file, settings.limits.stepTimeoutMs, options.signal, async (signal) =>
+          work(context(plugin, step, settings, signal)),
+        );
+        const ms = performance.now() - started;
+        steps.push({ step, plugin: refOf(plugin), ms, status: 'ok' });
+        emit({ type: 'step-finished', file, step, plugin: refOf(plugin), ms });
+        return value;
+      } catch (err) {
+        const ms = performance.now() - started;
+        const error = toExportIaError(err, 'EIA_INTERNAL');
+        steps.push({ step, plugin: refOf(plugin), ms, status: 'failed' });
+        emit({ type: 'step-failed', file, step, plugin: refOf(plugin), ms, error: error.toJSON() });
+        throw error;
+      }
+    };
+
+    // 1. Import (cached by content hash: parse once, render many).
+    const importStep = `importer:${importerId}`;
+    const cacheKey = `${importerId}:${input.hash}:${preliminary.limits.maxNesting}`;
+    let imported = this.#host.importCache.get(cacheKey);
+    if (imported) {
+      steps.push({ step: importStep, plugin: refOf(importer.plugin), ms: 0, status: 'cached' });
+    } else {
+      imported = await timed(importStep, importer.plugin, preliminary, (ctx) => this.#runImporter(importer.descriptor, importer.implementation, input, ctx));
+      this.#host.importCache.set(cacheKey, imported, input.bytes.length);
+    }
+
+    const front = interpretFrontMatter(imported.frontMatter ?? {}, file);
+    diagnostics.push(...front.diagnostics);
+    const settings = mergeSettings(...layers, front.settings);
+    let meta = applyMetadataOverrides(front.meta, settings.metadata);
+    if (settings.lang) meta = { ...meta, lang: settings.lang };
+    let doc: DocumentModel = {
+      root: imported.root,
+      meta,
+      frontMatter: imported.frontMatter ?? {},
+      source: {
+        name: input.name,
+        ...(input.path === undefined ? {} : { path: input.path }),
+        dir: input.dir,
+        format: importerId,
+        hash: input.hash,
+        bytes: input.bytes.length,
+      },
+      assets: {},
+      diagnostics,
+    };
+
+    // 2. Transforms, in order.
+    for (const step of this.spec.steps) {
+      if (!('transform' in step)) continue;
+      const t = registry.transforms.get(step.transform);
+      if (!t) continue;
+      const current = doc;
+      doc = await timed(`transform:${step.transform}`, t.plugin, settings, (ctx) => t.implementation.transform(current, ctx));
+    }
+
+    // 3. Exporters, concurrently, from the same document.
+    const last = this.spec.steps[this.spec.steps.length - 1];
+    const formats = last && 'exporters' in last ? last.exporters : [];
+    const outputs: Output[] = [];
+    const failures: PipelineResult['failures'] = [];
+    if (formats.length > 0) {
+      const theme = this.#host.resolveTheme(settings.theme);
+      const finalDoc = doc;
+      await Promise.all(
+        formats.map(async (format) => {
+          const exporter = registry.exporters.get(format);
+          if (!exporter) return;
+          try {
+            const data = await timed(`exporter:${format}`, exporter.plugin, settings, (ctx) => {
+              const exportCtx: ExportContext = { ...ctx, theme };
+              return exporter.implementation.export(finalDoc, exportCtx);
+            });
+            outputs.push({ format, extension: exporter.descriptor.extension, mediaType: exporter.descriptor.mediaType, data });
+          } catch (err) {
+            const error =
+              isExportIaError(err) && err.code !== 'EIA_INTERNAL'
+                ? err
+                : new ExportIaError('EIA_EXPORT_FAILED', { file, format, detail: (err as Error).message }, { cause: err });
+            failures.push({ format, error: error.toJSON() });
+          }
+        }),
+      );
+      outputs.sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format));
+    }
+    return { file, document: doc, settings, outputs, failures, diagnostics, steps };
+  }
+
+  async #runImporter(
+    descriptor: ImporterDescriptor,
+    implementation: { import: (i: SourceInput, c: StepContext) => ImportResult | Promise<ImportResult> },
+    input: SourceInput,
+    ctx: StepContext,
+  ): Promise<ImportResult> {
+    const prepared = descriptor.binary || input.text !== undefined ? input : { ...input, text: decodeText(input, descriptor.name ?? descriptor.id) };
+    const result = await implementation.import(prepared, ctx);
+    normalizeRoot(result.root, ctx.settings.limits.maxNesting, input.name);
+    return result;
+  }
+
+  async #importWith(id: string, input: SourceInput, ctx: StepContext): Promise<ImportResult> {
+    const r = this.#host.registry.importers.get(id);
+    if (!r) throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'importer', id, known: [...this.#host.registry.importers.keys()].join(', ') });
+    return this.#runImporter(r.descriptor, r.implementation, input, ctx);
+  }
+}
+
+/** What every imported tree gets, whichever importer made it: a depth check and heading ids. */
+function normalizeRoot(root: Root, maxNesting: number, file: string): void {
+  checkDepth(root, maxNesting, file);
+  assignHeadingIds(root);
+}

@@ -1,0 +1,42 @@
+/**
+ * `@export-ia/core/plugin` — the only module plugins import. Everything here is stable plugin
+ * API (apiVersion 1): the contracts, the document model and the helpers components share.
+ */
+
+export type { ExportSettings, Limits, PdfStandard } from './config/settings.js';
+export type { ErrorCode } from './errors/catalog.js';
+export { type Diagnostic, diagnostic, ExportIaError, isExportIaError, type SourcePoint, toExportIaError } from './errors/export-ia-error.js';
+export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model/document.js';
+export { type Labels, labelsFor } from './model/l10n.js';
+export type { Callout, CalloutKind, Figure, FigureCaption, InlineMath, Math, PageBreak } from './model/mdast.js';
+export { CALLOUT_KINDS } from './model/mdast.js';
+export { slugify, toPlainText, walk } from './model/tree.js';
+export type {
+  ExportContext,
+  Exporter,
+  Importer,
+  ImportResult,
+  PluginApi,
+  PluginDefinition,
+  SourceInput,
+  StepContext,
+  Transform,
+} from './plugins/contracts.js';
+export { definePlugin } from './plugins/contracts.js';
+export type {
+  Contributions,
+  ExporterDescriptor,
+  ImporterDescriptor,
+  ManifestInput,
+  Permissions,
+  PluginManifest,
+  ResourceLimits,
+  ThemeDescriptor,
+  TransformDescriptor,
+} from './plugins/manifest.js';
+export { FetchRefused, isPrivateAddress, type SafeFetchOptions, type SafeFetchResult, safeFetch } from './security/safe-fetch.js';
+export { fillPlaceholders } from './themes/placeholders.js';
+export type { ResolvedTheme } from './themes/theme-loader.js';
+export type { FontRole, PageSize, RunningText, Theme } from './themes/theme-schema.js';
+export { type ImageInfo, type ImageMediaType, readImageInfo } from './util/image-info.js';
+export { serveWorker, WorkerPool, type WorkerPoolOptions, workerFile } from './util/worker-pool.js';

@@ -1,0 +1,103 @@
+/**
+ * The contracts between the host and plugin components. They are deliberately small and
+ * data-only at the boundary (bytes, mdast, plain objects), so a component can later run in a
+ * worker thread or a sandboxed process without changing its code.
+ */
+import type { Root } from 'mdast';
+import type { ExportSettings } from '../config/settings.js';
+import type { Diagnostic } from '../errors/export-ia-error.js';
+import type { DocumentModel } from '../model/document.js';
+import type { ResolvedTheme } from '../themes/theme-loader.js';
+import type { ManifestInput } from './manifest.js';
+
+/** An input document as the host read it. */
+export interface SourceInput {
+  /** What the user typed (`report.md`, `-`), for messages. */
+  name: string;
+  /** Absolute path when read from disk. */
+  path?: string;
+  /** Folder that relative references (images, links) resolve against. */
+  dir: string;
+  bytes: Uint8Array;
+  /** UTF-8 text, for text importers (the host checked the encoding). */
+  text?: string;
+  /** sha-256 of `bytes`, hex. */
+  hash: string;
+}
+
+/** What every component gets when it runs for one document. */
+export interface StepContext {
+  /** The input's name, for messages. */
+  readonly file: string;
+  readonly settings: Readonly<ExportSettings>;
+  /** The plugin's configuration, validated against its `configSchema`. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly signal: AbortSignal;
+  readonly plugin: Readonly<{ id: string; version: string }>;
+  /** Attaches a finding (warning, info) to the document. */
+  report(diagnostic: Diagnostic): void;
+  /** Reports progress of this step, 0…1. */
+  progress(fraction: number, note?: string): void;
+  /** Runs another plugin's importer (the DOCX importer hands its HTML to the HTML importer). */
+  importWith(importerId: string, input: SourceInput): Promise<ImportResult>;
+}
+
+export interface ExportContext extends StepContext {
+  readonly theme: ResolvedTheme;
+}
+
+/** What an importer returns; the host adds source information and metadata. */
+export interface ImportResult {
+  root: Root;
+  /** Front matter or the format's own metadata (HTML `<title>`, DOCX core properties). */
+  frontMatter?: Record<string, unknown>;
+}
+
+export interface Importer {
+  import(input: SourceInput, ctx: StepContext): ImportResult | Promise<ImportResult>;
+}
+
+/** A step between import and export. Must not mutate its input; returns the new document. */
+export interface Transform {
+  transform(doc: DocumentModel, ctx: StepContext): DocumentModel | Promise<DocumentModel>;
+}
+
+export interface Exporter {
+  export(doc: DocumentModel, ctx: ExportContext): Uint8Array | Promise<Uint8Array>;
+}
+
+/** What a plugin's `setup` receives. */
+export interface PluginApi {
+  readonly id: string;
+  readonly version: string;
+  /** The plugin's package folder. */
+  readonly dir: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Registers the implementation of an importer declared in the manifest. */
+  importer(id: string, implementation: Importer): void;
+  exporter(id: string, implementation: Exporter): void;
+  transform(id: string, implementation: Transform): void;
+  /** Called when the host shuts down, in reverse load order (release workers, files…). */
+  onClose(callback: () => void | Promise<void>): void;
+}
+
+const PLUGIN_BRAND = Symbol.for('export-ia.plugin');
+
+export interface PluginDefinition {
+  readonly [PLUGIN_BRAND]: true;
+  /** Only for plugins defined in code (tests, embedding); packaged plugins use package.json. */
+  readonly manifest?: ManifestInput;
+  setup(api: PluginApi): void | Promise<void>;
+}
+
+/**
+ * Defines a plugin. A packaged plugin default-exports this from its `main` and keeps its
+ * manifest in package.json; a plugin defined in code passes `manifest` here.
+ */
+export function definePlugin(definition: { manifest?: ManifestInput; setup(api: PluginApi): void | Promise<void> }): PluginDefinition {
+  return { ...definition, [PLUGIN_BRAND]: true };
+}
+
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PLUGIN_BRAND] === true;
+}

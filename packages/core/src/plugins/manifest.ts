@@ -1,0 +1,243 @@
+/**
+ * The plugin manifest: what a plugin is, what it needs and what it contributes, readable without
+ * running its code. It lives in the plugin's package.json: `name`/`version`/`engines` as usual,
+ * plus an `exportIa` field for the rest.
+ *
+ * ```json
+ * {
+ *   "name": "@acme/export-ia-plugin-epub",
+ *   "version": "1.2.0",
+ *   "engines": { "export-ia": "^0.1.0" },
+ *   "exportIa": {
+ *     "id": "exporter-epub",
+ *     "apiVersion": 1,
+ *     "main": "dist/index.js",
+ *     "contributes": { "exporters": [{ "id": "epub", "extension": ".epub", "mediaType": "application/epub+zip", "binary": true }] },
+ *     "dependencies": { "importer-markdown": "^0.1.0" },
+ *     "configSchema": { "type": "object", "properties": { "cover": { "type": "string" } } },
+ *     "permissions": { "fs": { "read": ["input"] } },
+ *     "resources": { "memoryMb": 256, "timeoutMs": 30000 }
+ *   }
+ * }
+ * ```
+ */
+import { Ajv } from 'ajv';
+import { describeSchemaErrors } from '../config/settings.js';
+import { ExportIaError } from '../errors/export-ia-error.js';
+
+export interface ImporterDescriptor {
+  id: string;
+  name?: string;
+  /** File extensions with the dot, lower case: `.md`. */
+  extensions: string[];
+  mediaTypes: string[];
+  /** Binary inputs (DOCX) get bytes; text inputs are checked for UTF-8 and binary content first. */
+  binary: boolean;
+}
+
+export interface ExporterDescriptor {
+  id: string;
+  name?: string;
+  extension: string;
+  mediaType: string;
+  binary: boolean;
+}
+
+export interface TransformDescriptor {
+  id: string;
+  name?: string;
+  description?: string;
+  /** Part of the default export pipeline (in plugin load order). */
+  default: boolean;
+}
+
+export interface ThemeDescriptor {
+  id: string;
+  name?: string;
+  /** Theme file, relative to the plugin's package folder. */
+  file: string;
+}
+
+export interface Contributions {
+  importers: ImporterDescriptor[];
+  exporters: ExporterDescriptor[];
+  transforms: TransformDescriptor[];
+  themes: ThemeDescriptor[];
+}
+
+/** Deny by default: a plugin gets only what it lists (enforced for sandboxed plugins). */
+export interface Permissions {
+  fs?: { read?: string[]; write?: string[] };
+  net?: { hosts: string[] };
+  process?: boolean;
+}
+
+export interface ResourceLimits {
+  memoryMb?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+}
+
+export interface PluginManifest {
+  id: string;
+  version: string;
+  /** npm package name, when loaded from a package. */
+  packageName?: string;
+  engines: { 'export-ia': string };
+  apiVersion: number;
+  /** Entry module, relative to the package folder. */
+  main: string;
+  description?: string;
+  contributes: Contributions;
+  /** Other plugins this one needs: plugin id → semver range. */
+  dependencies: Record<string, string>;
+  configSchema?: Record<string, unknown>;
+  permissions: Permissions;
+  resources: ResourceLimits;
+}
+
+const id = { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 } as const;
+const ext = { type: 'string', pattern: '^\\.[a-z0-9][a-z0-9.+-]*$' } as const;
+const strings = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+
+export const manifestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'version', 'engines', 'apiVersion', 'main', 'contributes', 'dependencies', 'permissions', 'resources'],
+  properties: {
+    id,
+    version: { type: 'string', minLength: 1 },
+    packageName: { type: 'string' },
+    description: { type: 'string' },
+    engines: {
+      type: 'object',
+      required: ['export-ia'],
+      properties: { 'export-ia': { type: 'string', minLength: 1 } },
+    },
+    apiVersion: { type: 'integer', minimum: 1 },
+    main: { type: 'string', minLength: 1 },
+    contributes: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        importers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'extensions'],
+            properties: { id, name: { type: 'string' }, extensions: { type: 'array', items: ext }, mediaTypes: strings, binary: { type: 'boolean' } },
+          },
+        },
+        exporters: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'extension', 'mediaType'],
+            properties: { id, name: { type: 'string' }, extension: ext, mediaType: { type: 'string' }, binary: { type: 'boolean' } },
+          },
+        },
+        transforms: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id'],
+            properties: { id, name: { type: 'string' }, description: { type: 'string' }, default: { type: 'boolean' } },
+          },
+        },
+        themes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'file'],
+            properties: { id, name: { type: 'string' }, file: { type: 'string', minLength: 1 } },
+          },
+        },
+      },
+    },
+    dependencies: { type: 'object', propertyNames: id, additionalProperties: { type: 'string', minLength: 1 } },
+    configSchema: { type: 'object' },
+    permissions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        fs: { type: 'object', additionalProperties: false, properties: { read: strings, write: strings } },
+        net: { type: 'object', additionalProperties: false, required: ['hosts'], properties: { hosts: strings } },
+        process: { type: 'boolean' },
+      },
+    },
+    resources: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        memoryMb: { type: 'integer', minimum: 16 },
+        timeoutMs: { type: 'integer', minimum: 1 },
+        concurrency: { type: 'integer', minimum: 1 },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateManifest = ajv.compile(manifestSchema);
+
+/** Input shape accepted by {@link normalizeManifest}: the manifest with optional lists. */
+export type ManifestInput = Omit<PluginManifest, 'contributes' | 'dependencies' | 'permissions' | 'resources' | 'main'> & {
+  main?: string;
+  contributes?: {
+    importers?: Array<Omit<ImporterDescriptor, 'mediaTypes' | 'binary'> & Partial<Pick<ImporterDescriptor, 'mediaTypes' | 'binary'>>>;
+    exporters?: Array<Omit<ExporterDescriptor, 'binary'> & Partial<Pick<ExporterDescriptor, 'binary'>>>;
+    transforms?: Array<Omit<TransformDescriptor, 'default'> & Partial<Pick<TransformDescriptor, 'default'>>>;
+    themes?: ThemeDescriptor[];
+  };
+  dependencies?: Record<string, string>;
+  permissions?: Permissions;
+  resources?: ResourceLimits;
+};
+
+/** Fills defaults and validates; throws EIA_PLUGIN_MANIFEST_INVALID naming the key. */
+export function normalizeManifest(input: unknown, label: string): PluginManifest {
+  const raw = (typeof input === 'object' && input !== null ? input : {}) as Partial<ManifestInput>;
+  const c = raw.contributes ?? {};
+  const manifest = {
+    ...raw,
+    main: raw.main ?? 'index.js',
+    contributes: {
+      importers: (c.importers ?? []).map((d) => ({ ...d, mediaTypes: d.mediaTypes ?? [], binary: d.binary ?? false })),
+      exporters: (c.exporters ?? []).map((d) => ({ ...d, binary: d.binary ?? false })),
+      transforms: (c.transforms ?? []).map((d) => ({ ...d, default: d.default ?? false })),
+      themes: c.themes ?? [],
+    },
+    dependencies: raw.dependencies ?? {},
+    permissions: raw.permissions ?? {},
+    resources: raw.resources ?? {},
+  };
+  if (!validateManifest(manifest)) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: describeSchemaErrors(validateManifest.errors) });
+  }
+  return manifest as PluginManifest;
+}
+
+/** Builds the manifest from a package.json (name, version, engines + the `exportIa` field). */
+export function manifestFromPackageJson(pkg: Record<string, unknown>, label: string): PluginManifest {
+  const field = pkg.exportIa;
+  if (typeof field !== 'object' || field === null) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: 'package.json has no "exportIa" field' });
+  }
+  const engines = (pkg.engines ?? {}) as Record<string, unknown>;
+  const input: Record<string, unknown> = {
+    ...(field as Record<string, unknown>),
+    version: pkg.version,
+    engines: { 'export-ia': engines['export-ia'] },
+  };
+  if (typeof pkg.name === 'string') input.packageName = pkg.name;
+  if (typeof pkg.description === 'string' && input.description === undefined) input.description = pkg.description;
+  if (input.main === undefined && typeof pkg.main === 'string') input.main = pkg.main;
+  if (engines['export-ia'] === undefined) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: 'package.json has no engines["export-ia"] range' });
+  }
+  return normalizeManifest(input, label);
+}

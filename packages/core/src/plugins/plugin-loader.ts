@@ -1,0 +1,327 @@
+/**
+ * The one path every plugin takes, built-in or third-party: read the manifest, validate it,
+ * check version ranges, order by dependencies (refusing cycles and missing dependencies), import
+ * the entry module, validate the plugin's configuration, run `setup`, and check that what it
+ * registers matches what it declared.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import semver from 'semver';
+import { describeSchemaErrors } from '../config/settings.js';
+import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { CORE_VERSION, SUPPORTED_API_VERSIONS } from '../version.js';
+import { type Exporter, type Importer, isPluginDefinition, type PluginApi, type PluginDefinition, type Transform } from './contracts.js';
+import {
+  type ExporterDescriptor,
+  type ImporterDescriptor,
+  manifestFromPackageJson,
+  normalizeManifest,
+  type PluginManifest,
+  type ThemeDescriptor,
+  type TransformDescriptor,
+} from './manifest.js';
+
+/**
+ * Where a plugin comes from: a package folder, a package name (found in node_modules from the
+ * working directory up), or a definition made in code. The first two are plain strings, so a
+ * plugin list can be sent to a worker thread and loaded again there.
+ */
+export type PluginSpec = string | { definition: PluginDefinition; dir?: string };
+
+export interface LoadedPlugin {
+  readonly manifest: PluginManifest;
+  readonly dir: string;
+  /** The spec as a string when the plugin can be loaded again elsewhere (a worker). */
+  readonly spec?: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface Registered<D, I> {
+  readonly descriptor: D;
+  readonly plugin: LoadedPlugin;
+  readonly implementation: I;
+}
+
+export interface Registry {
+  readonly importers: ReadonlyMap<string, Registered<ImporterDescriptor, Importer>>;
+  readonly exporters: ReadonlyMap<string, Registered<ExporterDescriptor, Exporter>>;
+  readonly transforms: ReadonlyMap<string, Registered<TransformDescriptor, Transform>>;
+  readonly themes: ReadonlyMap<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>;
+}
+
+export interface PluginSet {
+  /** In load order (dependencies first). */
+  readonly plugins: readonly LoadedPlugin[];
+  readonly registry: Registry;
+  /** Stops plugins in reverse load order. */
+  close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** Where package names are looked up from. Default: `process.cwd()`. */
+  cwd?: string;
+  /** Plugin configuration by plugin id. */
+  configs?: Readonly<Record<string, unknown>>;
+}
+
+interface Candidate {
+  manifest: PluginManifest;
+  dir: string;
+  spec?: string;
+  definition?: PluginDefinition;
+}
+
+function looksLikePath(spec: string): boolean {
+  return spec.startsWith('.') || isAbsolute(spec) || /^[A-Za-z]:[\\/]/.test(spec);
+}
+
+function findPackageDir(name: string, fromDir: string): string | undefined {
+  let dir = resolve(fromDir);
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function readCandidate(spec: string, cwd: string): Candidate {
+  const dir = looksLikePath(spec) ? resolve(cwd, spec) : findPackageDir(spec, cwd);
+  if (!dir || !existsSync(join(dir, 'package.json'))) {
+    throw new ExportIaError('EIA_PLUGIN_NOT_FOUND', { spec, detail: dir ? `${dir} has no package.json` : 'no such package in node_modules' });
+  }
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: spec, detail: `package.json is not valid JSON (${(err as Error).message})` });
+  }
+  const manifest = manifestFromPackageJson(pkg, typeof pkg.name === 'string' ? pkg.name : spec);
+  const realDir = realpathSync(dir);
+  return { manifest, dir: realDir, spec: realDir };
+}
+
+/** Throws unless `file` (after following symlinks) is inside `dir`. */
+function assertInside(file: string, dir: string, onFail: () => ExportIaError): string {
+  const target = resolve(dir, file);
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    real = target;
+  }
+  const rel = relative(dir, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) throw onFail();
+  return real;
+}
+
+function checkVersions(c: Candidate): void {
+  const range = c.manifest.engines['export-ia'];
+  const label = `${c.manifest.id}@${c.manifest.version}`;
+  if (!semver.valid(c.manifest.version)) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `version "${c.manifest.version}" is not a semantic version` });
+  }
+  if (!semver.validRange(range)) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `engines["export-ia"] "${range}" is not a semver range` });
+  }
+  if (!semver.satisfies(CORE_VERSION, range, { includePrerelease: true })) {
+    throw new ExportIaError('EIA_PLUGIN_ENGINE_RANGE', { plugin: label, range, version: CORE_VERSION });
+  }
+  if (!SUPPORTED_API_VERSIONS.includes(c.manifest.apiVersion)) {
+    throw new ExportIaError('EIA_PLUGIN_API_VERSION', { plugin: label, apiVersion: c.manifest.apiVersion, supported: SUPPORTED_API_VERSIONS.join(', ') });
+  }
+  for (const [dep, depRange] of Object.entries(c.manifest.dependencies)) {
+    if (!semver.validRange(depRange)) {
+      throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `dependency "${dep}" has an invalid range "${depRange}"` });
+    }
+  }
+}
+
+/**
+ * Orders plugins so that every plugin comes after its dependencies; ties keep the given order.
+ * Missing dependencies, version mismatches and cycles are refused with the plugins named.
+ */
+export function orderByDependencies<T extends { manifest: PluginManifest }>(items: readonly T[]): T[] {
+  const byId = new Map(items.map((c) => [c.manifest.id, c]));
+  for (const c of items) {
+    for (const [dep, range] of Object.entries(c.manifest.dependencies)) {
+      const found = byId.get(dep);
+      const plugin = `${c.manifest.id}@${c.manifest.version}`;
+      if (!found) throw new ExportIaError('EIA_PLUGIN_DEPENDENCY_MISSING', { plugin, dependency: dep, range });
+      if (!semver.satisfies(found.manifest.version, range, { includePrerelease: true })) {
+        throw new ExportIaError('EIA_PLUGIN_DEPENDENCY_RANGE', { plugin, dependency: dep, range, found: found.manifest.version });
+      }
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: T[] = [];
+  const path: string[] = [];
+  // Iterative DFS would obscure the cycle report; plugin graphs are small, recursion is fine.
+  const visit = (c: T): void => {
+    const key = c.manifest.id;
+    const s = state.get(key);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(key)), key];
+      throw new ExportIaError('EIA_PLUGIN_CYCLE', { cycle: cycle.join(' → ') });
+    }
+    state.set(key, 'visiting');
+    path.push(key);
+    for (const dep of Object.keys(c.manifest.dependencies)) visit(byId.get(dep) as T);
+    path.pop();
+    state.set(key, 'done');
+    order.push(c);
+  };
+  for (const c of items) visit(c);
+  return order;
+}
+
+const configAjv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+
+function validateConfig(manifest: PluginManifest, raw: unknown): Record<string, unknown> {
+  const config = structuredClone((raw ?? {}) as Record<string, unknown>);
+  if (!manifest.configSchema) return config;
+  const validate = configAjv.compile(manifest.configSchema);
+  if (!validate(config)) {
+    const first = validate.errors?.[0];
+    const key = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+    throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', { plugin: manifest.id, key, detail: describeSchemaErrors(validate.errors) });
+  }
+  return config;
+}
+
+async function importDefinition(c: Candidate): Promise<PluginDefinition> {
+  if (c.definition) return c.definition;
+  const label = `${c.manifest.id}@${c.manifest.version}`;
+  const main = assertInside(c.manifest.main, c.dir, () => new ExportIaError('EIA_PLUGIN_MAIN_OUTSIDE', { plugin: label, main: c.manifest.main }));
+  if (!existsSync(main)) throw new ExportIaError('EIA_PLUGIN_NOT_FOUND', { spec: label, detail: `entry module ${main} does not exist (is the plugin built?)` });
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
+  } catch (err) {
+    throw new ExportIaError(
+      'EIA_PLUGIN_SETUP_FAILED',
+      { plugin: label, detail: `cannot import ${c.manifest.main}: ${(err as Error).message}` },
+      { cause: err },
+    );
+  }
+  if (!isPluginDefinition(mod.default)) {
+    throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: `${c.manifest.main} must default-export definePlugin({...})` });
+  }
+  return mod.default;
+}
+
+/** Loads, orders and starts plugins. On any failure, plugins already started are stopped. */
+export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOptions = {}): Promise<PluginSet> {
+  const cwd = options.cwd ?? process.cwd();
+  const candidates: Candidate[] = specs.map((spec) => {
+    if (typeof spec === 'string') return readCandidate(spec, cwd);
+    if (!isPluginDefinition(spec.definition)) {
+      throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: '(inline)', detail: 'not made with definePlugin()' });
+    }
+    const manifest = normalizeManifest(
+      { engines: { 'export-ia': '*' }, apiVersion: 1, ...spec.definition.manifest },
+      spec.definition.manifest?.id ?? '(inline)',
+    );
+    return { manifest, dir: spec.dir ?? cwd, definition: spec.definition };
+  });
+  const seen = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const prior = seen.get(c.manifest.id);
+    if (prior) throw new ExportIaError('EIA_PLUGIN_DUPLICATE', { id: c.manifest.id, first: prior.dir, second: c.dir });
+    seen.set(c.manifest.id, c);
+    checkVersions(c);
+  }
+  const ordered = orderByDependencies(candidates);
+
+  const importers = new Map<string, Registered<ImporterDescriptor, Importer>>();
+  const exporters = new Map<string, Registered<ExporterDescriptor, Exporter>>();
+  const transforms = new Map<string, Registered<TransformDescriptor, Transform>>();
+  const themes = new Map<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>();
+  const closers: Array<() => void | Promise<void>> = [];
+  const loaded: LoadedPlugin[] = [];
+
+  const close = async () => {
+    for (const fn of closers.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch {
+        // Closing is best effort: one plugin failing to stop must not keep others running.
+      }
+    }
+  };
+
+  try {
+    for (const c of ordered) {
+      const { manifest } = c;
+      const label = `${manifest.id}@${manifest.version}`;
+      const config = validateConfig(manifest, options.configs?.[manifest.id]);
+      const plugin: LoadedPlugin = c.spec === undefined ? { manifest, dir: c.dir, config } : { manifest, dir: c.dir, spec: c.spec, config };
+      const claim = <D extends { id: string }, I>(
+        kind: 'importer' | 'exporter' | 'transform',
+        declared: readonly D[],
+        target: Map<string, Registered<D, I>>,
+        id: string,
+        implementation: I,
+      ) => {
+        const descriptor = declared.find((d) => d.id === id);
+        if (!descriptor) throw new ExportIaError('EIA_PLUGIN_UNDECLARED_CONTRIBUTION', { plugin: label, kind, id });
+        const other = target.get(id);
+        if (other) {
+          throw new ExportIaError('EIA_PLUGIN_DUPLICATE', { id: `${kind} ${id}`, first: other.plugin.manifest.id, second: manifest.id });
+        }
+        target.set(id, { descriptor, plugin, implementation });
+      };
+      const api: PluginApi = {
+        id: manifest.id,
+        version: manifest.version,
+        dir: c.dir,
+        config,
+        importer: (id, impl) => claim('importer', manifest.contributes.importers, importers, id, impl),
+        exporter: (id, impl) => claim('exporter', manifest.contributes.exporters, exporters, id, impl),
+        transform: (id, impl) => claim('transform', manifest.contributes.transforms, transforms, id, impl),
+        onClose: (fn) => {
+          closers.push(fn);
+        },
+      };
+      const definition = await importDefinition(c);
+      try {
+        await definition.setup(api);
+      } catch (err) {
+        if (isExportIaError(err)) throw err;
+        throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error)?.message ?? String(err) }, { cause: err });
+      }
+      const missing = [
+        ...manifest.contributes.importers.filter((d) => importers.get(d.id)?.plugin !== plugin).map((d) => `importer "${d.id}"`),
+        ...manifest.contributes.exporters.filter((d) => exporters.get(d.id)?.plugin !== plugin).map((d) => `exporter "${d.id}"`),
+        ...manifest.contributes.transforms.filter((d) => transforms.get(d.id)?.plugin !== plugin).map((d) => `transform "${d.id}"`),
+      ];
+      if (missing.length > 0) {
+        throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: `declares ${missing.join(', ')} but setup() never registered it` });
+      }
+      for (const descriptor of manifest.contributes.themes) {
+        const file = assertInside(
+          descriptor.file,
+          c.dir,
+          () => new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `theme file "${descriptor.file}" is outside the package` }),
+        );
+        if (themes.has(descriptor.id)) {
+          throw new ExportIaError('EIA_PLUGIN_DUPLICATE', {
+            id: `theme ${descriptor.id}`,
+            first: themes.get(descriptor.id)?.plugin.manifest.id ?? '?',
+            second: manifest.id,
+          });
+        }
+        themes.set(descriptor.id, { descriptor, plugin, file });
+      }
+      loaded.push(plugin);
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { plugins: loaded, registry: { importers, exporters, transforms, themes }, close };
+}

@@ -1,0 +1,261 @@
+/**
+ * `@export-ia/core/testing` — contract suites every implementation of a component kind must
+ * pass, built-in or third-party. They are runner-agnostic: each case is `{ name, run }` and
+ * throws (node:assert) on failure, so any test runner can register them:
+ *
+ * ```ts
+ * for (const c of exporterContract({ plugins: [myPluginDir], format: 'epub' })) it(c.name, c.run);
+ * ```
+ */
+import assert from 'node:assert/strict';
+import type { Root, RootContent } from 'mdast';
+import { mergeSettings } from './config/settings.js';
+import { createHost, type Host } from './host/host.js';
+import { sha256 } from './io/input.js';
+import type { DocumentModel } from './model/document.js';
+import { emptyMeta } from './model/document.js';
+import { walk } from './model/tree.js';
+import type { SourceInput } from './plugins/contracts.js';
+import type { PluginSpec } from './plugins/plugin-loader.js';
+
+export interface ContractCase {
+  name: string;
+  run: () => Promise<void>;
+}
+
+const at = (line: number) => ({ start: { line, column: 1, offset: 0 }, end: { line, column: 2, offset: 1 } });
+
+/**
+ * A document with every node type of the model, including the extensions (maths, figure,
+ * callout, page break), hostile strings, and an image that could not be resolved.
+ */
+export function kitchenSinkDocument(): DocumentModel {
+  const text = (value: string) => ({ type: 'text' as const, value, position: at(1) });
+  const p = (...children: RootContent[]) => ({ type: 'paragraph' as const, children, position: at(1) }) as RootContent;
+  const hostile = '<script>alert(1)</script> #set page("a4") \\ $x$ {{x}} & "quotes" ]]> `tick` *star* _u_';
+  const children = [
+    { type: 'heading', depth: 1, children: [text('Kitchen sink')], data: { id: 'kitchen-sink' } },
+    p(
+      text('Plain, '),
+      { type: 'emphasis', children: [text('emphasis')] } as RootContent,
+      text(', '),
+      { type: 'strong', children: [text('strong')] } as RootContent,
+      text(', '),
+      { type: 'delete', children: [text('deleted')] } as RootContent,
+      text(', '),
+      { type: 'inlineCode', value: 'code()' } as RootContent,
+      text(', '),
+      { type: 'inlineMath', value: 'E = mc^2' } as RootContent,
+      { type: 'break' } as RootContent,
+      { type: 'link', url: 'https://example.org/?a=1&b=2', title: 'Example', children: [text('a link')] } as RootContent,
+      text(' '),
+      { type: 'link', url: '#kitchen-sink', children: [text('an anchor')] } as RootContent,
+      text(' and a note'),
+      { type: 'footnoteReference', identifier: '1', label: '1' } as RootContent,
+      text('.'),
+    ),
+    p(text(hostile)),
+    { type: 'heading', depth: 2, children: [text('Lists')], data: { id: 'lists' } },
+    {
+      type: 'list',
+      ordered: false,
+      spread: false,
+      children: [
+        {
+          type: 'listItem',
+          spread: false,
+          children: [
+            p(text('one')),
+            { type: 'list', ordered: true, start: 3, spread: false, children: [{ type: 'listItem', spread: false, children: [p(text('nested three'))] }] },
+          ],
+        },
+        { type: 'listItem', spread: false, checked: true, children: [p(text('done task'))] },
+        { type: 'listItem', spread: false, checked: false, children: [p(text('open task'))] },
+      ],
+    },
+    { type: 'list', ordered: true, start: 1, spread: false, children: [{ type: 'listItem', spread: false, children: [p(text('restarts at one'))] }] },
+    { type: 'blockquote', children: [p(text('A quote.')), { type: 'blockquote', children: [p(text('Nested quote.'))] }] },
+    { type: 'callout', kind: 'warning', children: [p(text('A warning callout.'))] },
+    { type: 'code', lang: 'python', meta: null, value: 'def f(x):\n    return x < 1 and "</code>"' },
+    { type: 'code', lang: null, meta: null, value: 'plain ``` fence' },
+    { type: 'math', value: '\\frac{a}{b} = \\sqrt{c}' },
+    {
+      type: 'table',
+      align: ['left', 'center', 'right'],
+      children: [
+        {
+          type: 'tableRow',
+          children: [
+            { type: 'tableCell', children: [text('A')] },
+            { type: 'tableCell', children: [text('B')] },
+            { type: 'tableCell', children: [text('C')] },
+          ],
+        },
+        {
+          type: 'tableRow',
+          children: [
+            { type: 'tableCell', children: [text('1')] },
+            { type: 'tableCell', children: [{ type: 'strong', children: [text('2')] }] },
+            { type: 'tableCell', children: [] },
+          ],
+        },
+      ],
+    },
+    {
+      type: 'figure',
+      children: [
+        { type: 'image', url: 'missing.png', alt: 'A missing image' },
+        { type: 'figureCaption', children: [text('A missing image')] },
+      ],
+    },
+    p({ type: 'image', url: 'inline-missing.png', alt: 'inline' } as RootContent),
+    { type: 'thematicBreak' },
+    { type: 'pageBreak' },
+    { type: 'html', value: '<div>raw <b>html</b></div>' },
+    { type: 'definition', identifier: 'ref', label: 'ref', url: 'https://example.org', title: null },
+    p({ type: 'linkReference', identifier: 'ref', label: 'ref', referenceType: 'full', children: [text('reference link')] } as RootContent),
+    { type: 'footnoteDefinition', identifier: '1', label: '1', children: [p(text('The footnote.'))] },
+  ] as RootContent[];
+  const root: Root = { type: 'root', children, position: at(1) };
+  const bytes = new TextEncoder().encode('kitchen sink');
+  return {
+    root,
+    meta: { ...emptyMeta(), title: 'Kitchen sink', author: ['Test Author'], lang: 'en', keywords: ['test'] },
+    frontMatter: {},
+    source: { name: 'kitchen-sink.md', dir: process.cwd(), format: 'markdown', hash: sha256(bytes), bytes: bytes.length },
+    assets: {
+      'missing.png': { url: 'missing.png', status: 'missing', reason: 'not found' },
+      'inline-missing.png': { url: 'inline-missing.png', status: 'missing', reason: 'not found' },
+    },
+    diagnostics: [],
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
+export interface ExporterContractOptions {
+  /** The plugins needed (the exporter's plugin, plus any it depends on, plus a theme plugin). */
+  plugins: readonly PluginSpec[];
+  format: string;
+  /** Theme id to export with. Default: `default`. */
+  theme?: string;
+}
+
+async function withHost<T>(plugins: readonly PluginSpec[], fn: (host: Host) => Promise<T>): Promise<T> {
+  const host = await createHost({ plugins });
+  try {
+    return await fn(host);
+  } finally {
+    await host.close();
+  }
+}
+
+async function exportDoc(host: Host, format: string, doc: DocumentModel, theme: string): Promise<Uint8Array> {
+  const exporter = host.registry.exporters.get(format);
+  assert.ok(exporter, `exporter "${format}" is registered`);
+  const settings = mergeSettings({ theme });
+  return exporter.implementation.export(doc, {
+    file: doc.source.name,
+    settings,
+    config: exporter.plugin.config,
+    signal: new AbortController().signal,
+    plugin: { id: exporter.plugin.manifest.id, version: exporter.plugin.manifest.version },
+    report: () => {},
+    progress: () => {},
+    importWith: () => Promise.reject(new Error('not available in the contract suite')),
+    theme: host.resolveTheme(theme),
+  });
+}
+
+/** Cases every exporter must pass. */
+export function exporterContract(options: ExporterContractOptions): ContractCase[] {
+  const theme = options.theme ?? 'default';
+  return [
+    {
+      name: `${options.format}: exports every node type of the model`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const out = await exportDoc(host, options.format, kitchenSinkDocument(), theme);
+          assert.ok(out instanceof Uint8Array && out.byteLength > 0, 'non-empty bytes');
+        }),
+    },
+    {
+      name: `${options.format}: does not mutate the document it exports`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const doc = deepFreeze(kitchenSinkDocument());
+          await exportDoc(host, options.format, doc, theme);
+        }),
+    },
+    {
+      name: `${options.format}: exports an empty document`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const doc = kitchenSinkDocument();
+          doc.root.children = [];
+          const out = await exportDoc(host, options.format, doc, theme);
+          assert.ok(out.byteLength > 0);
+        }),
+    },
+    {
+      name: `${options.format}: exports concurrently without mixing documents`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const docs = [0, 1, 2, 3].map((i) => {
+            const d = kitchenSinkDocument();
+            d.meta.title = `Concurrent ${i}`;
+            return d;
+          });
+          const outs = await Promise.all(docs.map((d) => exportDoc(host, options.format, d, theme)));
+          assert.equal(outs.length, 4);
+          for (const o of outs) assert.ok(o.byteLength > 0);
+        }),
+    },
+  ];
+}
+
+export interface ImporterContractOptions {
+  plugins: readonly PluginSpec[];
+  importer: string;
+  /** A representative input for this importer. */
+  sample: { name: string; bytes: Uint8Array };
+}
+
+/** Cases every importer must pass. */
+export function importerContract(options: ImporterContractOptions): ContractCase[] {
+  const input = (): SourceInput => ({ name: options.sample.name, dir: process.cwd(), bytes: options.sample.bytes, hash: sha256(options.sample.bytes) });
+  return [
+    {
+      name: `${options.importer}: produces an mdast root with a position on every node`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const result = await host.pipeline().use(`importer:${options.importer}`).run(input());
+          assert.equal(result.document.root.type, 'root');
+          assert.ok(result.document.root.children.length > 0, 'the sample produces content');
+          const missing: string[] = [];
+          walk(result.document.root, (node) => {
+            if (!node.position) missing.push(node.type);
+          });
+          assert.deepEqual(missing, [], 'every node has a position');
+        }),
+    },
+    {
+      name: `${options.importer}: gives every heading a unique id`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const result = await host.pipeline().use(`importer:${options.importer}`).run(input());
+          const ids: string[] = [];
+          walk(result.document.root, (node) => {
+            if (node.type === 'heading') ids.push(String(node.data?.id));
+          });
+          assert.equal(new Set(ids).size, ids.length);
+        }),
+    },
+  ];
+}
