@@ -118,7 +118,13 @@ export function loadTheme(nameOrPath: string, lookup: ThemeLookup, cwd: string =
     file = parentFile;
   }
   let merged: Theme = BASE_THEME;
-  for (const layer of [...chain].reverse()) merged = mergeDeep(merged, layer);
+  for (const layer of [...chain].reverse()) {
+    // A running header or footer is one design: a theme that sets it replaces all its slots.
+    const base = { ...merged };
+    if (layer.header !== undefined) base.header = { firstPage: merged.header.firstPage };
+    if (layer.footer !== undefined) base.footer = { firstPage: merged.footer.firstPage };
+    merged = mergeDeep(base, layer);
+  }
   // Font files accumulate along the chain: a child theme adds fonts, it cannot lose its parent's.
   const files = [...new Set(chain.flatMap((l) => (isPlainObject(l.fonts) && Array.isArray(l.fonts.files) ? (l.fonts.files as string[]) : [])))];
   const { logo, extends: _extends, ...rest } = merged;

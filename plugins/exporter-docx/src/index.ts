@@ -1,0 +1,33 @@
+/**
+ * @export-ia/plugin-exporter-docx — themed Word documents from the document model.
+ */
+import { definePlugin } from '@export-ia/core/plugin';
+import { Packer } from 'docx';
+import { coreXml, DocxWriter } from './writer.js';
+
+export { coreXml, DocxWriter } from './writer.js';
+
+export default definePlugin({
+  setup(api) {
+    const generator = `Export IA (${api.id} ${api.version})`;
+    api.exporter('docx', {
+      async export(doc, ctx) {
+        const overrides = [{ path: 'docProps/core.xml', data: coreXml(doc, new Date()) }];
+        const pack = (estimatePages: boolean) => {
+          const writer = new DocxWriter({ doc, theme: ctx.theme, settings: ctx.settings, report: (d) => ctx.report(d), generator });
+          return Packer.toBuffer(writer.build(estimatePages), false, overrides);
+        };
+        const estimate = (api.config as { tocPageNumbers?: boolean }).tocPageNumbers === true;
+        let buffer: Buffer;
+        try {
+          buffer = await pack(estimate);
+        } catch (err) {
+          if (!estimate) throw err;
+          // The page estimate is a nicety (TOC page numbers before Word updates fields); never fail on it.
+          buffer = await pack(false);
+        }
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      },
+    });
+  },
+});
