@@ -229,7 +229,9 @@ export class MdastBuilder {
 
   #table(block: Block): Table {
     const width = block.align.length;
-    const rows: TableRow[] = block.lines.map((line, rowIndex) => {
+    // The delimiter row leaves an empty remainder line behind; a blank line is never a row.
+    const lines = block.lines.filter((line) => line.text.trim() !== '');
+    const rows: TableRow[] = lines.map((line) => {
       const ranges = splitTableRow(line.text);
       const cells: TableCell[] = [];
       for (let i = 0; i < width; i++) {
@@ -258,7 +260,6 @@ export class MdastBuilder {
         const position = this.source.position(line.line, line.col + s, line.line, line.col + e);
         cells.push({ type: 'tableCell', children: content.text.length > 0 ? this.inline.parse(content, this.source) : [], position });
       }
-      void rowIndex;
       const first = cells[0]?.position;
       const last = cells[cells.length - 1]?.position;
       return {
