@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ExportIaError } from '../errors/export-ia-error.js';
-import { checkSettingsLayer, type SettingsLayer } from './settings.js';
+import { checkSettingsLayer, describeSchemaErrors, type SettingsLayer } from './settings.js';
 
 export const CONFIG_FILE_NAMES = ['export-ia.config.yaml', 'export-ia.config.yml', 'export-ia.config.json'] as const;
 
@@ -10,7 +11,19 @@ export interface ConfigFile {
   path: string;
   dir: string;
   layer: SettingsLayer;
+  /** Extra plugins (folders or package names), loaded after the built-ins. */
+  plugins: string[];
+  /** Configuration per plugin id. */
+  pluginConfig: Record<string, unknown>;
 }
+
+const validatePluginKeys = new Ajv({ allErrors: true, strict: true }).compile({
+  type: 'object',
+  properties: {
+    plugins: { type: 'array', items: { type: 'string', minLength: 1 } },
+    pluginConfig: { type: 'object', additionalProperties: { type: 'object' } },
+  },
+});
 
 /** Finds the nearest config file, searching from `startDir` up to the filesystem root. */
 export function findConfigFile(startDir: string): string | undefined {
@@ -48,7 +61,15 @@ export function loadConfigFile(path: string): ConfigFile {
   } catch (err) {
     throw new ExportIaError('EIA_CONFIG_PARSE', { file: path, detail: (err as Error).message });
   }
-  const layer = checkSettingsLayer(parseYamlFile(text, path), path);
+  const data = parseYamlFile(text, path);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: 'the file must be a mapping of keys to values' });
+  }
+  const { plugins = [], pluginConfig = {}, ...rest } = data as { plugins?: string[]; pluginConfig?: Record<string, unknown> };
+  if (!validatePluginKeys({ plugins, pluginConfig })) {
+    throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: describeSchemaErrors(validatePluginKeys.errors) });
+  }
+  const layer = checkSettingsLayer(rest, path);
   const dir = dirname(path);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   for (const key of PATH_LIST_KEYS) {
@@ -57,5 +78,6 @@ export function loadConfigFile(path: string): ConfigFile {
   }
   if (layer.output && layer.output !== '-') layer.output = abs(layer.output) + (/[\\/]$/.test(layer.output) ? '/' : '');
   if (layer.theme && /[\\/]|\.(ya?ml|json)$/i.test(layer.theme)) layer.theme = abs(layer.theme);
-  return { path, dir, layer };
+  const pluginSpecs = plugins.map((p) => (p.startsWith('.') || isAbsolute(p) ? resolve(dir, p) : p));
+  return { path, dir, layer, plugins: pluginSpecs, pluginConfig };
 }

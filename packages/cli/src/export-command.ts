@@ -1,0 +1,220 @@
+/**
+ * `export-ia export`: settings from flags > environment > config file > front matter, inputs
+ * from paths, globs or stdin, destinations planned up front, then a batch over worker threads.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  type BatchItem,
+  type ConfigFile,
+  checkSettingsLayer,
+  ExportIaError,
+  findConfigFile,
+  type Host,
+  type InputOutcome,
+  isExportIaError,
+  loadConfigFile,
+  loadPipelineFile,
+  mergeSettings,
+  type PipelineSpec,
+  planOutputs,
+  readInputStream,
+  runBatch,
+  type SettingsLayer,
+  settingsFromEnv,
+} from '@export-ia/core';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { humanReporter, jsonReporter, type Reporter, type Streams } from './reporter.js';
+
+export interface ExportFlags {
+  to?: string[];
+  output?: string;
+  theme?: string;
+  metadata?: string[];
+  pdfStandard?: string;
+  toc?: boolean;
+  titlePage?: boolean;
+  numberSections?: boolean;
+  lang?: string;
+  from?: string;
+  allowRemote?: boolean;
+  resourcePath?: string[];
+  fontPath?: string[];
+  pipeline?: string;
+  config?: string | false;
+  jobs?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export interface CliContext {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  streams: Streams;
+  stdin: NodeJS.ReadableStream;
+}
+
+/** Finds and loads the config file (flag, EXPORT_IA_CONFIG, or the nearest one upward). */
+export function loadConfig(flags: { config?: string | false }, ctx: CliContext): ConfigFile | undefined {
+  if (flags.config === false) return undefined;
+  const explicit = flags.config ?? ctx.env.EXPORT_IA_CONFIG;
+  if (explicit) {
+    const path = existsSync(explicit) ? explicit : undefined;
+    if (!path) throw new ExportIaError('EIA_CONFIG_PARSE', { file: explicit, detail: 'file not found' });
+    return loadConfigFile(path);
+  }
+  const found = findConfigFile(ctx.cwd);
+  return found ? loadConfigFile(found) : undefined;
+}
+
+function parseMetadata(values: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const raw of values) {
+    const eq = raw.indexOf('=');
+    if (eq <= 0) throw new ExportIaError('EIA_METADATA_INVALID', { value: raw });
+    const key = raw.slice(0, eq).trim();
+    const value = raw.slice(eq + 1);
+    const prior = out[key];
+    // Repeating a key builds a list (`-M author=A -M author=B`).
+    out[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+  }
+  return out;
+}
+
+function splitList(values: readonly string[] | undefined): string[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  return values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** The flags as a settings layer (only what was given). */
+export function settingsFromFlags(flags: ExportFlags): SettingsLayer {
+  const layer: Record<string, unknown> = {};
+  const to = splitList(flags.to);
+  if (to) layer.to = to;
+  if (flags.theme) layer.theme = flags.theme;
+  if (flags.metadata && flags.metadata.length > 0) layer.metadata = parseMetadata(flags.metadata);
+  if (flags.pdfStandard) layer.pdfStandard = flags.pdfStandard.toLowerCase();
+  if (flags.toc !== undefined) layer.toc = flags.toc;
+  if (flags.titlePage !== undefined) layer.titlePage = flags.titlePage;
+  if (flags.numberSections !== undefined) layer.numberSections = flags.numberSections;
+  if (flags.lang) layer.lang = flags.lang;
+  if (flags.from) layer.from = flags.from.toLowerCase();
+  if (flags.allowRemote) layer.allowRemote = true;
+  if (flags.resourcePath && flags.resourcePath.length > 0) layer.resourcePaths = flags.resourcePath;
+  if (flags.fontPath && flags.fontPath.length > 0) layer.fontPaths = flags.fontPath;
+  return checkSettingsLayer(layer, 'command-line flags');
+}
+
+/** Expands globs; plain paths pass through (a missing file is that input's error, not a usage error). */
+async function expandInputs(args: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    if (arg !== '-' && isDynamicPattern(arg)) {
+      const matches = await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: false });
+      if (matches.length === 0) throw new ExportIaError('EIA_GLOB_NO_MATCH', { pattern: arg });
+      out.push(...matches.sort());
+    } else out.push(arg);
+  }
+  return [...new Set(out)];
+}
+
+function exitCodeOf(outcomes: readonly InputOutcome[]): number {
+  return outcomes.some((o) => o.status !== 'ok') ? 3 : 0;
+}
+
+/** Runs the export command; returns the exit code. */
+export async function runExport(
+  inputsArg: readonly string[],
+  flags: ExportFlags,
+  host: Host,
+  config: ConfigFile | undefined,
+  ctx: CliContext,
+): Promise<number> {
+  const dataOnStdout = flags.output === '-';
+  const reporter: Reporter = flags.json
+    ? jsonReporter(ctx.streams, { dataOnStdout })
+    : humanReporter(ctx.streams, { cwd: ctx.cwd, quiet: Boolean(flags.quiet), dataOnStdout });
+  try {
+    const flagLayer = settingsFromFlags(flags);
+    const envLayer = settingsFromEnv(ctx.env);
+    const layers: SettingsLayer[] = [flagLayer, envLayer, ...(config ? [config.layer] : [])];
+    const merged = mergeSettings(...layers);
+    const output = flags.output ?? envLayer.output ?? config?.layer.output;
+    let pipeline: PipelineSpec | undefined;
+    if (flags.pipeline) {
+      pipeline = loadPipelineFile(flags.pipeline);
+      host.pipeline(pipeline); // validates component names now, before any input is read
+    }
+    const formats = pipeline ? ((pipeline.steps.at(-1) as { exporters?: string[] }).exporters ?? []) : merged.to;
+    const exporters = new Map(host.exporters().map((e) => [e.id, e]));
+    for (const f of formats) {
+      if (!exporters.has(f)) throw new ExportIaError('EIA_UNKNOWN_FORMAT', { format: f, known: [...exporters.keys()].join(', ') });
+    }
+    host.resolveTheme(merged.theme); // unknown or invalid theme: a usage error before any work
+    if (inputsArg.length === 0) throw new ExportIaError('EIA_USAGE', { detail: 'no input given (a file, a glob, or - for stdin)' });
+    const inputs = await expandInputs(inputsArg, ctx.cwd);
+    const plan = planOutputs(
+      inputs,
+      formats.map((f) => ({ id: f, extension: (exporters.get(f) as { extension: string }).extension })),
+      output,
+      { cwd: ctx.cwd, isDirectory: (p) => existsSync(p) && statSync(p).isDirectory() },
+    );
+    reporter.start(inputs.length, formats);
+    const items: BatchItem[] = [];
+    const outcomes: InputOutcome[] = [];
+    for (const p of plan) {
+      if (p.error) {
+        const outcome: InputOutcome = {
+          input: p.input,
+          status: 'failed',
+          written: [],
+          failures: [],
+          error: p.error.toJSON(),
+          diagnostics: [],
+          steps: [],
+          ms: 0,
+        };
+        outcomes.push(outcome);
+        reporter.event({ type: 'input-finished', file: p.input, outcome });
+        continue;
+      }
+      if (p.input === '-') {
+        try {
+          const source = await readInputStream(ctx.stdin as unknown as import('node:stream').Readable, { maxBytes: merged.limits.maxInputBytes, dir: ctx.cwd });
+          items.push({ input: '-', source, targets: p.targets });
+        } catch (err) {
+          const outcome: InputOutcome = {
+            input: '-',
+            status: 'failed',
+            written: [],
+            failures: [],
+            error: (isExportIaError(err) ? err : new ExportIaError('EIA_INPUT_UNREADABLE', { file: 'stdin', detail: String(err) })).toJSON(),
+            diagnostics: [],
+            steps: [],
+            ms: 0,
+          };
+          outcomes.push(outcome);
+          reporter.event({ type: 'input-finished', file: '-', outcome });
+        }
+        continue;
+      }
+      items.push({ input: p.input, targets: p.targets });
+    }
+    const jobs = flags.jobs ? Number.parseInt(flags.jobs, 10) : Math.min(availableParallelism(), items.length);
+    if (flags.jobs && (!Number.isInteger(jobs) || jobs < 1))
+      throw new ExportIaError('EIA_USAGE', { detail: `--jobs must be a positive whole number, not "${flags.jobs}"` });
+    const results = await runBatch(host, items, { settings: layers, jobs, onEvent: (e) => reporter.event(e), ...(pipeline ? { pipeline } : {}) });
+    outcomes.push(...results);
+    for (const r of results) if (r.stdout) await new Promise<void>((resolve) => ctx.streams.stdout.write(r.stdout as Uint8Array, () => resolve()));
+    const code = exitCodeOf(outcomes);
+    reporter.done(outcomes, code);
+    return code;
+  } catch (err) {
+    const e = isExportIaError(err) ? err : new ExportIaError('EIA_INTERNAL', { detail: (err as Error)?.message ?? String(err) });
+    reporter.fatal(e.toJSON());
+    return e.exitCode;
+  }
+}
