@@ -12,6 +12,8 @@ import { type CliContext, type ExportFlags, loadConfig, runExport } from './expo
 /** The built-in plugins, in load order. */
 export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-importer-markdown',
+  '@export-ia/plugin-importer-html',
+  '@export-ia/plugin-importer-docx',
   '@export-ia/plugin-transform-assets',
   '@export-ia/plugin-exporter-html',
   '@export-ia/plugin-exporter-docx',
