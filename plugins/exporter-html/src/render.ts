@@ -87,6 +87,15 @@ const MATHML_ATTRS = [
   'className',
 ];
 
+/** GitHub's schema restricts `class` on some tags to fixed values; ours need any class (harmless: no script can run). */
+function withFreeClassNames(attributes: NonNullable<Schema['attributes']>): NonNullable<Schema['attributes']> {
+  const out: NonNullable<Schema['attributes']> = {};
+  for (const [tag, list] of Object.entries(attributes)) {
+    out[tag] = list.map((a) => (Array.isArray(a) && a[0] === 'className' ? 'className' : a));
+  }
+  return out;
+}
+
 /** GitHub's schema, plus MathML, our structural elements and ids kept as written. */
 const schema: Schema = {
   ...defaultSchema,
@@ -94,9 +103,9 @@ const schema: Schema = {
   clobber: [],
   tagNames: [...(defaultSchema.tagNames ?? []), 'figure', 'figcaption', 'aside', 'nav', 'section', ...MATHML_TAGS],
   attributes: {
-    ...defaultSchema.attributes,
+    ...withFreeClassNames(defaultSchema.attributes ?? {}),
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'id', 'className', 'role', 'ariaLabel', 'ariaHidden', 'ariaDescribedBy', 'dir'],
-    a: [...(defaultSchema.attributes?.a ?? []), 'dataFootnoteRef', 'dataFootnoteBackref', 'ariaDescribedBy', 'ariaLabel'],
+    a: [...withFreeClassNames({ a: defaultSchema.attributes?.a ?? [] }).a ?? [], 'dataFootnoteRef', 'dataFootnoteBackref', 'ariaDescribedBy', 'ariaLabel'],
     section: ['dataFootnotes', 'className'],
     img: [...(defaultSchema.attributes?.img ?? []), 'width', 'height', 'loading', 'decoding'],
     input: [...(defaultSchema.attributes?.input ?? []), 'ariaHidden'],

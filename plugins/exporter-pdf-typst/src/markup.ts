@@ -165,7 +165,8 @@ export class TypstWriter {
     const asset: Asset | undefined = this.#doc.assets[url];
     if (!asset || asset.status !== 'ok' || !asset.data || !asset.mediaType || !asset.width) {
       const text = alt ? `${alt} — ${this.#labels.imageMissing}` : this.#labels.imageMissing;
-      return `#export-ia-missing(${str(text)})`;
+      // In a figure the image is a code argument: no `#` there.
+      return `${block ? '' : '#'}export-ia-missing(${str(text)})`;
     }
     const ext = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' }[asset.mediaType];
     const path = this.addFile(url, asset.data, ext);

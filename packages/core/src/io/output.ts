@@ -107,7 +107,11 @@ export function writeFileAtomic(path: string, data: Uint8Array, label: string = 
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder may not exist or not be a folder: nothing was left behind.
+    }
     const code = (err as NodeJS.ErrnoException).code;
     const detail =
       code === 'EACCES' || code === 'EPERM'

@@ -93,7 +93,7 @@ function parseRef(ref: string): StepSpec {
 }
 
 /** Checks the shape (importer first, exporters last) and that every component exists. */
-export function validatePipelineSpec(spec: PipelineSpec, registry: Registry, source = 'code'): void {
+export function validatePipelineSpec(spec: PipelineSpec, registry: Registry, source = '(defined in code)'): void {
   const fail = (detail: string) => new ExportIaError('EIA_PIPELINE_INVALID', { source, detail });
   spec.steps.forEach((step, i) => {
     if ('importer' in step) {
@@ -202,7 +202,7 @@ export class Pipeline {
       const ids = (step as readonly string[]).map((ref) => {
         const parsed = parseRef(ref);
         if (!('exporters' in parsed))
-          throw new ExportIaError('EIA_PIPELINE_INVALID', { source: 'code', detail: `only exporters can run side by side ("${ref}")` });
+          throw new ExportIaError('EIA_PIPELINE_INVALID', { source: '(defined in code)', detail: `only exporters can run side by side ("${ref}")` });
         return parsed.exporters[0] as string;
       });
       next = { exporters: ids };

@@ -1,0 +1,106 @@
+/**
+ * The HTML exporter through the public API, with fixture folders: each folder under
+ * fixtures/ has an input document and expect.json (settings, CSS selectors that must be
+ * present or absent, text that must or must not appear, expected diagnostics). Every output
+ * is also checked for the safety invariants: no script, no event handler, no script URL, a CSP.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHost, type Host, sha256 } from '@export-ia/core';
+import { exporterContract } from '@export-ia/core/testing';
+import axe from 'axe-core';
+import { JSDOM } from 'jsdom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repo = join(here, '../../..');
+const plugins = ['importer-markdown', 'transform-assets', 'exporter-html', 'theme-standard'].map((p) => join(repo, 'plugins', p));
+
+interface Expectation {
+  settings?: Record<string, unknown>;
+  present?: Record<string, number>;
+  absent?: string[];
+  text?: string[];
+  notText?: string[];
+  title?: string;
+  css?: string[];
+  diagnostics?: string[];
+}
+
+let host: Host;
+beforeAll(async () => {
+  host = await createHost({ plugins, cwd: repo });
+});
+afterAll(async () => {
+  await host.close();
+});
+
+async function exportHtml(path: string, settings: Record<string, unknown> = {}) {
+  const bytes = new Uint8Array(readFileSync(path));
+  const input = { name: path, path, dir: join(path, '..'), bytes, hash: sha256(bytes) };
+  const result = await host.exportPipeline(['html']).run(input, { settings: [{ to: ['html'], ...settings }] });
+  expect(result.failures).toEqual([]);
+  const html = new TextDecoder().decode(result.outputs[0]?.data);
+  return { html, result };
+}
+
+function assertSafe(html: string, dom: JSDOM): void {
+  const doc = dom.window.document;
+  expect(doc.querySelectorAll('script').length).toBe(0);
+  for (const el of Array.from(doc.querySelectorAll('*'))) {
+    for (const attr of Array.from(el.attributes)) {
+      expect(attr.name.startsWith('on'), `${el.tagName} has ${attr.name}`).toBe(false);
+      expect(/^\s*(javascript|vbscript|data:text)/i.test(attr.value) && ['href', 'src', 'action', 'xlink:href'].includes(attr.name), `${attr.name}=${attr.value}`).toBe(false);
+    }
+  }
+  const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';
+  expect(csp).toContain("default-src 'none'");
+  expect(html.startsWith('<!doctype html>')).toBe(true);
+}
+
+describe('HTML exporter fixtures', () => {
+  const fixtures = join(here, 'fixtures');
+  for (const name of readdirSync(fixtures)) {
+    it(name, async () => {
+      const expectation = JSON.parse(readFileSync(join(fixtures, name, 'expect.json'), 'utf8')) as Expectation;
+      const { html, result } = await exportHtml(join(fixtures, name, 'input.md'), expectation.settings);
+      const dom = new JSDOM(html);
+      const doc = dom.window.document;
+      assertSafe(html, dom);
+      for (const [selector, count] of Object.entries(expectation.present ?? {})) expect(doc.querySelectorAll(selector).length, selector).toBe(count);
+      for (const selector of expectation.absent ?? []) expect(doc.querySelectorAll(selector).length, selector).toBe(0);
+      const text = doc.body.textContent ?? '';
+      for (const t of expectation.text ?? []) expect(text).toContain(t);
+      for (const t of expectation.notText ?? []) expect(text).not.toContain(t);
+      if (expectation.title !== undefined) expect(doc.title).toBe(expectation.title);
+      for (const c of expectation.css ?? []) expect(doc.querySelector('style')?.textContent).toContain(c);
+      const codes = result.diagnostics.map((d) => d.code);
+      for (const code of expectation.diagnostics ?? []) expect(codes).toContain(code);
+    });
+  }
+});
+
+describe('HTML accessibility (axe-core in jsdom)', () => {
+  for (const [file, theme] of [
+    ['report.md', 'report'],
+    ['letter.md', 'default'],
+    ['articulo.md', 'academic'],
+  ] as const) {
+    it(`finds no violation in ${file} (${theme} theme)`, async () => {
+      const { html } = await exportHtml(join(repo, 'examples/documents', file), { theme, toc: true });
+      const dom = new JSDOM(html, { runScripts: 'outside-only', pretendToBeVisual: true });
+      assertSafe(html, dom);
+      dom.window.eval(axe.source);
+      const run = (dom.window as unknown as { axe: typeof axe }).axe.run(dom.window.document, { resultTypes: ['violations'] });
+      const results = await run;
+      const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]?.html.slice(0, 120)}`);
+      expect(summary).toEqual([]);
+      dom.window.close();
+    });
+  }
+});
+
+describe('HTML exporter contract', () => {
+  for (const c of exporterContract({ plugins, format: 'html' })) it(c.name, c.run);
+});
