@@ -17,6 +17,7 @@ import {
   loadPipelineFile,
   mergeSettings,
   type PipelineSpec,
+  type PlannedInput,
   planOutputs,
   readInputStream,
   runBatch,
@@ -108,17 +109,37 @@ export function settingsFromFlags(flags: ExportFlags): SettingsLayer {
   return checkSettingsLayer(layer, 'command-line flags');
 }
 
+/** The folder part of a glob before its first pattern segment (`docs/**\/*.md` → `docs`). */
+function globBase(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const part of parts) {
+    if (isDynamicPattern(part)) break;
+    fixed.push(part);
+  }
+  if (fixed.length === parts.length) fixed.pop();
+  return fixed.join('/') || '.';
+}
+
 /** Expands globs; plain paths pass through (a missing file is that input's error, not a usage error). */
-async function expandInputs(args: readonly string[], cwd: string): Promise<string[]> {
-  const out: string[] = [];
+async function expandInputs(args: readonly string[], cwd: string): Promise<PlannedInput[]> {
+  const out: PlannedInput[] = [];
+  const seen = new Set<string>();
   for (const arg of args) {
     if (arg !== '-' && isDynamicPattern(arg)) {
       const matches = await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: false });
       if (matches.length === 0) throw new ExportIaError('EIA_GLOB_NO_MATCH', { pattern: arg });
-      out.push(...matches.sort());
-    } else out.push(arg);
+      const base = globBase(arg);
+      for (const m of matches.sort()) {
+        if (!seen.has(m)) out.push({ input: m, base });
+        seen.add(m);
+      }
+    } else if (!seen.has(arg)) {
+      seen.add(arg);
+      out.push({ input: arg });
+    }
   }
-  return [...new Set(out)];
+  return out;
 }
 
 function exitCodeOf(outcomes: readonly InputOutcome[]): number {

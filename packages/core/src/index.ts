@@ -38,7 +38,7 @@ export {
 export { type BatchEvent, type BatchItem, type BatchOptions, type InputOutcome, processInput, runBatch, type WrittenOutput } from './host/batch.js';
 export { createHost, type Host, type HostOptions } from './host/host.js';
 export { decodeText, readInputFile, readInputStream, sha256 } from './io/input.js';
-export { displayPath, type FormatInfo, isDirectoryTarget, type OutputPlanItem, planOutputs, writeFileAtomic } from './io/output.js';
+export { displayPath, type FormatInfo, isDirectoryTarget, type OutputPlanItem, type PlannedInput, planOutputs, writeFileAtomic } from './io/output.js';
 export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model/document.js';
 export { interpretFrontMatter, KNOWN_FRONT_MATTER_KEYS } from './model/front-matter.js';
 export { assignHeadingIds, slugify, toPlainText, walk } from './model/tree.js';

@@ -44,6 +44,7 @@ const lowlight = createLowlight(common);
 
 /** Runs `fn` with console.warn silenced: mathml2omml warns on stderr about elements it skips. */
 function quietly<T>(fn: () => T): T {
+  // biome-ignore lint/suspicious/noConsole: saved to be restored, not called.
   const warn = console.warn;
   console.warn = () => {};
   try {
@@ -101,6 +102,15 @@ interface BlockContext {
   tight?: boolean;
   style?: string;
   alignment?: (typeof AlignmentType)[keyof typeof AlignmentType];
+}
+
+/**
+ * Removes the characters XML 1.0 forbids (C0 controls other than tab, newline and carriage
+ * return, and U+FFFE/U+FFFF): one of them anywhere in a part makes Word refuse the whole file.
+ */
+function xmlSafe(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters removed.
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
 
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'ftp', 'tel']);
@@ -169,7 +179,7 @@ export class DocxWriter {
   // ── Inline content ──────────────────────────────────────────────────────────────────
 
   #text(value: string, style: RunStyle): TextRun {
-    const text = value.replace(/\n/g, ' ');
+    const text = xmlSafe(value).replace(/\n/g, ' ');
     return new TextRun({
       text,
       ...(style.bold ? { bold: true } : {}),
@@ -211,7 +221,13 @@ export class DocxWriter {
 
   #linkTarget(url: string): { internal: string } | { external: string } | undefined {
     if (url.startsWith('#')) {
-      const name = this.#bookmarks.get(decodeURIComponent(url.slice(1)));
+      let id = url.slice(1);
+      try {
+        id = decodeURIComponent(id);
+      } catch {
+        // A malformed escape (`#50%`): look the anchor up as written.
+      }
+      const name = this.#bookmarks.get(id);
       return name ? { internal: name } : undefined;
     }
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
@@ -219,7 +235,7 @@ export class DocxWriter {
       this.#report(diagnostic('EIA_LINK_UNSAFE', { url: url.slice(0, 80), scheme: `${scheme}:` }));
       return undefined;
     }
-    return { external: url };
+    return { external: xmlSafe(url) };
   }
 
   #image(asset: Asset | undefined, url: string, alt: string, maxWidth = this.#page.contentWidthPx): ParagraphChild {
@@ -240,12 +256,13 @@ export class DocxWriter {
     }
     if (!type || !data || !asset?.width || !asset.height) {
       const label = alt ? `[${alt} — ${this.#labels.imageMissing}]` : `[${this.#labels.imageMissing}]`;
-      return new TextRun({ text: label, italics: true, color: wordColor(this.#theme.colors.muted) });
+      return new TextRun({ text: xmlSafe(label), italics: true, color: wordColor(this.#theme.colors.muted) });
     }
     // Pixels at 96 dpi; images wider than the text area, or taller than 60% of it, are scaled down.
     const scale = Math.min(1, maxWidth / asset.width, (this.#page.contentHeightPx * 0.6) / asset.height);
     const transformation = { width: Math.max(1, Math.round(asset.width * scale)), height: Math.max(1, Math.round(asset.height * scale)) };
-    const altText = { name: alt || url.split('/').pop() || 'image', title: alt, description: alt };
+    const safeAlt = xmlSafe(alt);
+    const altText = { name: safeAlt || xmlSafe(url.split('/').pop() ?? '') || 'image', title: safeAlt, description: safeAlt };
     if (type === 'svg') return new ImageRun({ type: 'svg', data, transformation, altText, fallback: { type: 'png', data: fallback as Uint8Array } });
     return new ImageRun({ type, data, transformation, altText });
   }
@@ -402,7 +419,7 @@ export class DocxWriter {
       case 'callout': {
         const color = CALLOUT_COLORS[node.kind] ?? '0969DA';
         const inner: BlockContext = { ...ctx, quoteDepth: ctx.quoteDepth + 1, quoteColor: color, numbering: undefined };
-        out.push(this.#paragraph([new TextRun({ text: node.title ?? this.#labels[node.kind], color })], inner, { style: STYLE.calloutTitle }));
+        out.push(this.#paragraph([new TextRun({ text: xmlSafe(node.title ?? this.#labels[node.kind]), color })], inner, { style: STYLE.calloutTitle }));
         out.push(...this.#blocks(node.children, inner));
         return;
       }
@@ -456,7 +473,7 @@ export class DocxWriter {
   #code(value: string, lang: string | undefined, ctx: BlockContext): Paragraph[] {
     const lines: ParagraphChild[][] = [[]];
     const push = (text: string, color?: string) => {
-      const parts = text.split('\n');
+      const parts = xmlSafe(text).split('\n');
       parts.forEach((part, i) => {
         if (i > 0) lines.push([]);
         if (part) (lines[lines.length - 1] as ParagraphChild[]).push(new TextRun({ text: part, ...(color ? { color } : {}) }));
@@ -556,7 +573,7 @@ export class DocxWriter {
       text
         ? fillPlaceholders(text, this.#doc.meta).map((piece) =>
             'text' in piece
-              ? new TextRun({ text: piece.text })
+              ? new TextRun({ text: xmlSafe(piece.text) })
               : new TextRun({ children: [piece.page === 'page' ? PageNumber.CURRENT : PageNumber.TOTAL_PAGES] }),
           )
         : [];
@@ -593,10 +610,16 @@ export class DocxWriter {
       const asset: Asset = { url: logo.path, status: 'ok', mediaType: logo.mediaType, width: logo.width, height: logo.height, data: logo.data };
       out.push(new Paragraph({ children: [this.#image(asset, logo.path, '', 180)], spacing: { before: titlePage ? 1800 : 0, after: 480 } }));
     }
-    out.push(new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(meta.title)], ...(titlePage && !logo ? { spacing: { before: 3600 } } : {}) }));
-    if (meta.subtitle) out.push(new Paragraph({ style: STYLE.subtitle, children: [new TextRun(meta.subtitle)] }));
-    if (meta.author.length > 0) out.push(new Paragraph({ style: STYLE.byline, children: [new TextRun(meta.author.join(', '))] }));
-    if (meta.date) out.push(new Paragraph({ style: STYLE.byline, children: [new TextRun(meta.date)] }));
+    out.push(
+      new Paragraph({
+        heading: HeadingLevel.TITLE,
+        children: [new TextRun(xmlSafe(meta.title))],
+        ...(titlePage && !logo ? { spacing: { before: 3600 } } : {}),
+      }),
+    );
+    if (meta.subtitle) out.push(new Paragraph({ style: STYLE.subtitle, children: [new TextRun(xmlSafe(meta.subtitle))] }));
+    if (meta.author.length > 0) out.push(new Paragraph({ style: STYLE.byline, children: [new TextRun(xmlSafe(meta.author.join(', ')))] }));
+    if (meta.date) out.push(new Paragraph({ style: STYLE.byline, children: [new TextRun(xmlSafe(meta.date))] }));
     out.push(
       new Paragraph({
         children: [],
@@ -665,7 +688,7 @@ export class DocxWriter {
 
 /** docProps/core.xml with every core property, including dc:language (docx writes no language). */
 export function coreXml(doc: DocumentModel, now: Date): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const esc = (s: string) => xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const { meta } = doc;
   const iso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const parts = [

@@ -105,7 +105,7 @@ const schema: Schema = {
   attributes: {
     ...withFreeClassNames(defaultSchema.attributes ?? {}),
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'id', 'className', 'role', 'ariaLabel', 'ariaHidden', 'ariaDescribedBy', 'dir'],
-    a: [...withFreeClassNames({ a: defaultSchema.attributes?.a ?? [] }).a ?? [], 'dataFootnoteRef', 'dataFootnoteBackref', 'ariaDescribedBy', 'ariaLabel'],
+    a: [...(withFreeClassNames({ a: defaultSchema.attributes?.a ?? [] }).a ?? []), 'dataFootnoteRef', 'dataFootnoteBackref', 'ariaDescribedBy', 'ariaLabel'],
     section: ['dataFootnotes', 'className'],
     img: [...(defaultSchema.attributes?.img ?? []), 'width', 'height', 'loading', 'decoding'],
     input: [...(defaultSchema.attributes?.input ?? []), 'ariaHidden'],

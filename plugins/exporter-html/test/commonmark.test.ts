@@ -46,7 +46,28 @@ function examples(): Example[] {
   return out;
 }
 
-const BLOCK = new Set(['p', 'div', 'pre', 'ul', 'ol', 'li', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'td', 'th']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'pre',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'td',
+  'th',
+]);
 
 /** Normalises HTML like the spec's normalize.py: whitespace between block tags and runs of spaces. */
 export function normalize(html: string): string {

@@ -51,7 +51,10 @@ function assertSafe(html: string, dom: JSDOM): void {
   for (const el of Array.from(doc.querySelectorAll('*'))) {
     for (const attr of Array.from(el.attributes)) {
       expect(attr.name.startsWith('on'), `${el.tagName} has ${attr.name}`).toBe(false);
-      expect(/^\s*(javascript|vbscript|data:text)/i.test(attr.value) && ['href', 'src', 'action', 'xlink:href'].includes(attr.name), `${attr.name}=${attr.value}`).toBe(false);
+      expect(
+        /^\s*(javascript|vbscript|data:text)/i.test(attr.value) && ['href', 'src', 'action', 'xlink:href'].includes(attr.name),
+        `${attr.name}=${attr.value}`,
+      ).toBe(false);
     }
   }
   const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';

@@ -56,7 +56,11 @@ function typesetRuns(node: Parameters<typeof walk>[0]): string[] {
 }
 
 /** Letters and digits only, lower case: immune to hyphenation, ligatures, smart quotes and line breaks. */
-const squash = (s: string) => s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+const squash = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 
 let host: Host;
 beforeAll(async () => {
@@ -181,7 +185,16 @@ describe('PDF exporter (Typst)', () => {
     expect(result.failures).toEqual([]);
     const pdf = await openPdf(result.outputs[0]?.data as Uint8Array);
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
-    for (const literal of ['#import', '@preview/cetz:0.2.0', '#pagebreak()', '// not a comment', '[brackets]', '#set page', 'Footnote #include', '#eval("1")']) {
+    for (const literal of [
+      '#import',
+      '@preview/cetz:0.2.0',
+      '#pagebreak()',
+      '// not a comment',
+      '[brackets]',
+      '#set page',
+      'Footnote #include',
+      '#eval("1")',
+    ]) {
       expect(text, literal).toContain(literal);
     }
     const meta = await pdf.getMetadata();

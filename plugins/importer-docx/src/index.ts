@@ -28,7 +28,8 @@ function openZip(bytes: Uint8Array, file: string): Promise<ZipFile> {
   });
 }
 
-function readEntry(zip: ZipFile, entry: Entry, limit: number): Promise<Buffer> {
+/** Inflates an entry (yauzl checks the declared size); keeps the bytes only when `keep`. */
+function readEntry(zip: ZipFile, entry: Entry, limit: number, keep = true): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) {
@@ -43,7 +44,7 @@ function readEntry(zip: ZipFile, entry: Entry, limit: number): Promise<Buffer> {
           stream.destroy(new Error(`entry ${entry.fileName} inflates past the limit`));
           return;
         }
-        chunks.push(chunk);
+        if (keep) chunks.push(chunk);
       });
       stream.on('end', () => resolve(Buffer.concat(chunks)));
       stream.on('error', reject);
@@ -88,12 +89,15 @@ export async function inspectDocx(bytes: Uint8Array, file: string, limits: StepC
         }
         const name = entry.fileName;
         if (name === 'word/document.xml') hasDocument = true;
-        if (!/\.(xml|rels)$/i.test(name)) {
-          zip.readEntry();
-          return;
-        }
-        readEntry(zip, entry, limits.maxUnzippedBytes)
+        // Every entry is inflated, not only the XML parts: the converter reads media too, and
+        // only inflating shows an entry that lies about its size.
+        const xml = /\.(xml|rels)$/i.test(name);
+        readEntry(zip, entry, limits.maxUnzippedBytes, xml)
           .then((data) => {
+            if (!xml) {
+              zip.readEntry();
+              return;
+            }
             const text = data.toString('utf8');
             if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
               reject(new ExportIaError('EIA_DOCX_EXTERNAL_ENTITY', { file, part: name }));
@@ -123,10 +127,22 @@ export async function inspectDocx(bytes: Uint8Array, file: string, limits: StepC
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/** A character reference as text; one XML forbids (NUL, surrogates, past U+10FFFF) as U+FFFD. */
+function charRef(code: number): string {
+  const allowed =
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff);
+  return allowed ? String.fromCodePoint(code) : '\uFFFD';
+}
+
 function xmlText(value: string): string {
   return value.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    if (name.startsWith('#x') || name.startsWith('#X')) return charRef(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return charRef(Number.parseInt(name.slice(1), 10));
     return XML_ENTITIES[name] ?? whole;
   });
 }

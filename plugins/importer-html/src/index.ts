@@ -5,11 +5,11 @@
  * Figures become figures, and common footnote markup (Word via mammoth, Pandoc, GitHub)
  * becomes real footnotes.
  */
-import { definePlugin, toPlainText, walk } from '@export-ia/core/plugin';
+import { definePlugin, ExportIaError, slugify, toPlainText, walk } from '@export-ia/core/plugin';
 import type { Element, Nodes as HastNodes, Root as HastRoot } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { defaultHandlers, type State, toMdast } from 'hast-util-to-mdast';
-import type { BlockContent, FootnoteDefinition, Nodes, PhrasingContent, Root } from 'mdast';
+import type { BlockContent, FootnoteDefinition, Heading, Nodes, PhrasingContent, Root, TableCell } from 'mdast';
 
 function textOf(node: HastNodes): string {
   if (node.type === 'text') return node.value;
@@ -59,6 +59,41 @@ function walkHast(node: HastNodes, fn: (el: Element) => void): void {
   if ('children' in node) for (const c of node.children) walkHast(c as HastNodes, fn);
 }
 
+/**
+ * Parsing and conversion recurse once per element level, so a hostile page of thousands of
+ * nested elements would exhaust the stack. Element nesting is limited to 5 × `limits.maxNesting`
+ * levels, never more than 500 (checked iteratively, before the conversion), and a parse that
+ * still runs out of stack is reported the same way.
+ */
+function depthLimit(maxNesting: number): number {
+  return Math.min(500, Math.max(1, maxNesting) * 5);
+}
+
+function tooDeep(file: string, limit: number, line: number | string = '?'): ExportIaError {
+  return new ExportIaError('EIA_INPUT_TOO_DEEP', { file, depth: `more than ${limit}`, limit, line });
+}
+
+function parseHtml(text: string, maxNesting: number, file: string): HastRoot {
+  try {
+    return fromHtml(text, { verbose: false });
+  } catch (err) {
+    if (err instanceof RangeError) throw tooDeep(file, depthLimit(maxNesting));
+    throw err;
+  }
+}
+
+function checkElementDepth(tree: HastRoot, maxNesting: number, file: string): void {
+  const limit = depthLimit(maxNesting);
+  const stack: Array<[HastNodes, number]> = [[tree, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [HastNodes, number];
+    if (depth > limit) {
+      throw tooDeep(file, limit, node.position?.start.line);
+    }
+    if ('children' in node) for (const c of node.children) stack.push([c as HastNodes, depth + 1]);
+  }
+}
+
 const FOOTNOTE_REF = /^#(?:user-content-)?(?:footnote-|fn-?)(\w[\w-]*)$/;
 const FOOTNOTE_ITEM = /^(?:user-content-)?(?:footnote-|fn-?)(\w[\w-]*)$/;
 
@@ -67,6 +102,129 @@ function isFootnoteList(el: Element): boolean {
   if (el.tagName !== 'ol') return false;
   const items = el.children.filter((c): c is Element => c.type === 'element' && c.tagName === 'li');
   return items.length > 0 && items.every((li) => FOOTNOTE_ITEM.test(String(li.properties.id ?? '')));
+}
+
+const PHRASING = new Set([
+  'text',
+  'emphasis',
+  'strong',
+  'delete',
+  'inlineCode',
+  'inlineMath',
+  'break',
+  'link',
+  'linkReference',
+  'image',
+  'imageReference',
+  'footnoteReference',
+  'html',
+]);
+
+/**
+ * Table cells hold phrasing content only, but HTML cells often hold paragraphs (Word via
+ * mammoth: `<td><p>…</p></td>`): blocks are unwrapped, separated by line breaks.
+ */
+function toPhrasing(nodes: readonly Nodes[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  let afterBlock = false;
+  for (const node of nodes) {
+    if (PHRASING.has(node.type)) {
+      if (afterBlock) {
+        if (node.type === 'text' && !node.value.trim()) continue;
+        if (out.at(-1)?.type !== 'break') out.push({ type: 'break' });
+      }
+      out.push(node as PhrasingContent);
+      afterBlock = false;
+      continue;
+    }
+    let inner: PhrasingContent[];
+    if (node.type === 'code') inner = [{ type: 'inlineCode', value: node.value }];
+    else if (node.type === 'math') inner = [{ type: 'inlineMath', value: node.value } as unknown as PhrasingContent];
+    else if ('children' in node) inner = toPhrasing(node.children as Nodes[]);
+    else inner = [];
+    if (inner.length === 0) continue;
+    if (out.length > 0 && out.at(-1)?.type !== 'break') out.push({ type: 'break' });
+    out.push(...inner);
+    afterBlock = true;
+  }
+  return out;
+}
+
+/** Ids that name a heading: its own, and those of anchors inside it (`<h1><a id="_Toc1"></a>…`). */
+function headingAnchors(node: Element): string[] {
+  const ids: string[] = [];
+  walkHast(node, (el) => {
+    for (const key of ['id', 'name'] as const) {
+      const v = el.properties[key];
+      if (typeof v === 'string' && v && (key === 'id' || el.tagName === 'a')) ids.push(v);
+    }
+  });
+  return ids;
+}
+
+function createHandlers(anchors: Map<Heading, string[]>) {
+  const heading = (state: State, node: Element) => {
+    const result = defaultHandlers[node.tagName as 'h1'](state, node);
+    const ids = headingAnchors(node);
+    if (ids.length > 0) anchors.set(result, ids);
+    return result;
+  };
+  return {
+    h1: heading,
+    h2: heading,
+    h3: heading,
+    h4: heading,
+    h5: heading,
+    h6: heading,
+    td(state: State, node: Element) {
+      const cell = defaultHandlers.td(state, node) as TableCell;
+      cell.children = toPhrasing(cell.children as Nodes[]);
+      return cell;
+    },
+    th(state: State, node: Element) {
+      const cell = defaultHandlers.th(state, node) as TableCell;
+      cell.children = toPhrasing(cell.children as Nodes[]);
+      return cell;
+    },
+    ...handlers,
+  };
+}
+
+/**
+ * Internal links aim at anchors inside headings (Word bookmarks, `<h2 id>`); the model names
+ * headings by the ids the core assigns after import (slug of the text, repeats get -1, -2…, the
+ * same scheme as the core's assignHeadingIds), so links are pointed at those ids.
+ */
+function retargetInternalLinks(root: Root, anchors: Map<Heading, string[]>): void {
+  if (anchors.size === 0) return;
+  const seen = new Map<string, number>();
+  const ids = new Set<string>();
+  const targets = new Map<string, string>();
+  walk(root, (node) => {
+    if (node.type !== 'heading') return;
+    const base = slugify(toPlainText(node)) || 'section';
+    let id = base;
+    let n = seen.get(base) ?? 0;
+    while (ids.has(id)) {
+      n += 1;
+      id = `${base}-${n}`;
+    }
+    seen.set(base, n);
+    ids.add(id);
+    for (const anchor of anchors.get(node) ?? []) if (!targets.has(anchor)) targets.set(anchor, id);
+    return false;
+  });
+  walk(root, (node) => {
+    if (node.type !== 'link' || !node.url.startsWith('#')) return;
+    let anchor = node.url.slice(1);
+    try {
+      anchor = decodeURIComponent(anchor);
+    } catch {
+      // not percent-encoded: keep as is
+    }
+    const target = targets.get(anchor);
+    if (target) node.url = `#${target}`;
+  });
 }
 
 const handlers = {
@@ -92,6 +250,8 @@ const handlers = {
       state.patch(node, result as unknown as Nodes);
       return result;
     }
+    // An anchor without href (`<a id="…"></a>`, a Word bookmark) is a target, not a link.
+    if (node.properties.href === undefined || node.properties.href === null) return state.all(node);
     return defaultHandlers.a(state, node);
   },
   ol(state: State, node: Element) {
@@ -134,12 +294,15 @@ function dropBackrefs(root: Root): void {
 export default definePlugin({
   setup(api) {
     api.importer('html', {
-      import(input) {
+      import(input, ctx) {
         const text = input.text ?? '';
-        const tree = fromHtml(text, { verbose: false });
+        const tree = parseHtml(text, ctx.settings.limits.maxNesting, input.name);
+        checkElementDepth(tree, ctx.settings.limits.maxNesting, input.name);
         const frontMatter = metadata(tree);
         const body = findElement(tree, (el) => el.tagName === 'body') ?? tree;
-        const root = toMdast(body, { handlers: handlers as never }) as Root;
+        const anchors = new Map<Heading, string[]>();
+        // Comments are not content (and may hold markup such as a commented-out script).
+        const root = toMdast(body, { handlers: createHandlers(anchors) as never, nodeHandlers: { comment: () => undefined } }) as Root;
         if (root.type !== 'root') throw new Error('HTML conversion produced no document');
         const lines = text.split('\n');
         root.position ??= {
@@ -147,6 +310,7 @@ export default definePlugin({
           end: { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1, offset: text.length },
         };
         dropBackrefs(root);
+        retargetInternalLinks(root, anchors);
         inheritPositions(root);
         return Object.keys(frontMatter).length > 0 ? { root, frontMatter } : { root };
       },

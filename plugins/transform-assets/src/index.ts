@@ -68,7 +68,10 @@ function realRoots(dirs: readonly string[]): string[] {
 interface Resolver {
   ctx: StepContext;
   doc: DocumentModel;
+  /** The allowed folders after following symlinks. */
   roots: string[];
+  /** The allowed folders as named, and after following symlinks: a path outside all of these is refused before the disk is touched. */
+  namedRoots: string[];
   needPng: boolean;
 }
 
@@ -103,8 +106,9 @@ async function fromBytes(r: Resolver, url: string, data: Uint8Array): Promise<Ou
     };
   }
   if (info.mediaType === 'image/svg+xml') {
-    const head = new TextDecoder().decode(data.subarray(0, 65536));
-    if (/<!DOCTYPE|<!ENTITY/i.test(head)) {
+    // The whole file: a DOCTYPE may follow any amount of comments (and a decoy <svg> tag in them).
+    const text = new TextDecoder().decode(data);
+    if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
       return {
         asset: { url, status: 'invalid', reason: 'unsafe SVG' },
         warning: diagnostic('EIA_IMAGE_INVALID', { url, detail: 'the SVG declares a DOCTYPE or entities' }),
@@ -138,15 +142,19 @@ async function resolveLocal(r: Resolver, url: string): Promise<Outcome> {
     path = url;
   }
   const absolute = resolve(r.doc.source.dir, path);
+  const outside: Outcome = {
+    asset: { url, status: 'blocked', reason: 'outside the allowed folders' },
+    warning: diagnostic('EIA_IMAGE_OUTSIDE_ROOT', { url }),
+  };
+  // Checked before touching the disk, so a document cannot learn which files exist elsewhere.
+  if (!r.namedRoots.some((root) => isInside(absolute, root))) return outside;
   let real: string;
   try {
     real = realpathSync(absolute);
   } catch {
     return { asset: { url, status: 'missing', reason: 'not found' }, warning: diagnostic('EIA_IMAGE_MISSING', { url, dir: r.doc.source.dir }) };
   }
-  if (!r.roots.some((root) => isInside(real, root))) {
-    return { asset: { url, status: 'blocked', reason: 'outside the allowed folders' }, warning: diagnostic('EIA_IMAGE_OUTSIDE_ROOT', { url }) };
-  }
+  if (!r.roots.some((root) => isInside(real, root))) return outside;
   const stat = statSync(real);
   if (!stat.isFile()) {
     return { asset: { url, status: 'invalid', reason: 'not a file' }, warning: diagnostic('EIA_IMAGE_INVALID', { url, detail: 'it is not a file' }) };
@@ -186,19 +194,37 @@ async function resolveRemote(r: Resolver, url: string): Promise<Outcome> {
   }
 }
 
-function resolveDataUrl(r: Resolver, url: string): Promise<Outcome> {
-  const m = /^data:([^;,]*)(;base64)?,(.*)$/is.exec(url);
-  if (!m)
-    return Promise.resolve({
-      asset: { url, status: 'invalid', reason: 'malformed data URL' },
-      warning: diagnostic('EIA_IMAGE_INVALID', { url: url.slice(0, 40), detail: 'malformed data URL' }),
-    });
+async function resolveDataUrl(r: Resolver, url: string): Promise<Outcome> {
+  const malformed: Outcome = {
+    asset: { url, status: 'invalid', reason: 'malformed data URL' },
+    warning: diagnostic('EIA_IMAGE_INVALID', { url: url.slice(0, 40), detail: 'malformed data URL' }),
+  };
+  // data:[<media type>][;<parameter>=<value>…][;base64],<data>
+  const m = /^data:([^,]*?)(;base64)?,(.*)$/is.exec(url);
+  if (!m) return malformed;
   const payload = m[3] as string;
-  const data = m[2] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
+  let data: Buffer;
+  try {
+    data = m[2] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
+  } catch {
+    return malformed;
+  }
   return fromBytes(r, url, new Uint8Array(data));
 }
 
-function resolveOne(r: Resolver, url: string): Promise<Outcome> {
+/** Resolves one image; an unexpected error becomes a warning about that image, never a failed export. */
+async function resolveOne(r: Resolver, url: string): Promise<Outcome> {
+  try {
+    return await resolveAny(r, url);
+  } catch (err) {
+    return {
+      asset: { url, status: 'invalid', reason: 'cannot be read' },
+      warning: diagnostic('EIA_IMAGE_INVALID', { url: url.slice(0, 200), detail: `it cannot be read (${(err as Error).message})` }),
+    };
+  }
+}
+
+function resolveAny(r: Resolver, url: string): Promise<Outcome> {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined || /^[a-zA-Z]$/.test(scheme)) return resolveLocal(r, url);
   if (scheme === 'http' || scheme === 'https') return resolveRemote(r, url);
@@ -215,10 +241,13 @@ export default definePlugin({
       async transform(doc, ctx) {
         const urls = collectImages(doc);
         if (urls.size === 0) return doc;
+        const dirs = [doc.source.dir, process.cwd(), ...ctx.settings.resourcePaths];
+        const roots = realRoots(dirs);
         const r: Resolver = {
           ctx,
           doc,
-          roots: realRoots([doc.source.dir, process.cwd(), ...ctx.settings.resourcePaths]),
+          roots,
+          namedRoots: [...dirs.map((d) => resolve(d)), ...roots],
           needPng: ctx.settings.to.includes('docx'),
         };
         const entries = [...urls.entries()];

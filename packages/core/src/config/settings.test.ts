@@ -58,7 +58,9 @@ describe('config file', () => {
   it('reports YAML syntax errors with a line, and schema errors with the key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eia-cfg-'));
     writeFileSync(join(dir, 'export-ia.config.yaml'), 'theme: report\n  bad: [indent\n');
-    expect(() => loadConfigFile(join(dir, 'export-ia.config.yaml'))).toThrow(expect.objectContaining({ code: 'EIA_CONFIG_PARSE', message: expect.stringMatching(/line \d+/) }));
+    expect(() => loadConfigFile(join(dir, 'export-ia.config.yaml'))).toThrow(
+      expect.objectContaining({ code: 'EIA_CONFIG_PARSE', message: expect.stringMatching(/line \d+/) }),
+    );
     writeFileSync(join(dir, 'export-ia.config.yaml'), 'to: pdf\n');
     expect(() => loadConfigFile(join(dir, 'export-ia.config.yaml'))).toThrow(expect.objectContaining({ code: 'EIA_CONFIG_INVALID' }));
     writeFileSync(join(dir, 'export-ia.config.yaml'), '- just\n- a list\n');

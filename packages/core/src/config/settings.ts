@@ -5,6 +5,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { ExportIaError } from '../errors/export-ia-error.js';
+import { lazy } from '../util/lazy.js';
 
 export const PDF_STANDARDS = ['a-2b', 'a-3u', 'ua-1'] as const;
 export type PdfStandard = (typeof PDF_STANDARDS)[number];
@@ -124,8 +125,7 @@ export const settingsLayerSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateLayer = ajv.compile(settingsLayerSchema);
+const validateLayer = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(settingsLayerSchema));
 
 /** Turns Ajv errors into one readable sentence naming the key and the rule. */
 export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
@@ -142,8 +142,9 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): 
 
 /** Validates a settings layer read from `source` (a file name, "environment", "flags"…). */
 export function checkSettingsLayer(layer: unknown, source: string): SettingsLayer {
-  if (!validateLayer(layer)) {
-    throw new ExportIaError('EIA_CONFIG_INVALID', { source, detail: describeSchemaErrors(validateLayer.errors) });
+  const validate = validateLayer();
+  if (!validate(layer)) {
+    throw new ExportIaError('EIA_CONFIG_INVALID', { source, detail: describeSchemaErrors(validate.errors) });
   }
   return layer as SettingsLayer;
 }

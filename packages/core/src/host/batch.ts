@@ -28,6 +28,8 @@ export interface BatchOptions {
   pipeline?: PipelineSpec;
   /** Worker threads; 1 runs in this thread. Default: one per core, at most one per input. */
   jobs?: number;
+  /** Use worker threads even for one job (benchmarks compare 1 and 2 threads like for like). */
+  forceWorkers?: boolean;
   onEvent?: (event: BatchEvent) => void;
   signal?: AbortSignal;
 }
@@ -125,7 +127,7 @@ export interface BatchWorkerData {
 export async function runBatch(host: Host, items: readonly BatchItem[], options: BatchOptions): Promise<InputOutcome[]> {
   const emit = options.onEvent ?? (() => {});
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), items.length));
-  const useWorkers = jobs > 1 && host.pluginSpecs !== undefined;
+  const useWorkers = (jobs > 1 || options.forceWorkers === true) && host.pluginSpecs !== undefined;
   if (!useWorkers) {
     const results: InputOutcome[] = [];
     for (const item of items) {
@@ -134,14 +136,8 @@ export async function runBatch(host: Host, items: readonly BatchItem[], options:
     }
     return results;
   }
-  const workerData: BatchWorkerData = { plugins: host.pluginSpecs ?? [], cwd: host.cwd, pluginConfig: host.pluginConfig };
-  const pool = new WorkerPool<BatchTask, InputOutcome, BatchEvent>({
-    filename: workerFile(import.meta.url, './batch-worker.js'),
-    size: jobs,
-    workerData,
-    name: 'batch worker',
-  });
-  const onAbort = () => void pool.close();
+  const pool = await batchPool(host, jobs);
+  const onAbort = () => void releasePool(host);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await Promise.all(
@@ -159,6 +155,29 @@ export async function runBatch(host: Host, items: readonly BatchItem[], options:
     );
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await pool.close();
   }
+}
+
+type BatchPool = WorkerPool<BatchTask, InputOutcome, BatchEvent>;
+const pools = new WeakMap<Host, { size: number; pool: BatchPool }>();
+
+/**
+ * The host's batch worker threads, kept between batches (a thread loads every plugin once and
+ * stays warm) and stopped when the host closes. A batch asking for another size replaces them.
+ */
+async function batchPool(host: Host, size: number): Promise<BatchPool> {
+  const current = pools.get(host);
+  if (current && current.size === size) return current.pool;
+  if (current) await releasePool(host);
+  const workerData: BatchWorkerData = { plugins: host.pluginSpecs ?? [], cwd: host.cwd, pluginConfig: host.pluginConfig };
+  const pool: BatchPool = new WorkerPool({ filename: workerFile(import.meta.url, './batch-worker.js'), size, workerData, name: 'batch worker' });
+  if (!current) host.onClose(() => releasePool(host));
+  pools.set(host, { size, pool });
+  return pool;
+}
+
+async function releasePool(host: Host): Promise<void> {
+  const current = pools.get(host);
+  pools.delete(host);
+  await current?.pool.close();
 }

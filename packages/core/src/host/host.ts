@@ -43,6 +43,9 @@ export interface Host extends PipelineHost {
   exportPipeline(formats: readonly string[]): Pipeline;
   /** Reads an input file with the size limit and the usual checks. */
   readInput(name: string, maxBytes?: number): SourceInput;
+  /** Runs `fn` when the host closes (worker pools and other resources tied to this host). */
+  onClose(fn: () => void | Promise<void>): void;
+  /** Stops plugins and everything registered with onClose. */
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ids: () => [...registry.themes.keys()],
   };
   const specs = set.plugins.map((p) => p.spec);
+  const closers: Array<() => void | Promise<void>> = [];
   const pluginSpecs = specs.every((s): s is string => typeof s === 'string') ? specs : undefined;
 
   const host: Host = {
@@ -90,7 +94,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return new Pipeline(host, { steps: [{ importer: 'auto' }, ...transforms, { exporters: [...formats] }] });
     },
     readInput: (name, maxBytes = DEFAULT_LIMITS.maxInputBytes) => readInputFile(name, { cwd, maxBytes }),
-    close: () => set.close(),
+    onClose: (fn) => {
+      closers.push(fn);
+    },
+    async close() {
+      for (const fn of closers.splice(0).reverse()) await fn();
+      await set.close();
+    },
   };
   return host;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -53,7 +53,9 @@ describe('reading inputs', () => {
     expect(() => decodeText(png, 'Markdown')).toThrow(/a PNG image/);
     const latin1 = new Uint8Array([...new TextEncoder().encode('caf'), 0xe9, 0x20, 0x61]);
     expect(firstInvalidUtf8(latin1)).toBe(3);
-    expect(() => decodeText({ name: 'l.md', dir, bytes: latin1, hash: '' }, 'Markdown')).toThrow(expect.objectContaining({ code: 'EIA_INPUT_ENCODING', message: expect.stringContaining('offset 3') }));
+    expect(() => decodeText({ name: 'l.md', dir, bytes: latin1, hash: '' }, 'Markdown')).toThrow(
+      expect.objectContaining({ code: 'EIA_INPUT_ENCODING', message: expect.stringContaining('offset 3') }),
+    );
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, 0x41]);
     expect(decodeText({ name: 'b.md', dir, bytes: bom, hash: '' }, 'Markdown')).toBe('A');
   });

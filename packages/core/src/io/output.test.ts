@@ -16,9 +16,19 @@ describe('output planning', () => {
     expect(plan[0]?.targets).toEqual({ pdf: '/w/out/report.pdf', html: '/w/out/report.html' });
   });
 
-  it('mirrors the input folders under the output directory for batches', () => {
-    const plan = planOutputs(['docs/a/index.md', 'docs/b/index.md'], formats.slice(0, 1), 'out/', opts('/w'));
-    expect(plan.map((p) => p.targets.pdf)).toEqual(['/w/out/a/index.pdf', '/w/out/b/index.pdf']);
+  it('puts explicit files flat in the output directory, and mirrors folders below a glob base', () => {
+    const flat = planOutputs(['docs/a/one.md', '/elsewhere/two.md'], formats.slice(0, 1), 'out/', opts('/w'));
+    expect(flat.map((p) => p.targets.pdf)).toEqual(['/w/out/one.pdf', '/w/out/two.pdf']);
+    const globbed = planOutputs(
+      [
+        { input: 'docs/a/index.md', base: 'docs' },
+        { input: 'docs/b/index.md', base: 'docs' },
+      ],
+      formats.slice(0, 1),
+      'out/',
+      opts('/w'),
+    );
+    expect(globbed.map((p) => p.targets.pdf)).toEqual(['/w/out/a/index.pdf', '/w/out/b/index.pdf']);
   });
 
   it('refuses two inputs that would write the same file, keeping the first', () => {

@@ -5,7 +5,7 @@
  * silently within a run.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ExportIaError } from '../errors/export-ia-error.js';
 
 export interface OutputPlanItem {
@@ -27,37 +27,33 @@ export function isDirectoryTarget(target: string, exists: (p: string) => boolean
   return /[\\/]$/.test(target) || target === '.' || target === '..' || exists(target);
 }
 
-function commonDir(paths: string[]): string {
-  if (paths.length === 0) return process.cwd();
-  const split = paths.map((p) => dirname(p).split(sep));
-  const first = split[0] as string[];
-  let n = first.length;
-  for (const parts of split) {
-    let i = 0;
-    while (i < n && parts[i] === first[i]) i++;
-    n = i;
-  }
-  return first.slice(0, n).join(sep) || sep;
+/** An input and the folder its output path is taken relative to (the glob's base for glob matches). */
+export interface PlannedInput {
+  input: string;
+  /** Outputs mirror the input's folders below this one. Default: the input's own folder (flat). */
+  base?: string;
 }
 
 /**
  * Plans every destination up front, so collisions and ambiguous targets are reported before
- * any work starts.
+ * any work starts. Explicit files land flat in an output directory; files matched by a glob keep
+ * their folders below the glob's static prefix (`docs/a/index.md` → `out/a/index.pdf`).
  */
 export function planOutputs(
-  inputs: readonly string[],
+  entries: ReadonlyArray<string | PlannedInput>,
   formats: readonly FormatInfo[],
   target: string | undefined,
   options: { cwd: string; isDirectory: (p: string) => boolean },
 ): OutputPlanItem[] {
   const cwd = options.cwd;
+  const inputs = entries.map((e) => (typeof e === 'string' ? { input: e } : e));
   if (target === '-') {
     if (inputs.length !== 1 || formats.length !== 1) {
       throw new ExportIaError('EIA_OUTPUT_AMBIGUOUS', {
         detail: `-o - writes one document to stdout, but ${inputs.length} input(s) and ${formats.length} format(s) were given`,
       });
     }
-    return [{ input: inputs[0] as string, targets: { [(formats[0] as FormatInfo).id]: '-' } }];
+    return [{ input: (inputs[0] as PlannedInput).input, targets: { [(formats[0] as FormatInfo).id]: '-' } }];
   }
   const toDir = target === undefined || isDirectoryTarget(target, options.isDirectory);
   if (!toDir) {
@@ -66,17 +62,17 @@ export function planOutputs(
         detail: `-o ${target} names one file, but ${inputs.length} input(s) and ${formats.length} format(s) were given`,
       });
     }
-    return [{ input: inputs[0] as string, targets: { [(formats[0] as FormatInfo).id]: resolve(cwd, target as string) } }];
+    return [{ input: (inputs[0] as PlannedInput).input, targets: { [(formats[0] as FormatInfo).id]: resolve(cwd, target as string) } }];
   }
   const outDir = target === undefined ? undefined : resolve(cwd, target);
-  const files = inputs.filter((i) => i !== '-').map((i) => resolve(cwd, i));
-  const base = commonDir(files);
   const claimed = new Map<string, string>();
-  return inputs.map((input) => {
+  return inputs.map(({ input, base }) => {
     const abs = input === '-' ? resolve(cwd, 'stdin') : resolve(cwd, input);
     const stem = basename(abs, extname(abs));
-    // Without -o, outputs go next to each input; with a directory, mirror the input tree.
-    const folder = outDir === undefined ? dirname(abs) : join(outDir, input === '-' ? '' : relative(base, dirname(abs)));
+    const own = dirname(abs);
+    const below = base === undefined ? '' : relative(resolve(cwd, base), own);
+    // Without -o, outputs go next to each input; with a directory, into it (mirroring glob folders).
+    const folder = outDir === undefined ? own : join(outDir, below.startsWith('..') || isAbsolute(below) ? '' : below);
     const item: OutputPlanItem = { input, targets: {} };
     for (const f of formats) {
       const dest = join(folder, `${stem}${f.extension}`);

@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { parseYamlFile } from '../config/config-file.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';
+import { lazy } from '../util/lazy.js';
 import type { PipelineSpec } from './pipeline.js';
 
 const id = { type: 'string', pattern: '^[a-z0-9-]+$' } as const;
@@ -42,7 +43,7 @@ export const pipelineFileSchema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile(pipelineFileSchema);
+const validatePipeline = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(pipelineFileSchema));
 
 /** Parses a pipeline from YAML/JSON text; the shape is checked here, component names when run. */
 export function parsePipeline(text: string, source: string): PipelineSpec {
@@ -52,6 +53,7 @@ export function parsePipeline(text: string, source: string): PipelineSpec {
   } catch (err) {
     throw new ExportIaError('EIA_PIPELINE_INVALID', { source, detail: (err as ExportIaError).params?.detail ?? String(err) });
   }
+  const validate = validatePipeline();
   if (!validate(data)) throw new ExportIaError('EIA_PIPELINE_INVALID', { source, detail: describeSchemaErrors(validate.errors) });
   return data as PipelineSpec;
 }

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createHost } from '../host/host.js';
 import { sha256 } from '../io/input.js';
 import { definePlugin } from '../plugins/contracts.js';
-import { parsePipeline } from './pipeline-file.js';
 import type { PipelineEvent } from './pipeline.js';
+import { parsePipeline } from './pipeline-file.js';
 
 const themeDir = mkdtempSync(join(tmpdir(), 'eia-theme-'));
 writeFileSync(join(themeDir, 'plain.yaml'), 'id: plain\nname: Plain\n');
@@ -146,7 +146,9 @@ describe('pipelines', () => {
     const host = await createHost({ plugins: [textPlugin({ imports: 0 }), exporters({ started: [] }, ['a', 'b'], { fail: 'a' })] });
     const result = await host.exportPipeline(['a', 'b']).run(input('x'), { settings: [{ theme: 'plain' }] });
     expect(result.outputs.map((o) => o.format)).toEqual(['b']);
-    expect(result.failures).toEqual([{ format: 'a', error: expect.objectContaining({ code: 'EIA_EXPORT_FAILED', message: expect.stringContaining('exporter exploded') }) }]);
+    expect(result.failures).toEqual([
+      { format: 'a', error: expect.objectContaining({ code: 'EIA_EXPORT_FAILED', message: expect.stringContaining('exporter exploded') }) },
+    ]);
     await host.close();
   });
 
@@ -159,6 +161,9 @@ describe('pipelines', () => {
     await p.run(input('different'), { settings: [{ theme: 'plain' }] });
     expect(calls.imports).toBe(2);
     expect(second.steps[0]).toMatchObject({ step: 'importer:text', status: 'cached' });
+    // Different limits never share a cached parse (an input refused under strict limits stays refused).
+    await p.run(input('same'), { settings: [{ theme: 'plain', limits: { maxZipEntries: 5 } }] });
+    expect(calls.imports).toBe(3);
     await host.close();
   });
 
@@ -169,13 +174,17 @@ describe('pipelines', () => {
     expect(result.outputs.map((o) => o.format)).toEqual(['b']);
     const controller = new AbortController();
     controller.abort();
-    await expect(host.exportPipeline(['b']).run(input('y'), { settings: [{ theme: 'plain' }], signal: controller.signal })).rejects.toMatchObject({ code: 'EIA_CANCELLED' });
+    await expect(host.exportPipeline(['b']).run(input('y'), { settings: [{ theme: 'plain' }], signal: controller.signal })).rejects.toMatchObject({
+      code: 'EIA_CANCELLED',
+    });
     await host.close();
   });
 
   it('chooses the importer by extension, refuses unknown inputs, and reports an unknown theme', async () => {
     const host = await createHost({ plugins: [textPlugin({ imports: 0 }), exporters({ started: [] }, ['a'])] });
-    await expect(host.exportPipeline(['a']).run(input('x', 'doc.xyz'), { settings: [{ theme: 'plain' }] })).rejects.toMatchObject({ code: 'EIA_INPUT_UNSUPPORTED' });
+    await expect(host.exportPipeline(['a']).run(input('x', 'doc.xyz'), { settings: [{ theme: 'plain' }] })).rejects.toMatchObject({
+      code: 'EIA_INPUT_UNSUPPORTED',
+    });
     await expect(host.exportPipeline(['a']).run(input('x'), { settings: [{ theme: 'no-such-theme' }] })).rejects.toMatchObject({ code: 'EIA_UNKNOWN_THEME' });
     await host.close();
   });
@@ -185,7 +194,13 @@ describe('pipelines', () => {
       plugins: [
         {
           definition: definePlugin({
-            manifest: { id: 'h', version: '1.0.0', engines: { 'export-ia': '*' }, apiVersion: 1, contributes: { importers: [{ id: 'h', extensions: ['.h'] }] } },
+            manifest: {
+              id: 'h',
+              version: '1.0.0',
+              engines: { 'export-ia': '*' },
+              apiVersion: 1,
+              contributes: { importers: [{ id: 'h', extensions: ['.h'] }] },
+            },
             setup(api) {
               api.importer('h', {
                 import: () => ({

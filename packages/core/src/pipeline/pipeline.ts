@@ -270,7 +270,9 @@ export class Pipeline {
 
     // 1. Import (cached by content hash: parse once, render many).
     const importStep = `importer:${importerId}`;
-    const cacheKey = `${importerId}:${input.hash}:${preliminary.limits.maxNesting}`;
+    // Every limit is part of the key: an input refused under strict limits must not be served
+    // from a cache filled under looser ones.
+    const cacheKey = `${importerId}:${input.hash}:${JSON.stringify(preliminary.limits)}`;
     let imported = this.#host.importCache.get(cacheKey);
     if (imported) {
       steps.push({ step: importStep, plugin: refOf(importer.plugin), ms: 0, status: 'cached' });

@@ -24,6 +24,7 @@
 import { Ajv } from 'ajv';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';
+import { lazy } from '../util/lazy.js';
 
 export interface ImporterDescriptor {
   id: string;
@@ -181,8 +182,7 @@ export const manifestSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateManifest = ajv.compile(manifestSchema);
+const validateManifest = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(manifestSchema));
 
 /** Input shape accepted by {@link normalizeManifest}: the manifest with optional lists. */
 export type ManifestInput = Omit<PluginManifest, 'contributes' | 'dependencies' | 'permissions' | 'resources' | 'main'> & {
@@ -215,8 +215,9 @@ export function normalizeManifest(input: unknown, label: string): PluginManifest
     permissions: raw.permissions ?? {},
     resources: raw.resources ?? {},
   };
-  if (!validateManifest(manifest)) {
-    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: describeSchemaErrors(validateManifest.errors) });
+  const validate = validateManifest();
+  if (!validate(manifest)) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: describeSchemaErrors(validate.errors) });
   }
   return manifest as PluginManifest;
 }

@@ -104,10 +104,18 @@ describe('plugin loader', () => {
     await expect(loadPlugins([inline({ id: 'a', dependencies: { b: '^2.0.0' } }), inline({ id: 'b' })])).rejects.toMatchObject({
       code: 'EIA_PLUGIN_DEPENDENCY_RANGE',
     });
-    const cycle = loadPlugins([inline({ id: 'a', dependencies: { b: '*' } }), inline({ id: 'b', dependencies: { c: '*' } }), inline({ id: 'c', dependencies: { a: '*' } })]);
+    const cycle = loadPlugins([
+      inline({ id: 'a', dependencies: { b: '*' } }),
+      inline({ id: 'b', dependencies: { c: '*' } }),
+      inline({ id: 'c', dependencies: { a: '*' } }),
+    ]);
     await expect(cycle).rejects.toMatchObject({ code: 'EIA_PLUGIN_CYCLE' });
     await expect(
-      loadPlugins([inline({ id: 'a', dependencies: { b: '*' } }), inline({ id: 'b', dependencies: { c: '*' } }), inline({ id: 'c', dependencies: { a: '*' } })]),
+      loadPlugins([
+        inline({ id: 'a', dependencies: { b: '*' } }),
+        inline({ id: 'b', dependencies: { c: '*' } }),
+        inline({ id: 'c', dependencies: { a: '*' } }),
+      ]),
     ).rejects.toThrow(/a → b → c → a/);
   });
 
@@ -120,20 +128,28 @@ describe('plugin loader', () => {
 
   it('refuses two plugins contributing the same exporter', async () => {
     const exp = (id: string) =>
-      inline({ id, contributes: { exporters: [{ id: 'txt', extension: '.txt', mediaType: 'text/plain' }] } }, (api) => api.exporter('txt', { export: () => new Uint8Array() }));
+      inline({ id, contributes: { exporters: [{ id: 'txt', extension: '.txt', mediaType: 'text/plain' }] } }, (api) =>
+        api.exporter('txt', { export: () => new Uint8Array() }),
+      );
     expect(await codeOf(loadPlugins([exp('one'), exp('two')]))).toBe('EIA_PLUGIN_DUPLICATE');
   });
 
   it('validates plugin configuration against its schema, with defaults, naming key and rule', async () => {
     let seen: unknown;
     const withSchema = (id: string) =>
-      inline({ id, configSchema: { type: 'object', additionalProperties: false, properties: { level: { type: 'integer', minimum: 1, default: 3 } } } }, (api) => {
-        seen = api.config;
-      });
+      inline(
+        { id, configSchema: { type: 'object', additionalProperties: false, properties: { level: { type: 'integer', minimum: 1, default: 3 } } } },
+        (api) => {
+          seen = api.config;
+        },
+      );
     const set = await loadPlugins([withSchema('cfg')]);
     expect(seen).toEqual({ level: 3 });
     await set.close();
-    await expect(loadPlugins([withSchema('cfg')], { configs: { cfg: { level: 0 } } })).rejects.toMatchObject({ code: 'EIA_PLUGIN_CONFIG_INVALID', params: { key: 'level' } });
+    await expect(loadPlugins([withSchema('cfg')], { configs: { cfg: { level: 0 } } })).rejects.toMatchObject({
+      code: 'EIA_PLUGIN_CONFIG_INVALID',
+      params: { key: 'level' },
+    });
   });
 
   it('turns an exception in setup into a coded error and stops plugins already started', async () => {

@@ -112,6 +112,8 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions): Prom
     throw new FetchRefused('not a valid URL', true);
   }
   for (let hop = 0; hop <= (options.maxRedirects ?? 5); hop++) {
+    // An already-aborted signal never fires 'abort' again: check it before every hop.
+    if (options.signal?.aborted) throw new FetchRefused('cancelled', false);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchRefused(`scheme ${url.protocol} is not allowed (http and https only)`, true);
     if (url.username || url.password) throw new FetchRefused('URLs with credentials are not fetched', true);
     const allow = (options.allowHosts ?? []).includes(url.hostname);
@@ -179,9 +181,14 @@ function requestOnce(
     });
     const timer = setTimeout(() => req.destroy(new FetchRefused(`timed out after ${options.timeoutMs} ms`, false)), timeoutMs);
     timer.unref();
-    req.on('close', () => clearTimeout(timer));
+    const onAbort = () => req.destroy(new FetchRefused('cancelled', false));
+    req.on('close', () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    });
     req.on('timeout', () => req.destroy(new FetchRefused(`timed out after ${options.timeoutMs} ms`, false)));
     req.on('error', (err) => reject(err instanceof FetchRefused ? err : new FetchRefused(err.message, false)));
-    options.signal?.addEventListener('abort', () => req.destroy(new FetchRefused('cancelled', false)), { once: true });
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

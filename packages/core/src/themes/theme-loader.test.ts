@@ -13,7 +13,10 @@ const lookup = (files: Record<string, string>) => ({ fileOf: (id: string) => fil
 
 describe('themes', () => {
   it('fills every key from the base and follows extends, child keys winning', () => {
-    const parent = file('parent.yaml', 'id: parent\nname: Parent\ncolors: { accent: "#112233", link: "#445566" }\nfooter: { left: "{author}", right: "{page}" }\n');
+    const parent = file(
+      'parent.yaml',
+      'id: parent\nname: Parent\ncolors: { accent: "#112233", link: "#445566" }\nfooter: { left: "{author}", right: "{page}" }\n',
+    );
     const child = file('child.yaml', 'id: child\nextends: parent\ncolors: { accent: "#abcdef" }\nfooter: { center: "{page} of {pages}" }\n');
     const theme = loadTheme('child', lookup({ parent, child }));
     expect(theme.id).toBe('child');

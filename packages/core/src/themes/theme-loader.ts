@@ -5,6 +5,7 @@ import { parseYamlFile } from '../config/config-file.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { type ImageMediaType, readImageInfo } from '../util/image-info.js';
+import { lazy } from '../util/lazy.js';
 import { BASE_THEME, type Theme, themeFileSchema } from './theme-schema.js';
 
 /** A theme ready for exporters: every key set, paths absolute, logo read and checked. */
@@ -14,8 +15,7 @@ export interface ResolvedTheme extends Omit<Theme, 'logo' | 'extends'> {
   logo?: { path: string; mediaType: ImageMediaType; width: number; height: number; data: Uint8Array };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateThemeFile = ajv.compile(themeFileSchema);
+const validateThemeFile = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(themeFileSchema));
 
 type Json = Record<string, unknown>;
 
@@ -68,7 +68,8 @@ function readThemeFile(file: string): Json {
   } catch (err) {
     throw new ExportIaError('EIA_THEME_INVALID', { file, detail: isExportIaError(err) ? String(err.params.detail) : String(err) });
   }
-  if (!validateThemeFile(data)) throw new ExportIaError('EIA_THEME_INVALID', { file, detail: describeSchemaErrors(validateThemeFile.errors) });
+  const validate = validateThemeFile();
+  if (!validate(data)) throw new ExportIaError('EIA_THEME_INVALID', { file, detail: describeSchemaErrors(validate.errors) });
   return data as unknown as Json;
 }
 
