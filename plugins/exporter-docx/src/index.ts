@@ -2,16 +2,14 @@
  * @export-ia/plugin-exporter-docx — themed Word documents from the document model.
  */
 import { definePlugin } from '@export-ia/core/plugin';
-import { Packer } from 'docx';
-import { coreXml, DocxWriter } from './writer.js';
-
-export { coreXml, DocxWriter } from './writer.js';
 
 export default definePlugin({
   setup(api) {
     const generator = `Export IA (${api.id} ${api.version})`;
     api.exporter('docx', {
       async export(doc, ctx) {
+        // docx and its maths/highlighting helpers load on first use (start-up cost).
+        const [{ Packer }, { coreXml, DocxWriter }] = await Promise.all([import('docx'), import('./writer.js')]);
         const overrides = [{ path: 'docProps/core.xml', data: coreXml(doc, new Date()) }];
         const pack = (estimatePages: boolean) => {
           const writer = new DocxWriter({ doc, theme: ctx.theme, settings: ctx.settings, report: (d) => ctx.report(d), generator });

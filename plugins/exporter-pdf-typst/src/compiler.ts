@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
 import type { CompileFile } from './markup.js';
+import { TypstError } from './typst-error.js';
 
 export interface CompileTask {
   source: string;
@@ -30,16 +31,7 @@ export interface CompileResult {
   failedFormulas: number[];
 }
 
-/** A Typst error, kept as plain data so it crosses the worker boundary. */
-export class TypstError extends Error {
-  constructor(
-    message: string,
-    readonly standard: boolean,
-  ) {
-    super(message);
-    this.name = 'TypstError';
-  }
-}
+export { TypstError };
 
 interface Warm {
   compiler: NodeCompiler;

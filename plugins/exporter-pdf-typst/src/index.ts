@@ -11,9 +11,10 @@ import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { type DocumentModel, definePlugin, diagnostic, ExportIaError, labelsFor, toPlainText, WorkerPool, walk, workerFile } from '@export-ia/core/plugin';
 import type { WorkerReply } from './compile-worker.js';
-import { type CompileResult, type CompileTask, compileTypst, disposeCompilers, TypstError } from './compiler.js';
+import type { CompileResult, CompileTask } from './compiler.js';
 import { TypstWriter } from './markup.js';
 import { preamble } from './template.js';
+import { TypstError } from './typst-error.js';
 
 export { isSafeMath, label, markup, str } from './escape.js';
 export { TypstWriter } from './markup.js';
@@ -42,14 +43,20 @@ export default definePlugin({
   setup(api) {
     const config = api.config as { workers?: number };
     let pool: WorkerPool<CompileTask, WorkerReply> | undefined;
+    // Typst's native module loads only where documents are compiled (worker threads, or this
+    // thread when it is itself a worker), so the main thread starts fast.
+    let inline: typeof import('./compiler.js') | undefined;
     api.onClose(async () => {
       await pool?.close();
       pool = undefined;
-      disposeCompilers();
+      inline?.disposeCompilers();
     });
 
     const compile = async (task: CompileTask): Promise<CompileResult> => {
-      if (!isMainThread) return compileTypst(task);
+      if (!isMainThread) {
+        inline ??= await import('./compiler.js');
+        return inline.compileTypst(task);
+      }
       pool ??= new WorkerPool<CompileTask, WorkerReply>({
         filename: workerFile(import.meta.url, './compile-worker.js'),
         size: config.workers ?? availableParallelism(),

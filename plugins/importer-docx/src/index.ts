@@ -8,14 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { definePlugin, ExportIaError, type StepContext } from '@export-ia/core/plugin';
-import mammoth from 'mammoth';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
 }
 
-function openZip(bytes: Uint8Array, file: string): Promise<ZipFile> {
+async function openZip(bytes: Uint8Array, file: string): Promise<ZipFile> {
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
@@ -177,6 +177,7 @@ export default definePlugin({
       async import(input, ctx) {
         const inspection = await inspectDocx(input.bytes, input.name, ctx.settings.limits);
         let html: string;
+        const { default: mammoth } = await import('mammoth');
         try {
           const result = await mammoth.convertToHtml(
             { buffer: Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength) },

@@ -22,7 +22,6 @@ import {
   walk,
 } from '@export-ia/core/plugin';
 import type { Definition } from 'mdast';
-import sharp from 'sharp';
 
 const CONCURRENCY = 8;
 
@@ -120,6 +119,7 @@ async function fromBytes(r: Resolver, url: string, data: Uint8Array): Promise<Ou
     try {
       // A full decode: bounded by limitInputPixels, so a bomb fails here instead of exhausting memory.
       const density = info.mediaType === 'image/svg+xml' ? 144 : undefined;
+      const { default: sharp } = await import('sharp');
       const png = await sharp(data, { limitInputPixels: limits.maxImagePixels, ...(density ? { density } : {}) })
         .png()
         .toBuffer();

@@ -5,9 +5,11 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { ExportIaError } from '../errors/export-ia-error.js';
-import { lazy } from '../util/lazy.js';
+import { validateSettingsLayer } from '../generated/validators.js';
 
-export const PDF_STANDARDS = ['a-2b', 'a-3u', 'ua-1'] as const;
+import { type PDF_STANDARDS, settingsLayerSchema } from './settings-schema.js';
+
+export { PDF_STANDARDS, settingsLayerSchema } from './settings-schema.js';
 export type PdfStandard = (typeof PDF_STANDARDS)[number];
 
 /** Hard limits that protect the host from hostile or accidental input. */
@@ -93,40 +95,6 @@ export const DEFAULT_SETTINGS: ExportSettings = {
   limits: DEFAULT_LIMITS,
 };
 
-const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
-
-/** JSON Schema of a settings layer (the config file, env and front matter are checked with it). */
-export const settingsLayerSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    to: stringList,
-    theme: { type: 'string', minLength: 1 },
-    toc: { type: 'boolean' },
-    lang: { type: 'string', pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
-    pdfStandard: { enum: [...PDF_STANDARDS] },
-    titlePage: { type: 'boolean' },
-    numberSections: { type: 'boolean' },
-    metadata: {
-      type: 'object',
-      additionalProperties: { anyOf: [{ type: 'string' }, stringList] },
-    },
-    from: { type: 'string', minLength: 1 },
-    output: { type: 'string', minLength: 1 },
-    allowRemote: { type: 'boolean' },
-    remoteAllowHosts: stringList,
-    resourcePaths: stringList,
-    fontPaths: stringList,
-    limits: {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((key) => [key, { type: 'integer', minimum: 1 }])),
-    },
-  },
-} as const;
-
-const validateLayer = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(settingsLayerSchema));
-
 /** Turns Ajv errors into one readable sentence naming the key and the rule. */
 export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return 'invalid value';
@@ -142,7 +110,7 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): 
 
 /** Validates a settings layer read from `source` (a file name, "environment", "flags"…). */
 export function checkSettingsLayer(layer: unknown, source: string): SettingsLayer {
-  const validate = validateLayer();
+  const validate = validateSettingsLayer;
   if (!validate(layer)) {
     throw new ExportIaError('EIA_CONFIG_INVALID', { source, detail: describeSchemaErrors(validate.errors) });
   }

@@ -24,7 +24,7 @@
 import { Ajv } from 'ajv';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';
-import { lazy } from '../util/lazy.js';
+import { validateManifest } from '../generated/validators.js';
 
 export interface ImporterDescriptor {
   id: string;
@@ -97,92 +97,9 @@ export interface PluginManifest {
   resources: ResourceLimits;
 }
 
-const id = { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 } as const;
-const ext = { type: 'string', pattern: '^\\.[a-z0-9][a-z0-9.+-]*$' } as const;
-const strings = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+import { manifestSchema } from './manifest-schema.js';
 
-export const manifestSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'version', 'engines', 'apiVersion', 'main', 'contributes', 'dependencies', 'permissions', 'resources'],
-  properties: {
-    id,
-    version: { type: 'string', minLength: 1 },
-    packageName: { type: 'string' },
-    description: { type: 'string' },
-    engines: {
-      type: 'object',
-      required: ['export-ia'],
-      properties: { 'export-ia': { type: 'string', minLength: 1 } },
-    },
-    apiVersion: { type: 'integer', minimum: 1 },
-    main: { type: 'string', minLength: 1 },
-    contributes: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        importers: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id', 'extensions'],
-            properties: { id, name: { type: 'string' }, extensions: { type: 'array', items: ext }, mediaTypes: strings, binary: { type: 'boolean' } },
-          },
-        },
-        exporters: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id', 'extension', 'mediaType'],
-            properties: { id, name: { type: 'string' }, extension: ext, mediaType: { type: 'string' }, binary: { type: 'boolean' } },
-          },
-        },
-        transforms: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id'],
-            properties: { id, name: { type: 'string' }, description: { type: 'string' }, default: { type: 'boolean' } },
-          },
-        },
-        themes: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id', 'file'],
-            properties: { id, name: { type: 'string' }, file: { type: 'string', minLength: 1 } },
-          },
-        },
-      },
-    },
-    dependencies: { type: 'object', propertyNames: id, additionalProperties: { type: 'string', minLength: 1 } },
-    configSchema: { type: 'object' },
-    permissions: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        fs: { type: 'object', additionalProperties: false, properties: { read: strings, write: strings } },
-        net: { type: 'object', additionalProperties: false, required: ['hosts'], properties: { hosts: strings } },
-        process: { type: 'boolean' },
-      },
-    },
-    resources: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        memoryMb: { type: 'integer', minimum: 16 },
-        timeoutMs: { type: 'integer', minimum: 1 },
-        concurrency: { type: 'integer', minimum: 1 },
-      },
-    },
-  },
-} as const;
-
-const validateManifest = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(manifestSchema));
+export { manifestSchema };
 
 /** Input shape accepted by {@link normalizeManifest}: the manifest with optional lists. */
 export type ManifestInput = Omit<PluginManifest, 'contributes' | 'dependencies' | 'permissions' | 'resources' | 'main'> & {
@@ -215,7 +132,7 @@ export function normalizeManifest(input: unknown, label: string): PluginManifest
     permissions: raw.permissions ?? {},
     resources: raw.resources ?? {},
   };
-  const validate = validateManifest();
+  const validate = validateManifest;
   if (!validate(manifest)) {
     throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: describeSchemaErrors(validate.errors) });
   }

@@ -11,6 +11,7 @@ import { Ajv } from 'ajv';
 import semver from 'semver';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { lazy } from '../util/lazy.js';
 import { CORE_VERSION, SUPPORTED_API_VERSIONS } from '../version.js';
 import { type Exporter, type Importer, isPluginDefinition, type PluginApi, type PluginDefinition, type Transform } from './contracts.js';
 import {
@@ -179,12 +180,29 @@ export function orderByDependencies<T extends { manifest: PluginManifest }>(item
   return order;
 }
 
-const configAjv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+const configAjv = lazy(() => new Ajv({ allErrors: true, strict: false, useDefaults: true }));
+
+/** Applies `default`s of object properties, recursively (what Ajv's useDefaults does for these schemas). */
+function fillDefaults(schema: Record<string, unknown>, value: Record<string, unknown>): void {
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!properties) return;
+  for (const [key, prop] of Object.entries(properties)) {
+    if (value[key] === undefined && prop.default !== undefined) value[key] = structuredClone(prop.default);
+    const child = value[key];
+    if (prop.type === 'object' && typeof child === 'object' && child !== null && !Array.isArray(child)) fillDefaults(prop, child as Record<string, unknown>);
+  }
+}
 
 function validateConfig(manifest: PluginManifest, raw: unknown): Record<string, unknown> {
   const config = structuredClone((raw ?? {}) as Record<string, unknown>);
   if (!manifest.configSchema) return config;
-  const validate = configAjv.compile(manifest.configSchema);
+  // Nothing configured: the defaults are all there is to apply; compiling the schema (tens of
+  // milliseconds each) is only worth it when there is user input to check.
+  if (raw === undefined) {
+    fillDefaults(manifest.configSchema, config);
+    return config;
+  }
+  const validate = configAjv().compile(manifest.configSchema);
   if (!validate(config)) {
     const first = validate.errors?.[0];
     const key = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : '(top level)';

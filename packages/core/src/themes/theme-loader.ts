@@ -4,8 +4,8 @@ import { Ajv } from 'ajv';
 import { parseYamlFile } from '../config/config-file.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { validateThemeFile } from '../generated/validators.js';
 import { type ImageMediaType, readImageInfo } from '../util/image-info.js';
-import { lazy } from '../util/lazy.js';
 import { BASE_THEME, type Theme, themeFileSchema } from './theme-schema.js';
 
 /** A theme ready for exporters: every key set, paths absolute, logo read and checked. */
@@ -14,8 +14,6 @@ export interface ResolvedTheme extends Omit<Theme, 'logo' | 'extends'> {
   sources: string[];
   logo?: { path: string; mediaType: ImageMediaType; width: number; height: number; data: Uint8Array };
 }
-
-const validateThemeFile = lazy(() => new Ajv({ allErrors: true, strict: true }).compile(themeFileSchema));
 
 type Json = Record<string, unknown>;
 
@@ -68,7 +66,7 @@ function readThemeFile(file: string): Json {
   } catch (err) {
     throw new ExportIaError('EIA_THEME_INVALID', { file, detail: isExportIaError(err) ? String(err.params.detail) : String(err) });
   }
-  const validate = validateThemeFile();
+  const validate = validateThemeFile;
   if (!validate(data)) throw new ExportIaError('EIA_THEME_INVALID', { file, detail: describeSchemaErrors(validate.errors) });
   return data as unknown as Json;
 }
