@@ -97,7 +97,8 @@ export function preamble(o: TemplateOptions): string {
     `#set text(font: ${fonts(theme.fonts.body.family)}, size: ${base}pt, fill: ${color(c.text)}${lang ? `, lang: ${str(lang)}` : ''}${region ? `, region: ${str(region)}` : ''}, hyphenate: ${theme.text.hyphenate})`,
     `#set par(justify: ${theme.text.justify}, leading: ${leading}em, spacing: ${spacing}em)`,
     `#set heading(numbering: ${numbering ? '"1.1"' : 'none'})`,
-    `#show heading: set text(font: theme-heading-font, weight: ${headingWeight}, fill: theme-heading)`,
+    `#show heading: set text(font: theme-heading-font, weight: ${headingWeight}, fill: theme-heading, hyphenate: false)`,
+    '#show heading: set par(justify: false)',
     `#show heading: set block(above: 1.5em, below: 0.75em, sticky: true)`,
     ...scale.map((s, i) => `#show heading.where(level: ${i + 1}): set text(size: ${(base * s).toFixed(2)}pt)`),
     `#show heading.where(level: 6): set text(fill: theme-muted)`,
@@ -152,7 +153,7 @@ function titleBlock(o: TemplateOptions, titlePage: boolean): string {
   const byline = [meta.author.join(', '), meta.date ?? ''].filter(Boolean).join(' · ');
   if (byline) parts.push('v(0.9em)', `text(fill: theme-muted, [${markup(byline)}])`);
   parts.push('v(1em)', 'line(length: 4em, stroke: 3pt + theme-accent)');
-  const body = `{ set par(justify: false); ${parts.join('; ')} }`;
+  const body = `{ set par(justify: false); set text(hyphenate: false); ${parts.join('; ')} }`;
   const aligned = center ? `align(center, ${body})` : body;
   if (titlePage) return `#page(header: none, footer: none, { v(22%); ${aligned} })`;
   return `#block(below: 2.2em, ${aligned})`;

@@ -7,6 +7,7 @@
  * anything decodes it, and given a PNG rendering when an output format needs one (SVG and WebP
  * in DOCX). Problems become warnings and a visible placeholder, never a failed export.
  */
+import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -24,6 +25,25 @@ import {
 import type { Definition } from 'mdast';
 
 const CONCURRENCY = 8;
+
+/**
+ * PNG renderings by content hash: rasterising an SVG costs tens of milliseconds, and the same
+ * chart or logo comes back in re-exports and across a batch. Bounded by count and bytes.
+ */
+const pngCache = new Map<string, Uint8Array>();
+let pngCacheBytes = 0;
+const PNG_CACHE_ENTRIES = 64;
+const PNG_CACHE_BYTES = 64 * 1024 * 1024;
+
+function remember(key: string, png: Uint8Array): void {
+  pngCache.set(key, png);
+  pngCacheBytes += png.byteLength;
+  for (const [k, v] of pngCache) {
+    if (pngCache.size <= PNG_CACHE_ENTRIES && pngCacheBytes <= PNG_CACHE_BYTES) break;
+    pngCache.delete(k);
+    pngCacheBytes -= v.byteLength;
+  }
+}
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
@@ -117,13 +137,20 @@ async function fromBytes(r: Resolver, url: string, data: Uint8Array): Promise<Ou
   const asset: Asset = { url, status: 'ok', mediaType: info.mediaType, width: info.width, height: info.height, data };
   if (r.needPng && (info.mediaType === 'image/svg+xml' || info.mediaType === 'image/webp')) {
     try {
-      // A full decode: bounded by limitInputPixels, so a bomb fails here instead of exhausting memory.
-      const density = info.mediaType === 'image/svg+xml' ? 144 : undefined;
-      const { default: sharp } = await import('sharp');
-      const png = await sharp(data, { limitInputPixels: limits.maxImagePixels, ...(density ? { density } : {}) })
-        .png()
-        .toBuffer();
-      asset.fallbackPng = new Uint8Array(png);
+      const key = `${createHash('sha256').update(data).digest('hex')}:${limits.maxImagePixels}`;
+      let png = pngCache.get(key);
+      if (!png) {
+        // A full decode: bounded by limitInputPixels, so a bomb fails here instead of exhausting memory.
+        const density = info.mediaType === 'image/svg+xml' ? 144 : undefined;
+        const { default: sharp } = await import('sharp');
+        png = new Uint8Array(
+          await sharp(data, { limitInputPixels: limits.maxImagePixels, ...(density ? { density } : {}) })
+            .png()
+            .toBuffer(),
+        );
+        remember(key, png);
+      }
+      asset.fallbackPng = png;
     } catch (err) {
       return {
         asset: { url, status: 'invalid', reason: 'cannot be decoded' },

@@ -422,8 +422,7 @@ export class BlockParser {
     this.#closeUnmatchedBlocks();
     const block = this.#addChild('heading', this.#nextNonspace);
     block.level = level;
-    const raw = this.#line.slice(this.#offset);
-    const text = raw.replace(/^[ \t]*#+[ \t]*$/, '').replace(/[ \t]+#+[ \t]*$/, '');
+    const text = stripClosingSequence(this.#line.slice(this.#offset));
     block.lines.push({ text, line: this.#lineIndex, col: this.#offset });
     this.#advanceOffset(this.#line.length - this.#offset, false);
     return 2;
@@ -498,7 +497,7 @@ export class BlockParser {
     heading.level = m[0].charAt(0) === '=' ? 1 : 2;
     heading.content = content;
     heading.definitions = container.definitions;
-    parent.children[parent.children.indexOf(container)] = heading;
+    parent.children[parent.children.lastIndexOf(container)] = heading;
     this.#tip = heading;
     this.#advanceOffset(this.#line.length - this.#offset, false);
     return 2;
@@ -524,7 +523,7 @@ export class BlockParser {
     table.align = align;
     table.lines.push(header);
     if (container.lines.length === 0) {
-      parent.children[parent.children.indexOf(container)] = table;
+      parent.children[parent.children.lastIndexOf(container)] = table;
     } else {
       this.#finalize(container, this.#lineIndex - 1);
       parent.children.push(table);
@@ -752,12 +751,16 @@ export class BlockParser {
       block.content = content;
       return;
     }
+    // Scan by offset and slice once at the end: slicing after every definition is quadratic.
+    const text = content.text;
+    let pos = 0;
     for (;;) {
-      if (content.text.charCodeAt(0) !== 91) break;
-      const def = scanReferenceDefinition(content.text, 0);
+      while (pos < text.length && isWhitespace(text.charCodeAt(pos))) pos++;
+      if (text.charCodeAt(pos) !== 91) break;
+      const def = scanReferenceDefinition(text, pos);
       if (!def) break;
-      const start = content.locate(0);
-      const end = content.locate(Math.max(0, def.end - (content.text.charCodeAt(def.end - 1) === 10 ? 1 : 0)));
+      const start = content.locate(pos);
+      const end = content.locate(Math.max(pos, def.end - (text.charCodeAt(def.end - 1) === 10 ? 1 : 0)));
       block.definitions.push({
         label: def.label,
         key: def.key,
@@ -769,10 +772,32 @@ export class BlockParser {
         endCol: end.col,
       });
       if (!this.refmap.has(def.key)) this.refmap.set(def.key, { url: def.url, title: def.title });
-      content = content.slice(def.end).trim();
+      pos = def.end;
     }
+    if (pos > 0) content = content.slice(pos).trim();
     block.content = content;
   }
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * An ATX heading's text without its closing `#` sequence (spec §4.2): the last run of `#`,
+ * preceded by a space or tab (or nothing but whitespace), followed only by spaces or tabs.
+ * Not a regex: `/[ \t]+#+[ \t]*$/` is quadratic on long runs of spaces.
+ */
+function stripClosingSequence(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && isSpaceOrTab(raw.charCodeAt(end - 1))) end--;
+  let hashes = end;
+  while (hashes > 0 && raw.charCodeAt(hashes - 1) === 35) hashes--;
+  if (hashes === end) return raw;
+  let start = hashes;
+  while (start > 0 && isSpaceOrTab(raw.charCodeAt(start - 1))) start--;
+  if (start === 0) return '';
+  return start === hashes ? raw : raw.slice(0, start);
 }
 
 function acceptsLines(type: BlockType): boolean {

@@ -110,6 +110,7 @@ const C_TILDE = 126;
 
 const EMAIL_AUTOLINK =
   /<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the spec excludes ASCII control characters and space from URI autolinks.
 const URI_AUTOLINK = /<([A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\x00-\x20]*)>/y;
 const ESCAPABLE_CODES = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'.split('').map((c) => c.charCodeAt(0)));
 
@@ -123,6 +124,8 @@ export class InlineParser {
   #content: Content | undefined;
   /** Backtick runs by length → sorted start offsets (built on first use). */
   #tickRuns: Map<number, number[]> | undefined;
+  /** Where `$` maths may close (built on first use), so unclosed `$` stays linear. */
+  #mathClosers: { single: number[]; double: number[]; blank: number[] } | undefined;
 
   constructor(options: InlineOptions) {
     this.#opts = options;
@@ -137,6 +140,7 @@ export class InlineParser {
     this.#delimiters = null;
     this.#brackets = null;
     this.#tickRuns = undefined;
+    this.#mathClosers = undefined;
     this.#closers = undefined;
     this.#content = content;
     const root = new INode('root', '', 0, content.text.length);
@@ -212,7 +216,10 @@ export class InlineParser {
     let hard = false;
     if (last && last.type === 'text' && last.value.endsWith(' ')) {
       hard = last.value.endsWith('  ');
-      const trimmed = last.value.replace(/ +$/, '');
+      // Not `replace(/ +$/)`: that regex is quadratic on long runs of inner spaces.
+      let keep = last.value.length;
+      while (keep > 0 && last.value.charCodeAt(keep - 1) === 32) keep--;
+      const trimmed = last.value.slice(0, keep);
       last.end -= last.value.length - trimmed.length;
       last.value = trimmed;
       if (trimmed === '') last.unlink();
@@ -309,13 +316,15 @@ export class InlineParser {
   }
 
   /** Last offsets of `-->`, `?>` and `]]>`: unclosed comments must not make parsing quadratic. */
-  #closers: { comment: number; pi: number; cdata: number } | undefined;
+  #closers: { comment: number; pi: number; cdata: number; gt: number } | undefined;
 
   #parseHtmlTag(block: INode): boolean {
     const s = this.#subject;
     const p = this.#pos;
+    this.#closers ??= { comment: s.lastIndexOf('-->'), pi: s.lastIndexOf('?>'), cdata: s.lastIndexOf(']]>'), gt: s.lastIndexOf('>') };
+    // Every tag ends with `>`; without one ahead, declarations (`<!A…`) would scan to the end.
+    if (this.#closers.gt < p) return false;
     if (s.charCodeAt(p + 1) === C_BANG || s.charCodeAt(p + 1) === 63 /* ? */) {
-      this.#closers ??= { comment: s.lastIndexOf('-->'), pi: s.lastIndexOf('?>'), cdata: s.lastIndexOf(']]>') };
       if (s.startsWith('<!--', p) && !s.startsWith('<!-->', p) && !s.startsWith('<!--->', p) && this.#closers.comment < p + 4) return false;
       if (s.charCodeAt(p + 1) === 63 && this.#closers.pi < p + 2) return false;
       if (s.startsWith('<![CDATA[', p) && this.#closers.cdata < p + 9) return false;
@@ -352,26 +361,12 @@ export class InlineParser {
     const open = display ? 2 : 1;
     const first = s.charCodeAt(start + open);
     if (Number.isNaN(first) || first === 32 || first === 9 || first === C_NEWLINE || first === C_DOLLAR) return false;
-    let i = start + open;
-    while (i < s.length) {
-      const c = s.charCodeAt(i);
-      if (c === C_BACKSLASH) {
-        i += 2;
-        continue;
-      }
-      if (c === C_NEWLINE && s.charCodeAt(i + 1) === C_NEWLINE) return false;
-      if (c === C_DOLLAR) {
-        if (display) {
-          if (s.charCodeAt(i + 1) === C_DOLLAR) break;
-        } else {
-          const before = s.charCodeAt(i - 1);
-          const after = s.charCodeAt(i + 1);
-          if (before !== 32 && before !== 9 && before !== C_NEWLINE && !(after >= 48 && after <= 57)) break;
-        }
-      }
-      i++;
-    }
-    if (i >= s.length) return false;
+    // The first possible closer after the opener, unless a blank line comes first.
+    const closers = this.#mathClosersIndex();
+    const i = firstAtOrAfter(display ? closers.double : closers.single, start + open);
+    if (i === undefined) return false;
+    const blank = firstAtOrAfter(closers.blank, start + open);
+    if (blank !== undefined && blank < i) return false;
     const value = s.slice(start + open, i).trim();
     if (value === '') return false;
     this.#pos = i + open;
@@ -379,6 +374,38 @@ export class InlineParser {
     node.display = display;
     block.append(node);
     return true;
+  }
+
+  /**
+   * Unescaped `$` that can close `$…$` (preceded by a non-space, not followed by a digit) or
+   * `$$…$$` (followed by `$`), and unescaped blank lines. A `$` is escaped by an odd run of
+   * backslashes before it; that run cannot reach back past an opener, which is a `$` itself.
+   */
+  #mathClosersIndex(): { single: number[]; double: number[]; blank: number[] } {
+    if (this.#mathClosers) return this.#mathClosers;
+    const s = this.#subject;
+    const single: number[] = [];
+    const double: number[] = [];
+    const blank: number[] = [];
+    let escaped = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === C_BACKSLASH) {
+        escaped = !escaped;
+        continue;
+      }
+      if (!escaped) {
+        if (c === C_DOLLAR) {
+          const before = s.charCodeAt(i - 1);
+          const after = s.charCodeAt(i + 1);
+          if (i > 0 && before !== 32 && before !== 9 && before !== C_NEWLINE && !(after >= 48 && after <= 57)) single.push(i);
+          if (after === C_DOLLAR) double.push(i);
+        } else if (c === C_NEWLINE && s.charCodeAt(i + 1) === C_NEWLINE) blank.push(i);
+      }
+      escaped = false;
+    }
+    this.#mathClosers = { single, double, blank };
+    return this.#mathClosers;
   }
 
   #scanDelims(cc: number): { numdelims: number; canOpen: boolean; canClose: boolean } {
@@ -640,7 +667,12 @@ export class InlineParser {
     this.#checkDepth(node);
     if (!opener.image) {
       // No links in links: deactivate earlier link openers.
-      for (let o = this.#brackets; o; o = o.previous) if (!o.image) o.active = false;
+      // Openers below an inactive one were deactivated with it: stopping there keeps this linear.
+      for (let o = this.#brackets; o; o = o.previous) {
+        if (o.image) continue;
+        if (!o.active) break;
+        o.active = false;
+      }
     }
     return true;
   }
@@ -659,6 +691,7 @@ const CANDIDATE = /www\.|https?:\/\/|@/gi;
 const WWW = /www\./iy;
 const SCHEME = /https?:\/\//iy;
 const DOMAIN_CHAR = /[A-Za-z0-9_-]/;
+const MAX_DOMAIN = 253;
 
 class Converter {
   constructor(
@@ -692,7 +725,8 @@ class Converter {
           node = node.next;
         }
         if (value !== '') {
-          if (this.gfm && !inLink) out.push(...this.#autolinks(value, pieces, start, end));
+          // A loop, not push(...): a paragraph can hold more nodes than a call has arguments.
+          if (this.gfm && !inLink) for (const n of this.#autolinks(value, pieces, start, end)) out.push(n);
           else out.push({ type: 'text', value, position: this.#position(start, end) });
         }
         continue;
@@ -733,14 +767,20 @@ class Converter {
 
   /** Source offset of a position inside merged text. */
   #offsetOf(pieces: Piece[], at: number, isEnd: boolean): number {
-    for (let i = pieces.length - 1; i >= 0; i--) {
-      const p = pieces[i] as Piece;
-      if (at > p.at || (at === p.at && !isEnd) || i === 0) {
-        if (p.verbatim) return p.start + (at - p.at);
-        return at === p.at ? p.start : p.end;
-      }
+    // The last piece that starts before `at` (at `at` for a start), or the first piece:
+    // a binary search, since a paragraph may have many pieces and many links.
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const p = pieces[mid] as Piece;
+      if (at > p.at || (at === p.at && !isEnd)) lo = mid;
+      else hi = mid - 1;
     }
-    return 0;
+    const p = pieces[lo];
+    if (!p) return 0;
+    if (p.verbatim) return p.start + (at - p.at);
+    return at === p.at ? p.start : p.end;
   }
 
   /** GFM autolink literals (www., http(s)://, e-mail) inside merged text. */
@@ -790,6 +830,8 @@ class Converter {
     const segments: string[] = [];
     let seg = '';
     while (i < value.length) {
+      // No host name is longer than 253 characters; the cap keeps runs of `www.` linear.
+      if (i - from > MAX_DOMAIN) return -1;
       const c = value.charAt(i);
       if (DOMAIN_CHAR.test(c) || c.charCodeAt(0) > 127) {
         seg += c;
@@ -846,6 +888,14 @@ class Converter {
 
 /** Drops trailing punctuation, unbalanced `)` and entity-like `&x;` from a literal URL. */
 function trimTrailing(value: string, min: number, end: number): number {
+  // Parentheses in [min, to), counted once and kept up to date, so trimming stays linear.
+  let open = 0;
+  let close = 0;
+  for (let k = min; k < end; k++) {
+    const c = value.charCodeAt(k);
+    if (c === 40) open++;
+    else if (c === 41) close++;
+  }
   let to = end;
   for (;;) {
     if (to <= min) return min;
@@ -854,28 +904,34 @@ function trimTrailing(value: string, min: number, end: number): number {
       to--;
       continue;
     }
-    if (c === ')') {
-      const part = value.slice(0, to);
-      let open = 0;
-      let close = 0;
-      for (let k = min; k < to; k++) {
-        if (part.charAt(k) === '(') open++;
-        else if (part.charAt(k) === ')') close++;
-      }
-      if (close > open) {
-        to--;
-        continue;
-      }
+    if (c === ')' && close > open) {
+      close--;
+      to--;
+      continue;
     }
     if (c === ';') {
-      const m = /&[A-Za-z0-9]+;$/.exec(value.slice(min, to));
-      if (m) {
-        to -= m[0].length;
+      // `&name;` at the end looks like an entity: drop it.
+      let k = to - 1;
+      while (k > min && /[A-Za-z0-9]/.test(value.charAt(k - 1))) k--;
+      if (k < to - 1 && k > min && value.charAt(k - 1) === '&') {
+        to = k - 1;
         continue;
       }
     }
     return to;
   }
+}
+
+/** The first value in a sorted list that is at least `min`. */
+function firstAtOrAfter(sorted: readonly number[], min: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
 }
 
 function plainText(node: INode): string {

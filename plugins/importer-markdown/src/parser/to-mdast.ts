@@ -123,12 +123,22 @@ export class MdastBuilder {
         return;
       }
       case 'blockquote': {
+        const callout = this.options.extensions ? this.#callout(block) : undefined;
+        if (callout) {
+          const children: RootContent[] = [];
+          if (callout.body.text.length > 0) children.push(this.#paragraph(callout.body));
+          for (const child of block.children.slice(1)) this.#convert(child, children);
+          const position = this.#containerPosition(block, children);
+          const body = children as BlockContent[];
+          out.push(
+            callout.title
+              ? { type: 'callout', kind: callout.kind, title: callout.title, children: body, position }
+              : { type: 'callout', kind: callout.kind, children: body, position },
+          );
+          return;
+        }
         const children = this.children(block) as BlockContent[];
-        const position = this.#containerPosition(block, children);
-        const callout = this.options.extensions ? this.#callout(children) : undefined;
-        if (callout)
-          out.push({ type: 'callout', kind: callout.kind, ...(callout.title ? { title: callout.title } : {}), children: callout.children, position });
-        else out.push({ type: 'blockquote', children, position });
+        out.push({ type: 'blockquote', children, position: this.#containerPosition(block, children) });
         return;
       }
       case 'list': {
@@ -208,23 +218,29 @@ export class MdastBuilder {
     return { type: 'listItem', spread, checked, children: children as BlockContent[], position: this.#containerPosition(item, children) };
   }
 
-  #callout(children: BlockContent[]): { kind: CalloutKind; title?: string; children: BlockContent[] } | undefined {
-    const first = children[0];
-    if (first?.type !== 'paragraph') return undefined;
-    const lead = first.children[0];
-    if (lead?.type !== 'text') return undefined;
-    const m = CALLOUT.exec(lead.value);
+  /**
+   * A GitHub alert: the quote's first paragraph starts with `[!KIND]` in its source text (so an
+   * escaped `\[!NOTE]` is not one). The rest of that line is the title (as plain text); the body
+   * is the paragraph's source after the marker line, so its positions stay exact.
+   */
+  #callout(block: Block): { kind: CalloutKind; title?: string; body: Content } | undefined {
+    const first = block.children[0];
+    if (first?.type !== 'paragraph' || first.definitions.length > 0) return undefined;
+    const content = first.content ?? Content.fromLines(first.lines).trim();
+    const m = CALLOUT.exec(content.text);
     if (!m) return undefined;
+    // The marker must also read as text: `[!NOTE](url)` is a link, not an alert.
+    const lead = this.inline.parse(content, this.source)[0];
+    if (lead?.type !== 'text' || !lead.value.startsWith('[!')) return undefined;
     const kind = (m[1] as string).toLowerCase() as CalloutKind;
-    const title = (m[2] as string).trim() || undefined;
-    const rest = lead.value.slice(m[0].length);
-    const para = { ...first, children: [...first.children] };
-    if (rest === '') para.children.shift();
-    else para.children[0] = { ...lead, value: rest };
-    // A hard break right after the marker line would now lead the paragraph.
-    while (para.children[0]?.type === 'break') para.children.shift();
-    const body = para.children.length > 0 ? [para, ...children.slice(1)] : children.slice(1);
-    return title ? { kind, title, children: body } : { kind, children: body };
+    const lineEnd = m[0].endsWith('\n') ? m[0].length - 1 : m[0].length;
+    let raw = m[2] as string;
+    // A backslash hard break after the title belongs to the line break, not the title.
+    if (lineEnd < m[0].length && raw.endsWith('\\')) raw = raw.slice(0, -1);
+    const titleContent = content.slice(lineEnd - (m[2] as string).length, lineEnd - (m[2] as string).length + raw.length).trim();
+    const title = titleContent.text.length > 0 ? plainText(this.inline.parse(titleContent, this.source)).trim() : '';
+    const body = content.slice(m[0].length).trim();
+    return title ? { kind, title, body } : { kind, body };
   }
 
   #table(block: Block): Table {
@@ -233,11 +249,16 @@ export class MdastBuilder {
     const lines = block.lines.filter((line) => line.text.trim() !== '');
     const rows: TableRow[] = lines.map((line) => {
       const ranges = splitTableRow(line.text);
+      // The row covers its line without surrounding whitespace, outer pipes included.
+      let rowStart = 0;
+      let rowEnd = line.text.length;
+      while (rowStart < rowEnd && (line.text.charCodeAt(rowStart) === 32 || line.text.charCodeAt(rowStart) === 9)) rowStart++;
+      while (rowEnd > rowStart && (line.text.charCodeAt(rowEnd - 1) === 32 || line.text.charCodeAt(rowEnd - 1) === 9)) rowEnd--;
       const cells: TableCell[] = [];
       for (let i = 0; i < width; i++) {
         const range = ranges[i];
         if (!range) {
-          const at = this.source.point(line.line, line.col + line.text.length);
+          const at = this.source.point(line.line, line.col + rowEnd);
           cells.push({ type: 'tableCell', children: [], position: { start: at, end: at } });
           continue;
         }
@@ -260,13 +281,7 @@ export class MdastBuilder {
         const position = this.source.position(line.line, line.col + s, line.line, line.col + e);
         cells.push({ type: 'tableCell', children: content.text.length > 0 ? this.inline.parse(content, this.source) : [], position });
       }
-      const first = cells[0]?.position;
-      const last = cells[cells.length - 1]?.position;
-      return {
-        type: 'tableRow',
-        children: cells,
-        position: { start: first?.start ?? this.source.point(line.line, line.col), end: last?.end ?? this.source.point(line.line, line.col) },
-      };
+      return { type: 'tableRow', children: cells, position: this.source.position(line.line, line.col + rowStart, line.line, line.col + rowEnd) };
     });
     const first = rows[0]?.position;
     const last = rows[rows.length - 1]?.position;
@@ -280,4 +295,16 @@ export class MdastBuilder {
       },
     };
   }
+}
+
+/** Plain text of phrasing content (for callout titles). */
+function plainText(nodes: readonly PhrasingContent[]): string {
+  let out = '';
+  for (const node of nodes) {
+    if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'inlineMath') out += node.value;
+    else if (node.type === 'break') out += ' ';
+    else if (node.type === 'image') out += node.alt ?? '';
+    else if ('children' in node) out += plainText(node.children as PhrasingContent[]);
+  }
+  return out;
 }
