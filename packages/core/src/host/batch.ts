@@ -170,7 +170,7 @@ async function batchPool(host: Host, size: number): Promise<BatchPool> {
   if (current && current.size === size) return current.pool;
   if (current) await releasePool(host);
   const workerData: BatchWorkerData = { plugins: host.pluginSpecs ?? [], cwd: host.cwd, pluginConfig: host.pluginConfig };
-  const pool: BatchPool = new WorkerPool({ filename: workerFile(import.meta.url, './batch-worker.js'), size, workerData, name: 'batch worker' });
+  const pool: BatchPool = new WorkerPool({ filename: workerFile(import.meta.url, './batch-worker.js'), size, workerData, name: 'batch worker', prefetch: 2 });
   if (!current) host.onClose(() => releasePool(host));
   pools.set(host, { size, pool });
   return pool;

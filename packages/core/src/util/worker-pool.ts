@@ -22,7 +22,8 @@ interface Pending<R, E> {
 
 interface Slot<R, E> {
   worker: Worker;
-  current?: Pending<R, E>;
+  /** Tasks sent to this worker and not yet answered, by id (the worker runs them in order). */
+  inFlight: Map<number, Pending<R, E>>;
 }
 
 export interface WorkerPoolOptions {
@@ -34,6 +35,12 @@ export interface WorkerPoolOptions {
   /** Shown in crash messages. */
   name?: string;
   resourceLimits?: WorkerOptions['resourceLimits'];
+  /**
+   * Tasks queued in each worker at once (default 1). With 2, a worker starts its next task as
+   * soon as it finishes one, instead of idling while the main thread hands out the next: what
+   * keeps short tasks (a 15 ms document) from leaving threads idle a third of the time.
+   */
+  prefetch?: number;
 }
 
 export class WorkerPool<T, R, E = never> {
@@ -65,26 +72,26 @@ export class WorkerPool<T, R, E = never> {
       workerData: this.#options.workerData,
       ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
     });
-    const slot: Slot<R, E> = { worker };
+    const slot: Slot<R, E> = { worker, inFlight: new Map() };
     worker.on('message', (msg: FromWorker<R, E>) => {
-      const current = slot.current;
-      if (!current || msg.id !== current.id) return;
+      const task = slot.inFlight.get(msg.id);
+      if (!task) return;
       if ('event' in msg) {
-        current.onEvent?.(msg.event);
+        task.onEvent?.(msg.event);
         return;
       }
-      slot.current = undefined;
-      worker.unref();
-      if ('result' in msg) current.resolve(msg.result);
-      else current.reject(ExportIaError.fromJSON(msg.error));
+      slot.inFlight.delete(msg.id);
+      if (slot.inFlight.size === 0) worker.unref();
+      if ('result' in msg) task.resolve(msg.result);
+      else task.reject(ExportIaError.fromJSON(msg.error));
       this.#dispatch();
     });
     const fail = (detail: string) => {
       const index = this.#slots.indexOf(slot);
       if (index >= 0) this.#slots.splice(index, 1);
-      const current = slot.current;
-      slot.current = undefined;
-      current?.reject(new ExportIaError('EIA_WORKER_CRASHED', { file: this.#options.name ?? 'a document', detail }));
+      const lost = [...slot.inFlight.values()];
+      slot.inFlight.clear();
+      for (const task of lost) task.reject(new ExportIaError('EIA_WORKER_CRASHED', { file: this.#options.name ?? 'a document', detail }));
       if (!this.#closed) this.#dispatch();
     };
     worker.on('error', (err) => fail(err.message));
@@ -97,14 +104,18 @@ export class WorkerPool<T, R, E = never> {
   }
 
   #dispatch(): void {
+    const prefetch = Math.max(1, this.#options.prefetch ?? 1);
     while (this.#queue.length > 0) {
-      let slot = this.#slots.find((s) => !s.current);
+      // An idle worker first, then a new one, then the least loaded one with room.
+      let slot = this.#slots.find((s) => s.inFlight.size === 0);
+      if (!slot && this.#slots.length < this.#options.size) slot = this.#spawn();
       if (!slot) {
-        if (this.#slots.length >= this.#options.size) return;
-        slot = this.#spawn();
+        const open = this.#slots.filter((s) => s.inFlight.size < prefetch).sort((a, b) => a.inFlight.size - b.inFlight.size);
+        slot = open[0];
       }
+      if (!slot) return;
       const job = this.#queue.shift() as Pending<R, E>;
-      slot.current = job;
+      slot.inFlight.set(job.id, job);
       slot.worker.ref();
       const message: ToWorker<unknown> = { id: job.id, task: job.task };
       slot.worker.postMessage(message, job.transfer as Transferable[]);
@@ -118,7 +129,8 @@ export class WorkerPool<T, R, E = never> {
     const slots = this.#slots.splice(0);
     await Promise.all(
       slots.map(async (slot) => {
-        slot.current?.reject(new ExportIaError('EIA_CANCELLED', { step: 'running task' }));
+        for (const task of slot.inFlight.values()) task.reject(new ExportIaError('EIA_CANCELLED', { step: 'running task' }));
+        slot.inFlight.clear();
         await slot.worker.terminate();
       }),
     );
@@ -134,14 +146,18 @@ export function serveWorker<T, R, E = never>(
 ): void {
   if (isMainThread || !parentPort) throw new Error('serveWorker() must run inside a worker thread');
   const port = parentPort;
-  port.on('message', async (msg: ToWorker<T>) => {
-    try {
-      const { result, transfer } = await handler(msg.task, (event) => port.postMessage({ id: msg.id, event }));
-      port.postMessage({ id: msg.id, result }, transfer ?? []);
-    } catch (err) {
-      const error = isExportIaError(err) ? err : toExportIaError(err);
-      port.postMessage({ id: msg.id, error: error.toJSON() });
-    }
+  // Tasks run one at a time, in arrival order, even when the pool queues several here.
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (msg: ToWorker<T>) => {
+    chain = chain.then(async () => {
+      try {
+        const { result, transfer } = await handler(msg.task, (event) => port.postMessage({ id: msg.id, event }));
+        port.postMessage({ id: msg.id, result }, transfer ?? []);
+      } catch (err) {
+        const error = isExportIaError(err) ? err : toExportIaError(err);
+        port.postMessage({ id: msg.id, error: error.toJSON() });
+      }
+    });
   });
 }
 
