@@ -1,5 +1,5 @@
 /**
- * Dependency rules (design.md §2). Each message says why the rule exists.
+ * Dependency rules (see ARCHITECTURE.md, "Packages and dependency rules"). Each message says why.
  * Run: npm run lint (part of npm test).
  */
 module.exports = {

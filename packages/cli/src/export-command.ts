@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import {
   type BatchItem,
   type ConfigFile,
@@ -60,7 +61,8 @@ export function loadConfig(flags: { config?: string | false }, ctx: CliContext):
   if (flags.config === false) return undefined;
   const explicit = flags.config ?? ctx.env.EXPORT_IA_CONFIG;
   if (explicit) {
-    const path = existsSync(explicit) ? explicit : undefined;
+    const abs = resolve(ctx.cwd, explicit);
+    const path = existsSync(abs) ? abs : undefined;
     if (!path) throw new ExportIaError('EIA_CONFIG_PARSE', { file: explicit, detail: 'file not found' });
     return loadConfigFile(path);
   }
@@ -84,10 +86,14 @@ function parseMetadata(values: readonly string[]): Record<string, string | strin
 
 function splitList(values: readonly string[] | undefined): string[] | undefined {
   if (!values || values.length === 0) return undefined;
-  return values
-    .flatMap((v) => v.split(','))
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+  return [
+    ...new Set(
+      values
+        .flatMap((v) => v.split(','))
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** The flags as a settings layer (only what was given). */
@@ -165,9 +171,10 @@ export async function runExport(
     const merged = mergeSettings(...layers);
     const output = flags.output ?? envLayer.output ?? config?.layer.output;
     let pipeline: PipelineSpec | undefined;
-    if (flags.pipeline) {
-      pipeline = loadPipelineFile(flags.pipeline);
-      host.pipeline(pipeline); // validates component names now, before any input is read
+    const pipelineSource = flags.pipeline ? resolve(ctx.cwd, flags.pipeline) : undefined;
+    if (pipelineSource) {
+      pipeline = loadPipelineFile(pipelineSource);
+      host.pipeline(pipeline, pipelineSource); // validates component names now, before any input is read
     }
     const formats = pipeline ? ((pipeline.steps.at(-1) as { exporters?: string[] }).exporters ?? []) : merged.to;
     const exporters = new Map(host.exporters().map((e) => [e.id, e]));
@@ -227,7 +234,12 @@ export async function runExport(
     const jobs = flags.jobs ? Number.parseInt(flags.jobs, 10) : Math.min(availableParallelism(), items.length);
     if (flags.jobs && (!Number.isInteger(jobs) || jobs < 1))
       throw new ExportIaError('EIA_USAGE', { detail: `--jobs must be a positive whole number, not "${flags.jobs}"` });
-    const results = await runBatch(host, items, { settings: layers, jobs, onEvent: (e) => reporter.event(e), ...(pipeline ? { pipeline } : {}) });
+    const results = await runBatch(host, items, {
+      settings: layers,
+      jobs,
+      onEvent: (e) => reporter.event(e),
+      ...(pipeline && pipelineSource ? { pipeline, pipelineSource } : {}),
+    });
     outcomes.push(...results);
     for (const r of results) if (r.stdout) await new Promise<void>((resolve) => ctx.streams.stdout.write(r.stdout as Uint8Array, () => resolve()));
     const code = exitCodeOf(outcomes);

@@ -162,6 +162,7 @@ async function exportDoc(host: Host, format: string, doc: DocumentModel, theme: 
   const settings = mergeSettings({ theme });
   return exporter.implementation.export(doc, {
     file: doc.source.name,
+    cwd: host.cwd,
     settings,
     config: exporter.plugin.config,
     signal: new AbortController().signal,

@@ -103,7 +103,7 @@ export function documentStyles(theme: ResolvedTheme, lang: string | undefined): 
     default: {
       document: {
         run: { font: bodyFont, size: halfPoints(base), color: wordColor(c.text), ...language },
-        paragraph: { spacing: { after, line, lineRule: LineRuleType.AUTO } },
+        paragraph: { spacing: { after, line, lineRule: LineRuleType.AUTO }, ...(theme.text.justify ? { alignment: AlignmentType.JUSTIFIED } : {}) },
       },
       title: {
         run: { font: headingFont, size: halfPoints(base * 2.4), bold: true, color: wordColor(c.heading) },

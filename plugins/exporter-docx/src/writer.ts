@@ -606,9 +606,17 @@ export class DocxWriter {
     const titlePage = this.#settings.titlePage ?? this.#theme.titlePage.enabled;
     const out: Block[] = [];
     const logo = this.#theme.logo;
-    if (logo) {
+    if (logo && (logo.mediaType === 'image/png' || logo.mediaType === 'image/jpeg' || logo.mediaType === 'image/gif')) {
       const asset: Asset = { url: logo.path, status: 'ok', mediaType: logo.mediaType, width: logo.width, height: logo.height, data: logo.data };
       out.push(new Paragraph({ children: [this.#image(asset, logo.path, '', 180)], spacing: { before: titlePage ? 1800 : 0, after: 480 } }));
+    } else if (logo) {
+      // Word needs a raster copy of SVG and WebP; themes ship the logo once, so say what to do.
+      this.#report(
+        diagnostic('EIA_IMAGE_INVALID', {
+          url: logo.path,
+          detail: 'the theme logo is SVG or WebP, which DOCX output needs as PNG or JPEG; it was left out of the DOCX',
+        }),
+      );
     }
     out.push(
       new Paragraph({
@@ -667,6 +675,7 @@ export class DocxWriter {
       ...(meta.keywords.length > 0 ? { keywords: meta.keywords.join(', ') } : {}),
       ...((meta.description ?? meta.subject) ? { description: meta.description ?? meta.subject } : {}),
       lastModifiedBy: 'Export IA',
+      ...(this.#theme.text.hyphenate ? { hyphenation: { autoHyphenation: true } } : {}),
       ...(toc ? { features: { updateFields: true }, ...(estimatePages ? { pageNumbers: estimatePageNumbers } : {}) } : {}),
       styles: documentStyles(this.#theme, meta.lang),
       numbering: numberingConfig(this.#orderedStarts, this.#numberedHeadings),

@@ -21,15 +21,16 @@ export function fontStack(families: readonly string[], kind: 'body' | 'heading' 
 
 const PAGE_SIZES: Record<string, string> = { a4: 'A4', a5: 'A5', letter: 'letter', legal: 'legal' };
 
-export function themeCss(theme: ResolvedTheme): string {
+export function themeCss(theme: ResolvedTheme, options: { numberSections?: boolean } = {}): string {
   const c = theme.colors;
   const base = theme.fonts.body.size ?? 11;
   const scale = theme.headings.scale;
   const m = theme.page.margins;
   const headingWeight = theme.fonts.heading.weight ?? 700;
   const h = (level: number) => (scale[level - 1] ?? 1).toFixed(3);
-  const numbering = theme.headings.numbering
-    ? `
+  const numbering =
+    (options.numberSections ?? theme.headings.numbering)
+      ? `
 article { counter-reset: h1; }
 article h1 { counter-reset: h2; }
 article h2 { counter-reset: h3; }
@@ -39,7 +40,7 @@ article h3::before { counter-increment: h3; content: counter(h1) "." counter(h2)
 .toc ol { counter-reset: toc; }
 .toc li { counter-increment: toc; }
 .toc li > a::before { content: counters(toc, ".") "\\2002"; color: var(--muted); }`
-    : '';
+      : '';
   return `:root {
   --text: ${c.text}; --heading: ${c.heading}; --accent: ${c.accent}; --link: ${c.link}; --muted: ${c.muted};
   --rule: ${c.rule}; --bg: ${c.background}; --code-bg: ${c.codeBackground}; --th-bg: ${c.tableHeaderBackground};
@@ -50,7 +51,7 @@ article h3::before { counter-increment: h3; content: counter(h1) "." counter(h2)
 }
 * { box-sizing: border-box; }
 html { background: color-mix(in srgb, var(--rule) 35%, white); -webkit-text-size-adjust: 100%; }
-body { margin: 0; color: var(--text); font-family: var(--body); font-size: ${Math.max(base * 1.45, 15).toFixed(1)}px; line-height: ${theme.text.lineHeight}; }
+body { margin: 0; color: var(--text); font-family: var(--body); font-weight: ${theme.fonts.body.weight ?? 400}; font-size: ${Math.max(base * 1.45, 15).toFixed(1)}px; line-height: ${theme.text.lineHeight}; }
 .page { max-width: 50rem; margin: 2.5rem auto; padding: 3.5rem clamp(1.25rem, 6vw, 4.5rem) 3rem; background: var(--bg); box-shadow: 0 1px 3px rgb(0 0 0 / 8%), 0 8px 24px rgb(0 0 0 / 6%); border-radius: 4px; }
 p, ul, ol, dl, table, pre, blockquote, figure, .callout, .math-display { margin: 0 0 ${theme.text.paragraphSpacing}em; }
 p { ${theme.text.justify ? 'text-align: justify; ' : ''}${theme.text.hyphenate ? 'hyphens: auto; ' : ''}}
@@ -62,7 +63,7 @@ a:hover { text-decoration-thickness: 2px; }
 strong { font-weight: 700; }
 del { color: var(--muted); }
 hr { border: 0; border-top: 1px solid var(--rule); margin: 2em 0; }
-code, kbd, samp, pre { font-family: var(--mono); font-size: 0.88em; }
+code, kbd, samp, pre { font-family: var(--mono); font-weight: ${theme.fonts.mono.weight ?? 400}; font-size: ${((theme.fonts.mono.size ?? base * 0.88) / base).toFixed(3)}em; }
 :not(pre) > code { background: var(--code-bg); padding: 0.12em 0.35em; border-radius: 3px; overflow-wrap: anywhere; }
 pre { background: var(--code-bg); border: 1px solid var(--rule); border-radius: 6px; padding: 0.9em 1.1em; overflow-x: auto; line-height: 1.45; }
 pre code { font-size: 1em; }

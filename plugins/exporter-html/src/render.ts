@@ -355,7 +355,11 @@ export function renderHtmlDocument(ctx: RenderContext, generator: string): strin
     children: [
       { type: 'doctype' },
       el('html', { lang: meta.lang ?? 'en' }, [
-        el('head', {}, [...headMeta, el('title', {}, [text(title)]), el('style', {}, [text(themeCss(ctx.theme))])]),
+        el('head', {}, [
+          ...headMeta,
+          el('title', {}, [text(title)]),
+          el('style', {}, [text(themeCss(ctx.theme, ctx.settings.numberSections === undefined ? {} : { numberSections: ctx.settings.numberSections }))]),
+        ]),
         el('body', {}, [el('div', { className: ['page'] }, page)]),
       ]),
     ],

@@ -25,6 +25,7 @@ interface Expectation {
   notText?: string[];
   title?: string;
   css?: string[];
+  absentCss?: string[];
   diagnostics?: string[];
 }
 
@@ -78,6 +79,7 @@ describe('HTML exporter fixtures', () => {
       for (const t of expectation.notText ?? []) expect(text).not.toContain(t);
       if (expectation.title !== undefined) expect(doc.title).toBe(expectation.title);
       for (const c of expectation.css ?? []) expect(doc.querySelector('style')?.textContent).toContain(c);
+      for (const c of expectation.absentCss ?? []) expect(doc.querySelector('style')?.textContent).not.toContain(c);
       const codes = result.diagnostics.map((d) => d.code);
       for (const code of expectation.diagnostics ?? []) expect(codes).toContain(code);
     });

@@ -94,7 +94,7 @@ export function preamble(o: TemplateOptions): string {
       ? `  footer: context { if here().page() >= ${footerFrom} { set text(size: ${(base * 0.8).toFixed(1)}pt, fill: theme-muted); grid(columns: (1fr, auto, 1fr), align: (left, center, right), ${running(theme.footer.left, meta)}, ${running(theme.footer.center, meta)}, ${running(theme.footer.right, meta)}) } },`
       : '  footer: none,',
     ')',
-    `#set text(font: ${fonts(theme.fonts.body.family)}, size: ${base}pt, fill: ${color(c.text)}${lang ? `, lang: ${str(lang)}` : ''}${region ? `, region: ${str(region)}` : ''}, hyphenate: ${theme.text.hyphenate})`,
+    `#set text(font: ${fonts(theme.fonts.body.family)}, size: ${base}pt, weight: ${theme.fonts.body.weight ?? 400}, fill: ${color(c.text)}${lang ? `, lang: ${str(lang)}` : ''}${region ? `, region: ${str(region)}` : ''}, hyphenate: ${theme.text.hyphenate})`,
     `#set par(justify: ${theme.text.justify}, leading: ${leading}em, spacing: ${spacing}em)`,
     `#set heading(numbering: ${numbering ? '"1.1"' : 'none'})`,
     `#show heading: set text(font: theme-heading-font, weight: ${headingWeight}, fill: theme-heading, hyphenate: false)`,
@@ -105,7 +105,7 @@ export function preamble(o: TemplateOptions): string {
     theme.headings.uppercaseLevel1 ? '#show heading.where(level: 1): upper' : '',
     level1Rule(theme.headings.pageBreakBeforeLevel1, theme.headings.ruleBelowLevel1),
     `#show link: set text(fill: ${color(c.link)})`,
-    `#show raw: set text(font: ${fonts(theme.fonts.mono.family)}, size: ${(theme.fonts.mono.size ?? base * 0.85).toFixed(1)}pt)`,
+    `#show raw: set text(font: ${fonts(theme.fonts.mono.family)}, size: ${(theme.fonts.mono.size ?? base * 0.85).toFixed(1)}pt, weight: ${theme.fonts.mono.weight ?? 400})`,
     `#show raw.where(block: false): box.with(fill: ${color(c.codeBackground)}, inset: (x: 2pt), outset: (y: 2.5pt), radius: 2pt)`,
     `#show raw.where(block: true): block.with(fill: ${color(c.codeBackground)}, inset: 9pt, radius: 3pt, width: 100%, stroke: 0.5pt + theme-rule)`,
     `#set table(stroke: 0.5pt + theme-rule, inset: (x: 6pt, y: 5pt), fill: (x, y) => if y == 0 { ${color(c.tableHeaderBackground)} } else if calc.even(y) { ${color(c.tableStripe)} })`,

@@ -151,7 +151,7 @@ describe('PDF exporter (Typst)', () => {
     }
   });
 
-  it('refuses PDF/UA-1 for images without alt text or a document without title, naming what to fix', async () => {
+  it('refuses PDF/UA-1 for images without alt text, naming the line to fix', async () => {
     const noAlt = await exportPdf('# T\n\n![](pic.png)\n', { pdfStandard: 'ua-1' });
     expect(noAlt.failures[0]?.error).toMatchObject({ code: 'EIA_PDF_STANDARD', message: expect.stringContaining('line 3') });
   });

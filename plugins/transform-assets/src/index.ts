@@ -268,7 +268,7 @@ export default definePlugin({
       async transform(doc, ctx) {
         const urls = collectImages(doc);
         if (urls.size === 0) return doc;
-        const dirs = [doc.source.dir, process.cwd(), ...ctx.settings.resourcePaths];
+        const dirs = [doc.source.dir, ctx.cwd, ...ctx.settings.resourcePaths];
         const roots = realRoots(dirs);
         const r: Resolver = {
           ctx,

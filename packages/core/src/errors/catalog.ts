@@ -158,6 +158,12 @@ export const catalog = {
     'Plugin {plugin} registered {kind} "{id}", which its manifest does not list under contributes.{kind}s.',
     'Declare every contribution in the manifest so the host knows it without running the plugin.',
   ),
+  EIA_PLUGIN_DEPENDENCY_UNDECLARED: entry(
+    'usage',
+    'Plugin used another plugin it does not declare',
+    'Plugin {plugin} called the {kind} "{id}" of plugin "{dependency}", which it does not list in its dependencies.',
+    'The plugin author must add "{dependency}" with a version range to the manifest\'s dependencies.',
+  ),
   EIA_PLUGIN_CONFIG_INVALID: entry(
     'usage',
     'Invalid plugin configuration',
@@ -257,7 +263,7 @@ export const catalog = {
     'input',
     'PDF standard requirement not met',
     '{file} cannot be written as {standard}: {detail}',
-    'Fix what the message names (for PDF/UA-1 every image needs alt text and the document a title), or drop --pdf-standard.',
+    'Fix what the message names (for PDF/UA-1 every image needs alt text), or drop --pdf-standard.',
   ),
   EIA_TIMEOUT: entry(
     'input',

@@ -14,7 +14,11 @@ let hostPromise: Promise<Host> | undefined;
 serveWorker<BatchTask, InputOutcome, BatchEvent>(async (task, emit) => {
   hostPromise ??= createHost({ plugins: data.plugins, cwd: data.cwd, pluginConfig: data.pluginConfig });
   const host = await hostPromise;
-  const options = task.pipeline ? { settings: task.settings, pipeline: task.pipeline } : { settings: task.settings };
+  const options = {
+    settings: task.settings,
+    ...(task.pipeline ? { pipeline: task.pipeline } : {}),
+    ...(task.pipelineSource ? { pipelineSource: task.pipelineSource } : {}),
+  };
   const outcome = await processInput(host, task.item, options, emit);
   const transfer: Transferable[] = [];
   // Move stdout bytes instead of copying, unless they share a buffer with other data.

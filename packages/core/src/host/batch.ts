@@ -26,6 +26,8 @@ export interface BatchOptions {
   settings: readonly SettingsLayer[];
   /** Custom pipeline (its exporters must match the targets); default: the export pipeline. */
   pipeline?: PipelineSpec;
+  /** Where the custom pipeline came from (a file path), for error messages. */
+  pipelineSource?: string;
   /** Worker threads; 1 runs in this thread. Default: one per core, at most one per input. */
   jobs?: number;
   /** Use worker threads even for one job (benchmarks compare 1 and 2 threads like for like). */
@@ -65,7 +67,7 @@ export type BatchEvent =
 export async function processInput(
   host: Host,
   item: BatchItem,
-  options: Pick<BatchOptions, 'settings' | 'pipeline' | 'signal'>,
+  options: Pick<BatchOptions, 'settings' | 'pipeline' | 'pipelineSource' | 'signal'>,
   emit: (event: BatchEvent) => void,
 ): Promise<InputOutcome> {
   const started = performance.now();
@@ -75,7 +77,7 @@ export async function processInput(
   try {
     const limits = mergeSettings(...options.settings).limits;
     const source = item.source ?? host.readInput(item.input, limits.maxInputBytes);
-    const pipeline = options.pipeline ? host.pipeline(options.pipeline) : host.exportPipeline(formats);
+    const pipeline = options.pipeline ? host.pipeline(options.pipeline, options.pipelineSource) : host.exportPipeline(formats);
     const result = await pipeline.run(source, { settings: options.settings, onEvent: emit, ...(options.signal ? { signal: options.signal } : {}) });
     outcome.diagnostics = result.diagnostics;
     outcome.steps = result.steps;
@@ -111,6 +113,7 @@ export interface BatchTask {
   item: BatchItem;
   settings: readonly SettingsLayer[];
   pipeline?: PipelineSpec;
+  pipelineSource?: string;
 }
 
 /** Data a batch worker needs to build its own host. */
@@ -142,7 +145,9 @@ export async function runBatch(host: Host, items: readonly BatchItem[], options:
   try {
     return await Promise.all(
       items.map(async (item) => {
-        const task: BatchTask = options.pipeline ? { item, settings: options.settings, pipeline: options.pipeline } : { item, settings: options.settings };
+        const task: BatchTask = { item, settings: options.settings };
+        if (options.pipeline) task.pipeline = options.pipeline;
+        if (options.pipelineSource) task.pipelineSource = options.pipelineSource;
         try {
           return await pool.run(task, { onEvent: emit });
         } catch (err) {

@@ -6,7 +6,7 @@
 import { DEFAULT_LIMITS } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { readInputFile } from '../io/input.js';
-import { Pipeline, type PipelineHost, type PipelineSpec, validatePipelineSpec } from '../pipeline/pipeline.js';
+import { type CachedImport, Pipeline, type PipelineHost, type PipelineSpec, validatePipelineSpec } from '../pipeline/pipeline.js';
 import type { ImportResult, SourceInput } from '../plugins/contracts.js';
 import type { ExporterDescriptor, ImporterDescriptor } from '../plugins/manifest.js';
 import { type LoadedPlugin, loadPlugins, type PluginSpec, type Registry } from '../plugins/plugin-loader.js';
@@ -37,8 +37,8 @@ export interface Host extends PipelineHost {
   importers(): ImporterDescriptor[];
   exporters(): ExporterDescriptor[];
   themeIds(): string[];
-  /** An empty pipeline to compose with `.use()`, or one from a spec (e.g. a YAML file). */
-  pipeline(spec?: PipelineSpec): Pipeline;
+  /** An empty pipeline to compose with `.use()`, or one from a spec; `source` (a file path) names it in errors. */
+  pipeline(spec?: PipelineSpec, source?: string): Pipeline;
   /** The default export pipeline: chosen importer → default transforms → these exporters. */
   exportPipeline(formats: readonly string[]): Pipeline;
   /** Reads an input file with the size limit and the usual checks. */
@@ -70,7 +70,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     registry,
     pluginSpecs,
     pluginConfig,
-    importCache: new LruCache<string, ImportResult>(options.importCacheEntries ?? 32, 256 * 1024 * 1024),
+    importCache: new LruCache<string, CachedImport>(options.importCacheEntries ?? 32, 256 * 1024 * 1024),
     importers: () => [...registry.importers.values()].map((r) => r.descriptor),
     exporters: () => [...registry.exporters.values()].map((r) => r.descriptor),
     themeIds: () => [...registry.themes.keys()],
@@ -82,9 +82,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }
       return theme;
     },
-    pipeline(spec) {
-      if (spec) validatePipelineSpec(spec, registry);
-      return new Pipeline(host, spec);
+    pipeline(spec, source) {
+      if (spec) validatePipelineSpec(spec, registry, source);
+      return new Pipeline(host, spec, source);
     },
     exportPipeline(formats) {
       for (const f of formats) {

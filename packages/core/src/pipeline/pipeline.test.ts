@@ -189,6 +189,122 @@ describe('pipelines', () => {
     await host.close();
   });
 
+  it('refuses an exporter listed twice, and gives transforms the exporters that will run as `to`', async () => {
+    const seen: string[][] = [];
+    const host = await createHost({
+      plugins: [
+        textPlugin({ imports: 0 }),
+        exporters({ started: [] }, ['a', 'b']),
+        {
+          definition: definePlugin({
+            manifest: { id: 'spy', version: '1.0.0', engines: { 'export-ia': '*' }, apiVersion: 1, contributes: { transforms: [{ id: 'spy' }] } },
+            setup(api) {
+              api.transform('spy', {
+                transform(doc, ctx) {
+                  seen.push([...ctx.settings.to]);
+                  return doc;
+                },
+              });
+            },
+          }),
+        },
+      ],
+    });
+    expect(() => host.pipeline({ steps: [{ exporters: ['a', 'a'] }] }, 'print.yaml')).toThrow(/print\.yaml is invalid: exporter "a" is listed twice/);
+    await host
+      .pipeline()
+      .use('importer:text')
+      .use('transform:spy')
+      .use(['exporter:b', 'exporter:a'])
+      .run(input('x'), { settings: [{ theme: 'plain', to: ['pdf'] }] });
+    expect(seen).toEqual([['b', 'a']]);
+    await host.close();
+  });
+
+  it("stops a step at the plugin's own resources.timeoutMs when it is shorter", async () => {
+    const host = await createHost({
+      plugins: [
+        textPlugin({ imports: 0 }),
+        {
+          definition: definePlugin({
+            manifest: {
+              id: 'slow',
+              version: '1.0.0',
+              engines: { 'export-ia': '*' },
+              apiVersion: 1,
+              resources: { timeoutMs: 100 },
+              contributes: { exporters: [{ id: 'slow', extension: '.slow', mediaType: 'text/plain' }] },
+            },
+            setup(api) {
+              api.exporter('slow', { export: () => new Promise(() => {}) });
+            },
+          }),
+        },
+      ],
+    });
+    const result = await host.exportPipeline(['slow']).run(input('x'), { settings: [{ theme: 'plain' }] });
+    expect(result.failures[0]?.error).toMatchObject({ code: 'EIA_TIMEOUT', params: { timeoutMs: 100 } });
+    await host.close();
+  });
+
+  it('lets a plugin call only importers of plugins it declares as dependencies', async () => {
+    const caller = (id: string, dependencies: Record<string, string>) => ({
+      definition: definePlugin({
+        manifest: {
+          id,
+          version: '1.0.0',
+          engines: { 'export-ia': '*' },
+          apiVersion: 1,
+          dependencies,
+          contributes: { importers: [{ id, extensions: [`.${id}`] }] },
+        },
+        setup(api) {
+          api.importer(id, { import: (source, ctx) => ctx.importWith('text', { ...source, name: 'inner.txt' }) });
+        },
+      }),
+    });
+    const host = await createHost({ plugins: [textPlugin({ imports: 0 }), caller('good', { 'text-in': '^1.0.0' }), caller('rogue', {})] });
+    const ok = await host.pipeline().use('importer:good').run(input('line', 'x.good'));
+    expect(ok.document.root.children).toHaveLength(1);
+    await expect(host.pipeline().use('importer:rogue').run(input('line', 'x.rogue'))).rejects.toMatchObject({ code: 'EIA_PLUGIN_DEPENDENCY_UNDECLARED' });
+    await host.close();
+  });
+
+  it('keeps the importer warnings when a parse comes from the cache', async () => {
+    const host = await createHost({
+      plugins: [
+        {
+          definition: definePlugin({
+            manifest: {
+              id: 'warns',
+              version: '1.0.0',
+              engines: { 'export-ia': '*' },
+              apiVersion: 1,
+              contributes: { importers: [{ id: 'w', extensions: ['.w'] }] },
+            },
+            setup(api) {
+              api.importer('w', {
+                import(_source, ctx) {
+                  ctx.report({ code: 'EIA_FRONT_MATTER_INVALID', severity: 'warning', message: 'bad yaml', hint: 'fix it' });
+                  return {
+                    root: { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } },
+                  };
+                },
+              });
+            },
+          }),
+        },
+      ],
+    });
+    const p = host.pipeline().use('importer:w');
+    const first = await p.run(input('x', 'a.w'));
+    const second = await p.run(input('x', 'b.w'));
+    expect(second.steps[0]?.status).toBe('cached');
+    expect(first.diagnostics.map((d) => d.code)).toEqual(['EIA_FRONT_MATTER_INVALID']);
+    expect(second.diagnostics).toEqual([expect.objectContaining({ code: 'EIA_FRONT_MATTER_INVALID', file: 'b.w' })]);
+    await host.close();
+  });
+
   it('gives every heading a unique id whatever the importer', async () => {
     const host = await createHost({
       plugins: [

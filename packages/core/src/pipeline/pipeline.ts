@@ -4,6 +4,7 @@
  * from the same document. Steps are plain data ({@link PipelineSpec}), so a pipeline can be
  * written in YAML, logged, and later dispatched to remote workers.
  */
+import { resolve } from 'node:path';
 import type { Root } from 'mdast';
 import { type ExportSettings, mergeSettings, type SettingsLayer } from '../config/settings.js';
 import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
@@ -67,15 +68,27 @@ export interface RunOptions {
   onEvent?: (event: PipelineEvent) => void;
 }
 
+/** A cached import: the result and the findings the importer reported while making it. */
+export interface CachedImport {
+  result: ImportResult;
+  diagnostics: Diagnostic[];
+}
+
 /** What the engine needs from its host. */
 export interface PipelineHost {
   readonly registry: Registry;
+  /** Working directory: relative paths in settings resolve from it. */
+  readonly cwd: string;
   resolveTheme(nameOrPath: string): ResolvedTheme;
-  readonly importCache: LruCache<string, ImportResult>;
+  readonly importCache: LruCache<string, CachedImport>;
 }
 
 function refOf(plugin: LoadedPlugin): PluginRef {
   return { id: plugin.manifest.id, version: plugin.manifest.version };
+}
+
+function looksLikeThemePath(theme: string): boolean {
+  return /[\\/]/.test(theme) || /\.(ya?ml|json)$/i.test(theme);
 }
 
 /** Parses `kind:id` step references used by `.use()`. */
@@ -92,7 +105,7 @@ function parseRef(ref: string): StepSpec {
   return { exporters: [id] };
 }
 
-/** Checks the shape (importer first, exporters last) and that every component exists. */
+/** Checks the shape (importer first, exporters last, no exporter twice) and that every component exists. */
 export function validatePipelineSpec(spec: PipelineSpec, registry: Registry, source = '(defined in code)'): void {
   const fail = (detail: string) => new ExportIaError('EIA_PIPELINE_INVALID', { source, detail });
   spec.steps.forEach((step, i) => {
@@ -108,6 +121,8 @@ export function validatePipelineSpec(spec: PipelineSpec, registry: Registry, sou
     } else {
       if (i !== spec.steps.length - 1) throw fail('exporters must be the last step');
       if (step.exporters.length === 0) throw fail('the exporters step lists no exporter');
+      const twice = step.exporters.find((id, k) => step.exporters.indexOf(id) !== k);
+      if (twice) throw fail(`exporter "${twice}" is listed twice`);
       for (const id of step.exporters) {
         if (!registry.exporters.has(id)) {
           throw new ExportIaError('EIA_UNKNOWN_FORMAT', { format: id, known: [...registry.exporters.keys()].join(', ') });
@@ -185,10 +200,13 @@ async function withDeadline<T>(
 export class Pipeline {
   readonly spec: PipelineSpec;
   readonly #host: PipelineHost;
+  /** Where the spec came from (a file path), for error messages. */
+  readonly #source: string;
 
-  constructor(host: PipelineHost, spec: PipelineSpec = { steps: [] }) {
+  constructor(host: PipelineHost, spec: PipelineSpec = { steps: [] }, source = '(defined in code)') {
     this.#host = host;
     this.spec = spec;
+    this.#source = source;
   }
 
   /**
@@ -213,17 +231,21 @@ export class Pipeline {
     if ('exporters' in next && last && 'exporters' in last) steps[steps.length - 1] = { exporters: [...last.exporters, ...next.exporters] };
     else steps.push(next);
     const spec: PipelineSpec = this.spec.name === undefined ? { steps } : { name: this.spec.name, steps };
-    return new Pipeline(this.#host, spec);
+    return new Pipeline(this.#host, spec, this.#source);
   }
 
   toJSON(): PipelineSpec {
     return this.spec;
   }
 
-  /** Runs the pipeline on one input. Throws only when the input cannot be imported. */
+  /**
+   * Runs the pipeline on one input. An exporter failing is recorded in `failures` and the other
+   * formats still run; anything else that stops the document (import, a transform, the theme,
+   * cancellation, a deadline) rejects with a coded ExportIaError.
+   */
   async run(input: SourceInput, options: RunOptions = {}): Promise<PipelineResult> {
     const registry = this.#host.registry;
-    validatePipelineSpec(this.spec, registry);
+    validatePipelineSpec(this.spec, registry, this.#source);
     const layers = options.settings ?? [];
     const preliminary = mergeSettings(...layers);
     const file = input.name;
@@ -238,6 +260,7 @@ export class Pipeline {
 
     const context = (plugin: LoadedPlugin, step: string, settings: ExportSettings, signal: AbortSignal): StepContext => ({
       file,
+      cwd: this.#host.cwd,
       settings,
       config: plugin.config,
       signal,
@@ -245,16 +268,16 @@ export class Pipeline {
       report: (d) => diagnostics.push({ ...d, file: d.file ?? file, source: d.source ?? plugin.manifest.id }),
       progress: (fraction, note) =>
         emit(note === undefined ? { type: 'step-progress', file, step, fraction } : { type: 'step-progress', file, step, fraction, note }),
-      importWith: (id, nested) => this.#importWith(id, nested, context(plugin, step, settings, signal)),
+      importWith: (id, nested) => this.#importWith(plugin, id, nested, context(plugin, step, settings, signal)),
     });
 
     const timed = async <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T): Promise<T> => {
       const started = performance.now();
       emit({ type: 'step-started', file, step, plugin: refOf(plugin) });
+      // The step's deadline: the configured limit, or the plugin's own resources.timeoutMs if shorter.
+      const deadline = Math.min(settings.limits.stepTimeoutMs, plugin.manifest.resources.timeoutMs ?? Number.POSITIVE_INFINITY);
       try {
-        const value = await withDeadline(step, file, settings.limits.stepTimeoutMs, options.signal, async (signal) =>
-          work(context(plugin, step, settings, signal)),
-        );
+        const value = await withDeadline(step, file, deadline, options.signal, async (signal) => work(context(plugin, step, settings, signal)));
         const ms = performance.now() - started;
         steps.push({ step, plugin: refOf(plugin), ms, status: 'ok' });
         emit({ type: 'step-finished', file, step, plugin: refOf(plugin), ms });
@@ -264,7 +287,8 @@ export class Pipeline {
         const error = toExportIaError(err, 'EIA_INTERNAL');
         steps.push({ step, plugin: refOf(plugin), ms, status: 'failed' });
         emit({ type: 'step-failed', file, step, plugin: refOf(plugin), ms, error: error.toJSON() });
-        throw error;
+        // The original goes on: callers decide how to wrap it (an exporter failure names its format).
+        throw isExportIaError(err) ? err : error;
       }
     };
 
@@ -273,17 +297,30 @@ export class Pipeline {
     // Every limit is part of the key: an input refused under strict limits must not be served
     // from a cache filled under looser ones.
     const cacheKey = `${importerId}:${input.hash}:${JSON.stringify(preliminary.limits)}`;
-    let imported = this.#host.importCache.get(cacheKey);
-    if (imported) {
+    let cached = this.#host.importCache.get(cacheKey);
+    if (cached) {
       steps.push({ step: importStep, plugin: refOf(importer.plugin), ms: 0, status: 'cached' });
+      // The importer's findings come back with the cached tree.
+      diagnostics.push(...cached.diagnostics.map((d) => ({ ...d, file })));
     } else {
-      imported = await timed(importStep, importer.plugin, preliminary, (ctx) => this.#runImporter(importer.descriptor, importer.implementation, input, ctx));
-      this.#host.importCache.set(cacheKey, imported, input.bytes.length);
+      const before = diagnostics.length;
+      const result = await timed(importStep, importer.plugin, preliminary, (ctx) =>
+        this.#runImporter(importer.descriptor, importer.implementation, input, ctx),
+      );
+      cached = { result, diagnostics: diagnostics.slice(before) };
+      this.#host.importCache.set(cacheKey, cached, input.bytes.length);
     }
+    const imported = cached.result;
 
     const front = interpretFrontMatter(imported.frontMatter ?? {}, file);
     diagnostics.push(...front.diagnostics);
-    const settings = mergeSettings(...layers, front.settings);
+    // A theme file named in front matter is relative to the document, not the working directory.
+    if (front.settings.theme && looksLikeThemePath(front.settings.theme)) front.settings.theme = resolve(input.dir, front.settings.theme);
+    const last = this.spec.steps[this.spec.steps.length - 1];
+    const formats = last && 'exporters' in last ? last.exporters : [];
+    // What runs is what counts: transforms see the pipeline's exporters as `to`.
+    const merged = mergeSettings(...layers, front.settings);
+    const settings = formats.length > 0 ? { ...merged, to: [...formats] } : merged;
     let meta = applyMetadataOverrides(front.meta, settings.metadata);
     if (settings.lang) meta = { ...meta, lang: settings.lang };
     let doc: DocumentModel = {
@@ -312,8 +349,6 @@ export class Pipeline {
     }
 
     // 3. Exporters, concurrently, from the same document.
-    const last = this.spec.steps[this.spec.steps.length - 1];
-    const formats = last && 'exporters' in last ? last.exporters : [];
     const outputs: Output[] = [];
     const failures: PipelineResult['failures'] = [];
     if (formats.length > 0) {
@@ -355,9 +390,19 @@ export class Pipeline {
     return result;
   }
 
-  async #importWith(id: string, input: SourceInput, ctx: StepContext): Promise<ImportResult> {
+  async #importWith(caller: LoadedPlugin, id: string, input: SourceInput, ctx: StepContext): Promise<ImportResult> {
     const r = this.#host.registry.importers.get(id);
     if (!r) throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'importer', id, known: [...this.#host.registry.importers.keys()].join(', ') });
+    // A plugin may call only itself and the plugins it declares as dependencies.
+    const target = r.plugin.manifest.id;
+    if (target !== caller.manifest.id && !(target in caller.manifest.dependencies)) {
+      throw new ExportIaError('EIA_PLUGIN_DEPENDENCY_UNDECLARED', {
+        plugin: `${caller.manifest.id}@${caller.manifest.version}`,
+        dependency: target,
+        kind: 'importer',
+        id,
+      });
+    }
     return this.#runImporter(r.descriptor, r.implementation, input, ctx);
   }
 }

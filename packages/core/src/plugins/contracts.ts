@@ -29,6 +29,8 @@ export interface SourceInput {
 export interface StepContext {
   /** The input's name, for messages. */
   readonly file: string;
+  /** The host's working directory (relative settings paths resolve from it). */
+  readonly cwd: string;
   readonly settings: Readonly<ExportSettings>;
   /** The plugin's configuration, validated against its `configSchema`. */
   readonly config: Readonly<Record<string, unknown>>;

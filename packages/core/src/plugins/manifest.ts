@@ -66,7 +66,10 @@ export interface Contributions {
   themes: ThemeDescriptor[];
 }
 
-/** Deny by default: a plugin gets only what it lists (enforced for sandboxed plugins). */
+/**
+ * Deny by default: what a plugin may touch. Validated and recorded now; enforced once plugins
+ * can run sandboxed (a later version runs third-party plugins in a separate process).
+ */
 export interface Permissions {
   fs?: { read?: string[]; write?: string[] };
   net?: { hosts: string[] };

@@ -152,6 +152,14 @@ describe('plugin loader', () => {
     });
   });
 
+  it('refuses configuration for a plugin that is not loaded (a typo) or that takes none', async () => {
+    const schema = inline({ id: 'exporter-docx', configSchema: { type: 'object', properties: { x: { type: 'boolean' } } } });
+    await expect(loadPlugins([schema], { configs: { 'exporter-dcx': { x: true } } })).rejects.toThrow(
+      /no plugin "exporter-dcx" is loaded \(did you mean "exporter-docx"\?\)/,
+    );
+    await expect(loadPlugins([inline({ id: 'plain' })], { configs: { plain: { width: 3 } } })).rejects.toThrow(/takes no configuration/);
+  });
+
   it('turns an exception in setup into a coded error and stops plugins already started', async () => {
     const stopped: string[] = [];
     const good = inline({ id: 'good' }, (api) => api.onClose(() => void stopped.push('good')));

@@ -11,6 +11,7 @@ import { Ajv } from 'ajv';
 import semver from 'semver';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { closest } from '../util/closest.js';
 import { lazy } from '../util/lazy.js';
 import { CORE_VERSION, SUPPORTED_API_VERSIONS } from '../version.js';
 import { type Exporter, type Importer, isPluginDefinition, type PluginApi, type PluginDefinition, type Transform } from './contracts.js';
@@ -195,7 +196,16 @@ function fillDefaults(schema: Record<string, unknown>, value: Record<string, unk
 
 function validateConfig(manifest: PluginManifest, raw: unknown): Record<string, unknown> {
   const config = structuredClone((raw ?? {}) as Record<string, unknown>);
-  if (!manifest.configSchema) return config;
+  if (!manifest.configSchema) {
+    if (raw !== undefined && Object.keys(config).length > 0) {
+      throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', {
+        plugin: manifest.id,
+        key: Object.keys(config)[0] ?? '(top level)',
+        detail: 'this plugin takes no configuration',
+      });
+    }
+    return config;
+  }
   // Nothing configured: the defaults are all there is to apply; compiling the schema (tens of
   // milliseconds each) is only worth it when there is user input to check.
   if (raw === undefined) {
@@ -254,6 +264,17 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
     checkVersions(c);
   }
   const ordered = orderByDependencies(candidates);
+  // Configuration for a plugin that is not loaded is a mistake (usually a typo in the id).
+  for (const id of Object.keys(options.configs ?? {})) {
+    if (!seen.has(id)) {
+      const suggestion = closest(id, [...seen.keys()]);
+      throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', {
+        plugin: id,
+        key: '(top level)',
+        detail: `no plugin "${id}" is loaded${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      });
+    }
+  }
 
   const importers = new Map<string, Registered<ImporterDescriptor, Importer>>();
   const exporters = new Map<string, Registered<ExporterDescriptor, Exporter>>();

@@ -29,6 +29,12 @@ describe('themes', () => {
     expect(theme.sources).toEqual([child, parent]);
   });
 
+  it('keeps the parent header slots when a child sets only firstPage', () => {
+    const parent = file('hp.yaml', 'id: hp\nheader: { left: "{title}", right: "{date}" }\n');
+    const child = file('hc.yaml', 'id: hc\nextends: hp\nheader: { firstPage: true }\n');
+    expect(loadTheme('hc', lookup({ hp: parent, hc: child })).header).toEqual({ left: '{title}', right: '{date}', firstPage: true });
+  });
+
   it('loads a theme by file path, relative to the working directory', () => {
     file('mine.json', JSON.stringify({ id: 'mine', text: { justify: true } }));
     expect(loadTheme('mine.json', lookup({}), dir).text.justify).toBe(true);

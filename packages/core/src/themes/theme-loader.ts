@@ -118,10 +118,12 @@ export function loadTheme(nameOrPath: string, lookup: ThemeLookup, cwd: string =
   }
   let merged: Theme = BASE_THEME;
   for (const layer of [...chain].reverse()) {
-    // A running header or footer is one design: a theme that sets it replaces all its slots.
+    // A running header or footer is one design: a theme that sets any of its slots (left,
+    // center, right) replaces all three; `firstPage` alone keeps the parent's slots.
     const base = { ...merged };
-    if (layer.header !== undefined) base.header = { firstPage: merged.header.firstPage };
-    if (layer.footer !== undefined) base.footer = { firstPage: merged.footer.firstPage };
+    const setsSlots = (v: unknown) => isPlainObject(v) && ['left', 'center', 'right'].some((k) => k in v);
+    if (setsSlots(layer.header)) base.header = { firstPage: merged.header.firstPage };
+    if (setsSlots(layer.footer)) base.footer = { firstPage: merged.footer.firstPage };
     merged = mergeDeep(base, layer);
   }
   // Font files accumulate along the chain: a child theme adds fonts, it cannot lose its parent's.
