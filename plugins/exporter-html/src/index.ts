@@ -2,7 +2,6 @@
  * @export-ia/plugin-exporter-html — one standalone, themed, sanitised HTML file per document.
  */
 import { definePlugin } from '@export-ia/core/plugin';
-import { renderHtmlDocument } from './render.js';
 
 export { themeCss } from './css.js';
 export { renderBody, renderCommonMarkHtml, renderHtmlDocument } from './render.js';

@@ -163,7 +163,7 @@ export class TypstWriter {
 
   #image(url: string, alt: string, block: boolean): string {
     const asset: Asset | undefined = this.#doc.assets[url];
-    if (!asset || asset.status !== 'ok' || !asset.data || !asset.mediaType || !asset.width) {
+    if (asset?.status !== 'ok' || !asset.data || !asset.mediaType || !asset.width) {
       const text = alt ? `${alt} — ${this.#labels.imageMissing}` : this.#labels.imageMissing;
       // In a figure the image is a code argument: no `#` there.
       return `${block ? '' : '#'}export-ia-missing(${str(text)})`;

@@ -3,11 +3,11 @@
  * command-line flags (or API options) > environment (`EXPORT_IA_*`) > `export-ia.config.yaml`
  * > the document's front matter. {@link mergeSettings} applies that order.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { validateSettingsLayer } from '../generated/validators.js';
 
-import { type PDF_STANDARDS, settingsLayerSchema } from './settings-schema.js';
+import type { PDF_STANDARDS } from './settings-schema.js';
 
 export { PDF_STANDARDS, settingsLayerSchema } from './settings-schema.js';
 export type PdfStandard = (typeof PDF_STANDARDS)[number];

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { readInputFile } from '../io/input.js';
 import { type CachedImport, Pipeline, type PipelineHost, type PipelineSpec, validatePipelineSpec } from '../pipeline/pipeline.js';
-import type { ImportResult, SourceInput } from '../plugins/contracts.js';
+import type { SourceInput } from '../plugins/contracts.js';
 import type { ExporterDescriptor, ImporterDescriptor } from '../plugins/manifest.js';
 import { type LoadedPlugin, loadPlugins, type PluginSpec, type Registry } from '../plugins/plugin-loader.js';
 import { loadTheme, type ResolvedTheme } from '../themes/theme-loader.js';

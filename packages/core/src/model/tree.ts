@@ -12,6 +12,7 @@ function childrenOf(node: AnyNode): AnyNode[] | undefined {
  * Visits every node depth-first, parents before children, without recursion (documents can be
  * hostile: deep nesting must not overflow the stack). Return `false` to skip a node's children.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: visitors that return nothing must type-check
 export function walk(root: AnyNode, visitor: (node: AnyNode, parent: Parents | undefined, depth: number) => boolean | void): void {
   const stack: Array<[AnyNode, Parents | undefined, number]> = [[root, undefined, 0]];
   while (stack.length > 0) {

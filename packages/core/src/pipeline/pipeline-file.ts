@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { parseYamlFile } from '../config/config-file.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';

@@ -21,7 +21,6 @@
  * }
  * ```
  */
-import { Ajv } from 'ajv';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { validateManifest } from '../generated/validators.js';

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { parseYamlFile } from '../config/config-file.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { validateThemeFile } from '../generated/validators.js';
 import { type ImageMediaType, readImageInfo } from '../util/image-info.js';
-import { BASE_THEME, type Theme, themeFileSchema } from './theme-schema.js';
+import { BASE_THEME, type Theme } from './theme-schema.js';
 
 /** A theme ready for exporters: every key set, paths absolute, logo read and checked. */
 export interface ResolvedTheme extends Omit<Theme, 'logo' | 'extends'> {

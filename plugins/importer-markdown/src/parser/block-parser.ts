@@ -237,7 +237,7 @@ export class BlockParser {
         const toTab = 4 - (this.#column % 4);
         if (columns) {
           this.#partiallyConsumedTab = toTab > n;
-          const adv = toTab > n ? n : toTab;
+          const adv = Math.min(toTab, n);
           this.#column += adv;
           this.#offset += this.#partiallyConsumedTab ? 0 : 1;
           n -= adv;
@@ -635,7 +635,7 @@ export class BlockParser {
 
     for (;;) {
       const last = container.lastChild;
-      if (!last || !last.open) break;
+      if (!last?.open) break;
       container = last;
       this.#findNextNonspace();
       const r = this.#continue(container);

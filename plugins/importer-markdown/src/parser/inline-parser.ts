@@ -640,7 +640,7 @@ export class InlineParser {
           url = def.url;
           title = def.title;
           matched = true;
-          this.#pos = labelEnd > afterClose ? labelEnd : afterClose;
+          this.#pos = Math.max(labelEnd, afterClose);
         }
       }
     }
