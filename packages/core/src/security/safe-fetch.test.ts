@@ -31,6 +31,12 @@ describe('isPrivateAddress', () => {
     '::ffff:a9fe:a9fe', // ::ffff:169.254.169.254
     '64:ff9b::7f00:1',
     '2001:db8::1',
+    '::7f00:1', // deprecated IPv4-compatible form of 127.0.0.1
+    '::127.0.0.1',
+    '0000:0000:0000:0000:0000:ffff:7f00:0001',
+    '2002:7f00:1::1', // 6to4 wrapping 127.0.0.1
+    '2002:a9fe:a9fe::', // 6to4 wrapping the metadata endpoint
+    '64:ff9b:1::a00:1', // local-use NAT64
   ];
   it.each(privateOrReserved)('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);

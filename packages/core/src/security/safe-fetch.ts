@@ -31,18 +31,24 @@ for (const [net, prefix] of [
   blocked.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // ::/96 holds ::, ::1 and the deprecated IPv4-compatible addresses (::7f00:1).
+  ['::', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001::', 23],
   ['2001:db8::', 32],
+  // 6to4 embeds an IPv4 address (2002:7f00:1::/48 is 127.0.0.1); it is deprecated, refuse it all.
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
+
+const mappedV6 = new BlockList();
+mappedV6.addSubnet('::ffff:0:0', 96, 'ipv6');
 
 /** True when an IP address must not be reached from a document (private, loopback, reserved…). */
 export function isPrivateAddress(address: string): boolean {
@@ -59,7 +65,9 @@ export function isPrivateAddress(address: string): boolean {
       const lo = Number.parseInt(hexMapped[2] as string, 16);
       return blocked.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
     }
-    return blocked.check(address, 'ipv6');
+    // IPv4-mapped forms the textual checks above do not recognise are refused outright. (This
+    // list is separate because BlockList also matches IPv4 addresses against mapped IPv6 rules.)
+    return blocked.check(address, 'ipv6') || mappedV6.check(address, 'ipv6');
   }
   return true;
 }
@@ -136,56 +144,76 @@ function requestOnce(
   timeoutMs: number,
   options: SafeFetchOptions,
 ): Promise<{ redirect?: string; result?: SafeFetchResult }> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveOuter, rejectOuter) => {
+    // Settle once and drop the timer and abort listener at once, not when the socket closes.
+    let settled = false;
+    const cleanup = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    const resolve = (value: { redirect?: string; result?: SafeFetchResult }) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolveOuter(value);
+    };
+    const reject = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      rejectOuter(err);
+    };
     const lookup: LookupFunction = (_host, opts, cb) => {
       if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [pinned]);
       else cb(null, pinned.address, pinned.family);
     };
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.get(url, { lookup, timeout: timeoutMs, headers: { 'user-agent': 'export-ia (image fetch)', accept: 'image/*' } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        resolve({ redirect: res.headers.location });
-        return;
-      }
-      if (status !== 200) {
-        res.resume();
-        reject(new FetchRefused(`HTTP ${status}`, false));
-        return;
-      }
-      const declared = Number(res.headers['content-length'] ?? 0);
-      if (declared > options.maxBytes) {
-        res.destroy();
-        reject(new FetchRefused(`it is ${declared} bytes, over the limit of ${options.maxBytes}`, false));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          res.destroy();
-          reject(new FetchRefused(`it is over the limit of ${options.maxBytes} bytes`, false));
+    // agent: false — no pooled socket may be reused across checks; each hop connects afresh.
+    const req = client.get(
+      url,
+      { agent: false, lookup, timeout: timeoutMs, headers: { 'user-agent': 'export-ia (image fetch)', accept: 'image/*' } },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) {
+          res.resume();
+          resolve({ redirect: res.headers.location });
           return;
         }
-        chunks.push(chunk);
-      });
-      res.on('end', () => {
-        const result: SafeFetchResult = { data: new Uint8Array(Buffer.concat(chunks)), url: url.href };
-        const type = res.headers['content-type'];
-        if (type) result.contentType = type;
-        resolve({ result });
-      });
-      res.on('error', (err) => reject(new FetchRefused(err.message, false)));
-    });
+        if (status !== 200) {
+          res.resume();
+          reject(new FetchRefused(`HTTP ${status}`, false));
+          return;
+        }
+        const declared = Number(res.headers['content-length'] ?? 0);
+        if (declared > options.maxBytes) {
+          res.destroy();
+          reject(new FetchRefused(`it is ${declared} bytes, over the limit of ${options.maxBytes}`, false));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes) {
+            res.destroy();
+            reject(new FetchRefused(`it is over the limit of ${options.maxBytes} bytes`, false));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const result: SafeFetchResult = { data: new Uint8Array(Buffer.concat(chunks)), url: url.href };
+          const type = res.headers['content-type'];
+          if (type) result.contentType = type;
+          resolve({ result });
+        });
+        res.on('error', (err) => reject(new FetchRefused(err.message, false)));
+      },
+    );
     const timer = setTimeout(() => req.destroy(new FetchRefused(`timed out after ${options.timeoutMs} ms`, false)), timeoutMs);
     timer.unref();
     const onAbort = () => req.destroy(new FetchRefused('cancelled', false));
-    req.on('close', () => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-    });
+    req.on('close', cleanup);
     req.on('timeout', () => req.destroy(new FetchRefused(`timed out after ${options.timeoutMs} ms`, false)));
     req.on('error', (err) => reject(err instanceof FetchRefused ? err : new FetchRefused(err.message, false)));
     if (options.signal?.aborted) onAbort();
