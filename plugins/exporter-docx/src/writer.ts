@@ -6,6 +6,7 @@
  */
 import type { Asset, Diagnostic, DocumentModel, ExportSettings, Labels, ResolvedTheme } from '@export-ia/core/plugin';
 import { diagnostic, fillPlaceholders, labelsFor } from '@export-ia/core/plugin';
+import { highlight } from '@export-ia/highlight';
 import {
   AlignmentType,
   Bookmark,
@@ -34,13 +35,10 @@ import {
 } from 'docx';
 import { estimatePageNumbers } from 'docx/layout';
 import type { RootContent as HastContent, Element as HastElement } from 'hast';
-import { common, createLowlight } from 'lowlight';
 import { mml2omml } from 'mathml2omml';
 import type { Definition, FootnoteDefinition, PhrasingContent, RootContent } from 'mdast';
 import temml from 'temml';
 import { documentStyles, numberingConfig, type PageGeometry, pageGeometry, STYLE, wordColor } from './styles.js';
-
-const lowlight = createLowlight(common);
 
 /** Runs `fn` with console.warn silenced: mathml2omml warns on stderr about elements it skips. */
 function quietly<T>(fn: () => T): T {
@@ -479,8 +477,8 @@ export class DocxWriter {
         if (part) (lines[lines.length - 1] as ParagraphChild[]).push(new TextRun({ text: part, ...(color ? { color } : {}) }));
       });
     };
-    const key = lang?.toLowerCase();
-    if (key && lowlight.registered(key)) {
+    const tokens = lang ? highlight(lang, value) : undefined;
+    if (tokens) {
       const walkTokens = (nodes: HastContent[], color?: string) => {
         for (const n of nodes) {
           if (n.type === 'text') push(n.value, color);
@@ -490,7 +488,7 @@ export class DocxWriter {
           }
         }
       };
-      walkTokens(lowlight.highlight(key, value).children as HastContent[]);
+      walkTokens(tokens.children as HastContent[]);
     } else push(value);
     const last = lines.length - 1;
     return lines.map((runs, i) =>

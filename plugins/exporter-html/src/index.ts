@@ -3,8 +3,8 @@
  */
 import { definePlugin } from '@export-ia/core/plugin';
 
-export { themeCss } from './css.js';
-export { renderBody, renderCommonMarkHtml, renderHtmlDocument } from './render.js';
+// The renderer is a separate entry point (`@export-ia/plugin-exporter-html/render`): re-exporting it
+// here would load it, and its ~180 ms of dependencies, with the plugin.
 
 export default definePlugin({
   setup(api) {

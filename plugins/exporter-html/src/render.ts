@@ -6,17 +6,17 @@
  */
 import type { Asset, DocumentModel, ExportSettings, Labels, ResolvedTheme } from '@export-ia/core/plugin';
 import { type Diagnostic, diagnostic, labelsFor, toPlainText, walk } from '@export-ia/core/plugin';
+import { highlight } from '@export-ia/highlight';
 import type { Element, ElementContent, Root as HastRoot, Properties } from 'hast';
 import { raw } from 'hast-util-raw';
 import { defaultSchema, type Schema, sanitize } from 'hast-util-sanitize';
 import { toHtml } from 'hast-util-to-html';
-import { common, createLowlight } from 'lowlight';
 import type { Nodes as MdastNodes, Root, RootContent } from 'mdast';
 import { type Handler, type State, toHast } from 'mdast-util-to-hast';
 import { themeCss } from './css.js';
 import { texToMathml } from './math.js';
 
-const lowlight = createLowlight(common);
+export { themeCss } from './css.js';
 
 const MATHML_TAGS = [
   'math',
@@ -174,9 +174,8 @@ function handlers(ctx: RenderContext, labels: Labels): Record<string, Handler> {
       const lang = node.lang?.toLowerCase();
       const props: Properties = { className: lang ? ['hljs', `language-${lang}`] : ['hljs'] };
       let children: ElementContent[] = [text(node.value ? `${node.value}\n` : '')];
-      if (lang && lowlight.registered(lang)) {
-        children = lowlight.highlight(lang, node.value ? `${node.value}\n` : '').children as ElementContent[];
-      }
+      const highlighted = lang ? highlight(lang, node.value ? `${node.value}\n` : '') : undefined;
+      if (highlighted) children = highlighted.children as ElementContent[];
       const result = el('pre', {}, [el('code', props, children)]);
       state.patch(node, result);
       return result;

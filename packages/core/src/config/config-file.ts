@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ExportIaError } from '../errors/export-ia-error.js';
-import { lazy } from '../util/lazy.js';
+import { validateConfigPluginKeys } from '../generated/validators.js';
 import { checkSettingsLayer, describeSchemaErrors, type SettingsLayer } from './settings.js';
 
 export const CONFIG_FILE_NAMES = ['export-ia.config.yaml', 'export-ia.config.yml', 'export-ia.config.json'] as const;
@@ -17,16 +16,6 @@ export interface ConfigFile {
   /** Configuration per plugin id. */
   pluginConfig: Record<string, unknown>;
 }
-
-const validatePluginKeys = lazy(() =>
-  new Ajv({ allErrors: true, strict: true }).compile({
-    type: 'object',
-    properties: {
-      plugins: { type: 'array', items: { type: 'string', minLength: 1 } },
-      pluginConfig: { type: 'object', additionalProperties: { type: 'object' } },
-    },
-  }),
-);
 
 /** Finds the nearest config file, searching from `startDir` up to the filesystem root. */
 export function findConfigFile(startDir: string): string | undefined {
@@ -69,9 +58,8 @@ export function loadConfigFile(path: string): ConfigFile {
     throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: 'the file must be a mapping of keys to values' });
   }
   const { plugins = [], pluginConfig = {}, ...rest } = data as { plugins?: string[]; pluginConfig?: Record<string, unknown> };
-  const validate = validatePluginKeys();
-  if (!validate({ plugins, pluginConfig })) {
-    throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: describeSchemaErrors(validate.errors) });
+  if (!validateConfigPluginKeys({ plugins, pluginConfig })) {
+    throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: describeSchemaErrors(validateConfigPluginKeys.errors) });
   }
   const layer = checkSettingsLayer(rest, path);
   const dir = dirname(path);

@@ -2,6 +2,7 @@
  * The core's fixed JSON Schemas, and how their precompiled validators are generated.
  * `npm run gen:validators` writes validators.ts from these; a test keeps it in sync.
  */
+import { configPluginKeysSchema } from '../config/config-file-schema.js';
 import { settingsLayerSchema } from '../config/settings-schema.js';
 import { pipelineFileSchema } from '../pipeline/pipeline-schema.js';
 import { manifestSchema } from '../plugins/manifest-schema.js';
@@ -13,6 +14,7 @@ export const GENERATED_SCHEMAS = {
   validateManifest: manifestSchema,
   validateThemeFile: themeFileSchema,
   validatePipelineFile: pipelineFileSchema,
+  validateConfigPluginKeys: configPluginKeysSchema,
 } as const;
 
 /** Options shared by generation and the sync test (the output depends on them). */

@@ -5,10 +5,13 @@
  * registers matches what it declared.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Ajv } from 'ajv';
-import semver from 'semver';
+import type { Ajv } from 'ajv';
+import satisfies from 'semver/functions/satisfies.js';
+import validVersion from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { closest } from '../util/closest.js';
@@ -123,20 +126,20 @@ function assertInside(file: string, dir: string, onFail: () => ExportIaError): s
 function checkVersions(c: Candidate): void {
   const range = c.manifest.engines['export-ia'];
   const label = `${c.manifest.id}@${c.manifest.version}`;
-  if (!semver.valid(c.manifest.version)) {
+  if (!validVersion(c.manifest.version)) {
     throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `version "${c.manifest.version}" is not a semantic version` });
   }
-  if (!semver.validRange(range)) {
+  if (!validRange(range)) {
     throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `engines["export-ia"] "${range}" is not a semver range` });
   }
-  if (!semver.satisfies(CORE_VERSION, range, { includePrerelease: true })) {
+  if (!satisfies(CORE_VERSION, range, { includePrerelease: true })) {
     throw new ExportIaError('EIA_PLUGIN_ENGINE_RANGE', { plugin: label, range, version: CORE_VERSION });
   }
   if (!SUPPORTED_API_VERSIONS.includes(c.manifest.apiVersion)) {
     throw new ExportIaError('EIA_PLUGIN_API_VERSION', { plugin: label, apiVersion: c.manifest.apiVersion, supported: SUPPORTED_API_VERSIONS.join(', ') });
   }
   for (const [dep, depRange] of Object.entries(c.manifest.dependencies)) {
-    if (!semver.validRange(depRange)) {
+    if (!validRange(depRange)) {
       throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', { plugin: label, detail: `dependency "${dep}" has an invalid range "${depRange}"` });
     }
   }
@@ -153,7 +156,7 @@ export function orderByDependencies<T extends { manifest: PluginManifest }>(item
       const found = byId.get(dep);
       const plugin = `${c.manifest.id}@${c.manifest.version}`;
       if (!found) throw new ExportIaError('EIA_PLUGIN_DEPENDENCY_MISSING', { plugin, dependency: dep, range });
-      if (!semver.satisfies(found.manifest.version, range, { includePrerelease: true })) {
+      if (!satisfies(found.manifest.version, range, { includePrerelease: true })) {
         throw new ExportIaError('EIA_PLUGIN_DEPENDENCY_RANGE', { plugin, dependency: dep, range, found: found.manifest.version });
       }
     }
@@ -181,7 +184,12 @@ export function orderByDependencies<T extends { manifest: PluginManifest }>(item
   return order;
 }
 
-const configAjv = lazy(() => new Ajv({ allErrors: true, strict: false, useDefaults: true }));
+// The core's own schemas are precompiled (generated/validators.ts); only a plugin's configSchema
+// needs the Ajv compiler, and only when there is configuration to check, so it is loaded then (~80 ms).
+const configAjv = lazy((): Ajv => {
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new AjvClass({ allErrors: true, strict: false, useDefaults: true });
+});
 
 /** Applies `default`s of object properties, recursively (what Ajv's useDefaults does for these schemas). */
 function fillDefaults(schema: Record<string, unknown>, value: Record<string, unknown>): void {

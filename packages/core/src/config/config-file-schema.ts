@@ -1,0 +1,8 @@
+/** The config file's own keys (the rest are settings, checked by the settings schema). */
+export const configPluginKeysSchema = {
+  type: 'object',
+  properties: {
+    plugins: { type: 'array', items: { type: 'string', minLength: 1 } },
+    pluginConfig: { type: 'object', additionalProperties: { type: 'object' } },
+  },
+} as const;
