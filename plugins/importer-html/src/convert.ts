@@ -5,7 +5,7 @@
  * Figures become figures, and common footnote markup (Word via mammoth, Pandoc, GitHub)
  * becomes real footnotes.
  */
-import { ExportIaError, slugify, toPlainText, walk } from '@export-ia/core/plugin';
+import { assignHeadingIds, ExportIaError, toPlainText, walk } from '@export-ia/core/plugin';
 import type { Element, Nodes as HastNodes, Root as HastRoot } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { defaultHandlers, type State, toMdast } from 'hast-util-to-mdast';
@@ -192,28 +192,15 @@ function createHandlers(anchors: Map<Heading, string[]>) {
 
 /**
  * Internal links aim at anchors inside headings (Word bookmarks, `<h2 id>`); the model names
- * headings by the ids the core assigns after import (slug of the text, repeats get -1, -2…, the
- * same scheme as the core's assignHeadingIds), so links are pointed at those ids.
+ * headings by the ids the core assigns after import (assignHeadingIds, the same function, run
+ * here first), so links are pointed at those ids.
  */
 function retargetInternalLinks(root: Root, anchors: Map<Heading, string[]>): void {
   if (anchors.size === 0) return;
-  const seen = new Map<string, number>();
-  const ids = new Set<string>();
   const targets = new Map<string, string>();
-  walk(root, (node) => {
-    if (node.type !== 'heading') return;
-    const base = slugify(toPlainText(node)) || 'section';
-    let id = base;
-    let n = seen.get(base) ?? 0;
-    while (ids.has(id)) {
-      n += 1;
-      id = `${base}-${n}`;
-    }
-    seen.set(base, n);
-    ids.add(id);
-    for (const anchor of anchors.get(node) ?? []) if (!targets.has(anchor)) targets.set(anchor, id);
-    return false;
-  });
+  for (const [id, heading] of assignHeadingIds(root)) {
+    for (const anchor of anchors.get(heading) ?? []) if (!targets.has(anchor)) targets.set(anchor, id);
+  }
   walk(root, (node) => {
     if (node.type !== 'link' || !node.url.startsWith('#')) return;
     let anchor = node.url.slice(1);
