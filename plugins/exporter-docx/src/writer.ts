@@ -5,7 +5,7 @@
  * maths (OMML), and images keep their alt text.
  */
 import type { Asset, Diagnostic, DocumentModel, ExportSettings, Labels, ResolvedTheme } from '@export-ia/core/plugin';
-import { diagnostic, fillPlaceholders, labelsFor } from '@export-ia/core/plugin';
+import { diagnostic, fillPlaceholders, labelsFor, rawHtmlToText } from '@export-ia/core/plugin';
 import { highlight } from '@export-ia/highlight';
 import {
   AlignmentType,
@@ -444,16 +444,7 @@ export class DocxWriter {
         return;
       }
       case 'html': {
-        const text = node.value
-          .replace(/<!--[\s\S]*?-->/g, '')
-          .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-          .replace(/<[^>]+>/g, ' ')
-          .replace(/&nbsp;/g, ' ')
-          .replace(/&amp;/g, '&')
-          .replace(/&lt;/g, '<')
-          .replace(/&gt;/g, '>')
-          .replace(/\s+/g, ' ')
-          .trim();
+        const text = rawHtmlToText(node.value);
         if (text) out.push(this.#paragraph([this.#text(text, {})], ctx));
         this.#warnOnce('block-html', diagnostic('EIA_RAW_HTML_DROPPED', { line: node.position?.start.line ?? '?', format: 'DOCX' }));
         return;

@@ -4,7 +4,7 @@
  * URLs are string literals, maths goes through tex2typst and a safety check.
  */
 import type { Asset, Diagnostic, DocumentModel, Labels } from '@export-ia/core/plugin';
-import { diagnostic } from '@export-ia/core/plugin';
+import { diagnostic, rawHtmlToText } from '@export-ia/core/plugin';
 import type { Definition, FootnoteDefinition, PhrasingContent, RootContent, TableCell } from 'mdast';
 import { tex2typst } from 'tex2typst';
 import { isSafeMath, label, markup, str } from './escape.js';
@@ -245,16 +245,7 @@ export class TypstWriter {
         return `#figure(${body}${cap})`;
       }
       case 'html': {
-        const text = node.value
-          .replace(/<!--[\s\S]*?-->/g, '')
-          .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-          .replace(/<[^>]+>/g, ' ')
-          .replace(/&nbsp;/g, ' ')
-          .replace(/&lt;/g, '<')
-          .replace(/&gt;/g, '>')
-          .replace(/&amp;/g, '&')
-          .replace(/\s+/g, ' ')
-          .trim();
+        const text = rawHtmlToText(node.value);
         this.#warnOnce('block-html', diagnostic('EIA_RAW_HTML_DROPPED', { line: node.position?.start.line ?? '?', format: 'PDF' }));
         return text ? markup(text) : '';
       }

@@ -79,3 +79,24 @@ export function checkDepth(root: Root, limit: number, file: string): void {
     }
   });
 }
+
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * The readable text of a raw HTML fragment, for formats that cannot carry HTML (DOCX, PDF):
+ * comments, `<script>` and `<style>` contents and tags dropped, the common entities decoded once
+ * (so `&amp;lt;` stays `&lt;`), whitespace collapsed. Text only: nothing here is ever markup.
+ */
+export function rawHtmlToText(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+    .replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (name) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+      const code = dec ? Number.parseInt(dec, 10) : Number.parseInt(hex as string, 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}
