@@ -86,13 +86,44 @@ const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quo
  * The readable text of a raw HTML fragment, for formats that cannot carry HTML (DOCX, PDF):
  * comments, `<script>` and `<style>` contents and tags dropped, the common entities decoded once
  * (so `&amp;lt;` stays `&lt;`), whitespace collapsed. Text only: nothing here is ever markup.
+ * A single forward scan: regular expressions like `<[^>]*>` go quadratic on hostile input
+ * (thousands of `<` and no `>`).
  */
 export function rawHtmlToText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
-    .replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+  const lower = html.toLowerCase();
+  const n = html.length;
+  let out = '';
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) {
+      out += html.slice(i);
+      break;
+    }
+    out += html.slice(i, lt);
+    if (lower.startsWith('<!--', lt)) {
+      const end = lower.indexOf('-->', lt + 4);
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
+    const raw = /^<(script|style)[\s/>]/.exec(lower.slice(lt, lt + 8))?.[1];
+    if (raw) {
+      const close = lower.indexOf(`</${raw}`, lt);
+      const gt = close < 0 ? -1 : lower.indexOf('>', close);
+      i = gt < 0 ? n : gt + 1;
+      continue;
+    }
+    const gt = html.indexOf('>', lt);
+    if (gt < 0) {
+      // No tag can close any more: the rest is text.
+      out += html.slice(lt);
+      break;
+    }
+    out += ' ';
+    i = gt + 1;
+  }
+  return out
+    .replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{1,10}));/gi, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
       if (name) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
       const code = dec ? Number.parseInt(dec, 10) : Number.parseInt(hex as string, 16);
       return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
