@@ -175,7 +175,17 @@ async function batchPool(host: Host, size: number): Promise<BatchPool> {
   if (current && current.size === size) return current.pool;
   if (current) await releasePool(host);
   const workerData: BatchWorkerData = { plugins: host.pluginSpecs ?? [], cwd: host.cwd, pluginConfig: host.pluginConfig };
-  const pool: BatchPool = new WorkerPool({ filename: workerFile(import.meta.url, './batch-worker.js'), size, workerData, name: 'batch worker', prefetch: 2 });
+  const pool: BatchPool = new WorkerPool({
+    filename: workerFile(import.meta.url, './batch-worker.js'),
+    size,
+    workerData,
+    name: 'batch worker',
+    prefetch: 2,
+    // Exporters allocate a lot of short-lived objects (docx builds an XML object tree per run); a
+    // larger young generation means fewer scavenges. Measured on 12 × 5.9k-word documents to all
+    // three formats, 7–8 alternating runs each: +6% docs/s with 1 thread, +14% with 2.
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
+  });
   if (!current) host.onClose(() => releasePool(host));
   pools.set(host, { size, pool });
   return pool;
