@@ -7,7 +7,7 @@
  * never read), and the HTML importer — a declared plugin dependency — makes the model.
  */
 import { createHash } from 'node:crypto';
-import { definePlugin, ExportIaError, type StepContext } from '@export-ia/core/plugin';
+import { definePlugin, diagnostic, ExportIaError, type StepContext } from '@export-ia/core/plugin';
 import type { Entry, ZipFile } from 'yauzl';
 
 function formatBytes(n: number): string {
@@ -54,12 +54,25 @@ function readEntry(zip: ZipFile, entry: Entry, limit: number, keep = true): Prom
 
 interface Inspection {
   coreXml?: string;
+  /** Word equations (OMML) per part: mammoth drops them, so the user is told. */
+  equations: Map<string, number>;
+}
+
+/** `<m:oMath>` elements (an `<m:oMathPara>` display block holds one or more of them). */
+function countEquations(xml: string): number {
+  let count = 0;
+  for (let i = xml.indexOf('<m:oMath'); i >= 0; i = xml.indexOf('<m:oMath', i + 8)) {
+    const next = xml.charCodeAt(i + 8);
+    // `<m:oMath>` or `<m:oMath …>`, not `<m:oMathPara`/`<m:oMathParaPr`.
+    if (next === 62 /* > */ || next === 32 || next === 9 || next === 10 || next === 13 || next === 47 /* / */) count += 1;
+  }
+  return count;
 }
 
 /** Structural checks on the archive (see the module comment). */
 export async function inspectDocx(bytes: Uint8Array, file: string, limits: StepContext['settings']['limits']): Promise<Inspection> {
   const zip = await openZip(bytes, file);
-  const result: Inspection = {};
+  const result: Inspection = { equations: new Map() };
   let entries = 0;
   let declared = 0;
   let hasDocument = false;
@@ -104,6 +117,10 @@ export async function inspectDocx(bytes: Uint8Array, file: string, limits: StepC
               return;
             }
             if (name === 'docProps/core.xml') result.coreXml = text;
+            if (name.startsWith('word/')) {
+              const equations = countEquations(text);
+              if (equations > 0) result.equations.set(name.slice(5), equations);
+            }
             zip.readEntry();
           })
           .catch((err: Error) => {
@@ -176,6 +193,10 @@ export default definePlugin({
     api.importer('docx', {
       async import(input, ctx) {
         const inspection = await inspectDocx(input.bytes, input.name, ctx.settings.limits);
+        if (inspection.equations.size > 0) {
+          const count = [...inspection.equations.values()].reduce((a, b) => a + b, 0);
+          ctx.report(diagnostic('EIA_DOCX_EQUATIONS_DROPPED', { file: input.name, count, parts: [...inspection.equations.keys()].join(', ') }));
+        }
         let html: string;
         const { default: mammoth } = await import('mammoth');
         try {

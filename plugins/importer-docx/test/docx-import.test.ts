@@ -167,6 +167,16 @@ describe('round trip: report.md → DOCX → model', () => {
     for (const image of images) expect(image.url).toMatch(/^data:image\/png;base64,/);
   });
 
+  it("warns that Word equations are not imported, counting the report's formulas", async () => {
+    const result = await importDocx(docxInput(REPORT_DOCX, 'report.docx'));
+    const warnings = result.diagnostics.filter((d) => d.code === 'EIA_DOCX_EQUATIONS_DROPPED');
+    expect(warnings).toHaveLength(1);
+    // Every formula of report.md (3 display, 19 inline here) is one <m:oMath> in the exported DOCX.
+    const formulas = (REPORT_MD.match(/\$\$[\s\S]+?\$\$/g) ?? []).length + (REPORT_MD.replace(/\$\$[\s\S]+?\$\$/g, '').match(/\$[^$\n]+\$/g) ?? []).length;
+    expect(warnings[0]?.message).toContain(`${formulas} Word equation(s)`);
+    expect(warnings[0]?.message).toContain('document.xml');
+  });
+
   it('keeps footnotes without their back links', () => {
     const defs = nodesOf(root, 'footnoteDefinition');
     const refs = nodesOf(root, 'footnoteReference');

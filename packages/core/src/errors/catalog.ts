@@ -235,6 +235,12 @@ export const catalog = {
     '{file} is not a readable DOCX document: {detail}',
     'Re-save it from your word processor as "Word Document (.docx)".',
   ),
+  EIA_DOCX_EQUATIONS_DROPPED: entry(
+    'warning',
+    'Word equations not imported',
+    '{file} contains {count} Word equation(s) (in {parts}); they are not carried into the export.',
+    'Convert them to LaTeX maths ($…$) in a Markdown copy, or export from Word to PDF for those pages.',
+  ),
   EIA_OUTPUT_NOT_WRITABLE: entry(
     'input',
     'Output cannot be written',
