@@ -8,6 +8,8 @@
  * ```
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Root, RootContent } from 'mdast';
 import { mergeSettings } from './config/settings.js';
 import { createHost, type Host } from './host/host.js';
@@ -15,6 +17,7 @@ import { sha256 } from './io/input.js';
 import type { DocumentModel } from './model/document.js';
 import { emptyMeta } from './model/document.js';
 import { walk } from './model/tree.js';
+import type { PipelineResult } from './pipeline/pipeline.js';
 import type { SourceInput } from './plugins/contracts.js';
 import type { PluginSpec } from './plugins/plugin-loader.js';
 
@@ -259,4 +262,64 @@ export function importerContract(options: ImporterContractOptions): ContractCase
         }),
     },
   ];
+}
+
+export interface ExporterFixturesOptions {
+  plugins: readonly PluginSpec[];
+  format: string;
+  /** A folder of fixture folders, each with `input.md` and `expect.json`. */
+  dir: string;
+  /** The host's working directory. */
+  cwd?: string;
+}
+
+/** What a fixture's `expect.json` always may hold; the rest is the caller's to check. */
+export interface FixtureExpectation {
+  /** Settings for the export (merged over `{ to: [format] }`). */
+  settings?: Record<string, unknown>;
+}
+
+export interface FixtureResult<E> {
+  /** The exported file. */
+  data: Uint8Array;
+  result: PipelineResult;
+  expectation: E;
+}
+
+/**
+ * Fixture folders through the public API: one case per folder under `dir`, exporting its
+ * `input.md` to `format` (with `expect.json`'s settings), asserting the export did not fail, then
+ * handing the output to `check`. The cases share one host, created on first use; call `close()`
+ * after the suite (`afterAll(() => fixtures.close())`).
+ */
+export function exporterFixtures<E extends FixtureExpectation>(
+  options: ExporterFixturesOptions,
+): { cases(check: (fixture: FixtureResult<E>) => void | Promise<void>): ContractCase[]; close(): Promise<void> } {
+  let host: Promise<Host> | undefined;
+  const hostOf = () => {
+    host ??= createHost({ plugins: options.plugins, ...(options.cwd ? { cwd: options.cwd } : {}) });
+    return host;
+  };
+  return {
+    cases: (check) =>
+      readdirSync(options.dir).map((name) => ({
+        name,
+        run: async () => {
+          const folder = join(options.dir, name);
+          const expectation = JSON.parse(readFileSync(join(folder, 'expect.json'), 'utf8')) as E;
+          const path = join(folder, 'input.md');
+          const bytes = new Uint8Array(readFileSync(path));
+          const result = await (await hostOf())
+            .exportPipeline([options.format])
+            .run({ name: path, dir: folder, bytes, hash: sha256(bytes) }, { settings: [{ to: [options.format], ...expectation.settings }] });
+          assert.deepEqual(result.failures, [], 'the export did not fail');
+          const data = result.outputs[0]?.data;
+          assert.ok(data, `an ${options.format} output`);
+          await check({ data, result, expectation });
+        },
+      })),
+    close: async () => {
+      if (host) await (await host).close();
+    },
+  };
 }

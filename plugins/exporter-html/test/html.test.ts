@@ -4,11 +4,11 @@
  * present or absent, text that must or must not appear, expected diagnostics). Every output
  * is also checked for the safety invariants: no script, no event handler, no script URL, a CSP.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host, sha256 } from '@export-ia/core';
-import { exporterContract } from '@export-ia/core/testing';
+import { exporterContract, exporterFixtures, type FixtureExpectation } from '@export-ia/core/testing';
 import axe from 'axe-core';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +17,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../../..');
 const plugins = ['importer-markdown', 'transform-assets', 'exporter-html', 'theme-standard'].map((p) => join(repo, 'plugins', p));
 
-interface Expectation {
-  settings?: Record<string, unknown>;
+interface Expectation extends FixtureExpectation {
   present?: Record<string, number>;
   absent?: string[];
   text?: string[];
@@ -63,27 +62,27 @@ function assertSafe(html: string, dom: JSDOM): void {
   expect(html.startsWith('<!doctype html>')).toBe(true);
 }
 
+const fixtures = exporterFixtures<Expectation>({ plugins, format: 'html', dir: join(here, 'fixtures'), cwd: repo });
+afterAll(() => fixtures.close());
+
 describe('HTML exporter fixtures', () => {
-  const fixtures = join(here, 'fixtures');
-  for (const name of readdirSync(fixtures)) {
-    it(name, async () => {
-      const expectation = JSON.parse(readFileSync(join(fixtures, name, 'expect.json'), 'utf8')) as Expectation;
-      const { html, result } = await exportHtml(join(fixtures, name, 'input.md'), expectation.settings);
-      const dom = new JSDOM(html);
-      const doc = dom.window.document;
-      assertSafe(html, dom);
-      for (const [selector, count] of Object.entries(expectation.present ?? {})) expect(doc.querySelectorAll(selector).length, selector).toBe(count);
-      for (const selector of expectation.absent ?? []) expect(doc.querySelectorAll(selector).length, selector).toBe(0);
-      const text = doc.body.textContent ?? '';
-      for (const t of expectation.text ?? []) expect(text).toContain(t);
-      for (const t of expectation.notText ?? []) expect(text).not.toContain(t);
-      if (expectation.title !== undefined) expect(doc.title).toBe(expectation.title);
-      for (const c of expectation.css ?? []) expect(doc.querySelector('style')?.textContent).toContain(c);
-      for (const c of expectation.absentCss ?? []) expect(doc.querySelector('style')?.textContent).not.toContain(c);
-      const codes = result.diagnostics.map((d) => d.code);
-      for (const code of expectation.diagnostics ?? []) expect(codes).toContain(code);
-    });
-  }
+  for (const c of fixtures.cases(({ data, result, expectation }) => {
+    const html = new TextDecoder().decode(data);
+    const dom = new JSDOM(html);
+    const doc = dom.window.document;
+    assertSafe(html, dom);
+    for (const [selector, count] of Object.entries(expectation.present ?? {})) expect(doc.querySelectorAll(selector).length, selector).toBe(count);
+    for (const selector of expectation.absent ?? []) expect(doc.querySelectorAll(selector).length, selector).toBe(0);
+    const text = doc.body.textContent ?? '';
+    for (const t of expectation.text ?? []) expect(text).toContain(t);
+    for (const t of expectation.notText ?? []) expect(text).not.toContain(t);
+    if (expectation.title !== undefined) expect(doc.title).toBe(expectation.title);
+    for (const css of expectation.css ?? []) expect(doc.querySelector('style')?.textContent).toContain(css);
+    for (const css of expectation.absentCss ?? []) expect(doc.querySelector('style')?.textContent).not.toContain(css);
+    const codes = result.diagnostics.map((d) => d.code);
+    for (const code of expectation.diagnostics ?? []) expect(codes).toContain(code);
+  }))
+    it(c.name, c.run);
 });
 
 describe('HTML accessibility (axe-core in jsdom)', () => {

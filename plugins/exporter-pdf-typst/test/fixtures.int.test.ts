@@ -3,18 +3,16 @@
  * in this order; bookmark titles; PDF info; page count range; diagnostics). The PDF is read back
  * with pdfjs-dist.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHost, type Host, sha256 } from '@export-ia/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exporterFixtures, type FixtureExpectation } from '@export-ia/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../../..');
 const plugins = ['importer-markdown', 'transform-assets', 'exporter-pdf-typst', 'theme-standard'].map((p) => join(repo, 'plugins', p));
 
-interface Expectation {
-  settings?: Record<string, unknown>;
+interface Expectation extends FixtureExpectation {
   text?: string[];
   outline?: string[];
   metadata?: Record<string, string>;
@@ -45,46 +43,32 @@ async function pageText(doc: Doc, n: number): Promise<string> {
 /** Whitespace removed: pdfjs splits text items at style changes, so spacing is not reliable. */
 const flat = (s: string) => s.replace(/\s+/g, '');
 
-let host: Host;
-beforeAll(async () => {
-  host = await createHost({ plugins, cwd: repo });
-});
-afterAll(async () => {
-  await host.close();
-});
+const fixtures = exporterFixtures<Expectation>({ plugins, format: 'pdf', dir: join(here, 'fixtures'), cwd: repo });
+afterAll(() => fixtures.close());
 
 describe('PDF exporter fixtures', () => {
-  const root = join(here, 'fixtures');
-  for (const name of readdirSync(root)) {
-    it(name, async () => {
-      const expectation = JSON.parse(readFileSync(join(root, name, 'expect.json'), 'utf8')) as Expectation;
-      const path = join(root, name, 'input.md');
-      const bytes = new Uint8Array(readFileSync(path));
-      const result = await host
-        .exportPipeline(['pdf'])
-        .run({ name: path, dir: join(root, name), bytes, hash: sha256(bytes) }, { settings: [{ to: ['pdf'], ...expectation.settings }] });
-      expect(result.failures).toEqual([]);
-      const doc = await open(result.outputs[0]?.data as Uint8Array);
-      const pages: string[] = [];
-      for (let i = 1; i <= doc.numPages; i++) pages.push(await pageText(doc, i));
-      const all = flat(pages.join(' '));
-      let at = 0;
-      for (const t of expectation.text ?? []) {
-        const found = all.indexOf(flat(t), at);
-        expect(found, `"${t}" after position ${at}`).toBeGreaterThanOrEqual(0);
-        at = found;
-      }
-      if (expectation.outline) expect(((await doc.getOutline()) ?? []).map((o) => o.title)).toEqual(expect.arrayContaining(expectation.outline));
-      if (expectation.metadata) expect((await doc.getMetadata()).info).toMatchObject(expectation.metadata);
-      if (expectation.pages) {
-        expect(doc.numPages).toBeGreaterThanOrEqual(expectation.pages[0]);
-        expect(doc.numPages).toBeLessThanOrEqual(expectation.pages[1]);
-      }
-      for (const t of expectation.firstPageText ?? []) expect(flat(pages[0] ?? '')).toContain(flat(t));
-      for (const t of expectation.firstPageNotText ?? []) expect(flat(pages[0] ?? '')).not.toContain(flat(t));
-      const codes = result.diagnostics.map((d) => d.code);
-      for (const c of expectation.diagnostics ?? []) expect(codes).toContain(c);
-      await doc.destroy();
-    });
-  }
+  for (const c of fixtures.cases(async ({ data, result, expectation }) => {
+    const doc = await open(data);
+    const pages: string[] = [];
+    for (let i = 1; i <= doc.numPages; i++) pages.push(await pageText(doc, i));
+    const all = flat(pages.join(' '));
+    let at = 0;
+    for (const t of expectation.text ?? []) {
+      const found = all.indexOf(flat(t), at);
+      expect(found, `"${t}" after position ${at}`).toBeGreaterThanOrEqual(0);
+      at = found;
+    }
+    if (expectation.outline) expect(((await doc.getOutline()) ?? []).map((o) => o.title)).toEqual(expect.arrayContaining(expectation.outline));
+    if (expectation.metadata) expect((await doc.getMetadata()).info).toMatchObject(expectation.metadata);
+    if (expectation.pages) {
+      expect(doc.numPages).toBeGreaterThanOrEqual(expectation.pages[0]);
+      expect(doc.numPages).toBeLessThanOrEqual(expectation.pages[1]);
+    }
+    for (const t of expectation.firstPageText ?? []) expect(flat(pages[0] ?? '')).toContain(flat(t));
+    for (const t of expectation.firstPageNotText ?? []) expect(flat(pages[0] ?? '')).not.toContain(flat(t));
+    const codes = result.diagnostics.map((d) => d.code);
+    for (const c of expectation.diagnostics ?? []) expect(codes).toContain(c);
+    await doc.destroy();
+  }))
+    it(c.name, c.run);
 });
