@@ -91,7 +91,7 @@ export function compileTypst(task: CompileTask): CompileResult {
         const alone = tryCompile(compiler, `${f.definition}\n#export-ia-eq-${f.id}`);
         if (alone.errors.length > 0) {
           failedFormulas.push(f.id);
-          source = source.replace(f.definition, f.fallback);
+          source = source.replace(f.definition, () => f.fallback);
         }
       }
       if (failedFormulas.length > 0) attempt = tryCompile(compiler, source);

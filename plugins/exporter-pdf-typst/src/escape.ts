@@ -6,8 +6,11 @@
  */
 
 /** Characters with a meaning in Typst markup. Escaping `-`, `/`, `=`, `+` also defuses
- * line-start markers (lists, headings, term lists) and comments (`//`, `/*`). */
-const MARKUP_SPECIAL = /[\\#[\]$*_`<>@~=\-+/]|(?<=\d)\./g;
+ * line-start markers (lists, headings, term lists) and comments (`//`, `/*`). `(` and `.` are
+ * escaped everywhere: right after an embedded call (`#raw("x")`, `#strong[x]`) they would
+ * continue it as a call or field access (`(3)`, `.json`, `.func()(…)`), and text follows such
+ * calls constantly (`` `malloc`(3) ``). */
+const MARKUP_SPECIAL = /[\\#[\]$*_`<>@~=\-+/(.]/g;
 
 /** Text as Typst markup: special characters escaped, line breaks become spaces. */
 export function markup(text: string): string {

@@ -202,6 +202,26 @@ describe('PDF exporter (Typst)', () => {
     await pdf.destroy();
   });
 
+  it('keeps text right after inline code, emphasis or maths from continuing the call as Typst code', async () => {
+    const md = ['See `malloc`(3) and `config`.json, **a**.func()(eval(("1","2").join())) and _b_(x).', '', 'Maths $x$(2) then $y$.field and ~~s~~.at(0).'].join(
+      '\n',
+    );
+    const result = await exportPdf(md);
+    expect(result.failures).toEqual([]);
+    // Whitespace removed: a change of font (code, maths) splits pdf.js text items.
+    const text = (await pdfText(await openPdf(result.outputs[0]?.data as Uint8Array))).replace(/\s+/g, '');
+    // Straight quotes are typeset as curly ones.
+    for (const literal of ['malloc(3)', 'config.json', 'a.func()(eval((“1”,“2”).join()))', 'b(x)', '(2)', '.field', 's.at(0)']) {
+      expect(text, literal).toContain(literal);
+    }
+  });
+
+  it("falls back to a formula's source even when it holds replacement patterns ($', $&)", async () => {
+    const result = await exportPdf("# M\n\nOdd $$\\$' \\notacommand$$ and $\\$& \\nope$ here.\n");
+    expect(result.failures).toEqual([]);
+    expect(result.diagnostics.map((d) => d.code)).toContain('EIA_MATH_UNSUPPORTED');
+  });
+
   it('shows a formula Typst cannot typeset as its source, with a warning, and still exports', async () => {
     const result = await exportPdf('# M\n\nGood $x^2$ and bad $\\notacommand{y}$ and $$\\frac{a}{b}$$\n');
     expect(result.failures).toEqual([]);
