@@ -41,7 +41,7 @@ export { decodeText, readInputFile, readInputStream, sha256 } from './io/input.j
 export { displayPath, type FormatInfo, isDirectoryTarget, type OutputPlanItem, type PlannedInput, planOutputs, writeFileAtomic } from './io/output.js';
 export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model/document.js';
 export { interpretFrontMatter, KNOWN_FRONT_MATTER_KEYS } from './model/front-matter.js';
-export { assignHeadingIds, slugify, toPlainText, walk } from './model/tree.js';
+export { assignHeadingIds, type DocumentIndex, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
 export {
   chooseImporter,
   type Output,

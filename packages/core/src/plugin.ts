@@ -10,7 +10,7 @@ export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model
 export { type Labels, labelsFor } from './model/l10n.js';
 export type { Callout, CalloutKind, Figure, FigureCaption, InlineMath, Math, PageBreak } from './model/mdast.js';
 export { CALLOUT_KINDS } from './model/mdast.js';
-export { assignHeadingIds, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
+export { assignHeadingIds, type DocumentIndex, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
 export type {
   ExportContext,
   Exporter,

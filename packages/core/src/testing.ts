@@ -142,6 +142,44 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * A document past the sizes where `push(...items)` and `Math.max(...items)` throw RangeError
+ * (~120k arguments): `n` list items, `n` table rows, one paragraph of `n` emphasis nodes and
+ * `n / 10` headings. Writers must handle it without recursion or argument spreading.
+ */
+export function hugeDocument(n = 130_000): DocumentModel {
+  const text = (value: string) => ({ type: 'text' as const, value });
+  const children: RootContent[] = [];
+  for (let i = 0; i < n / 10; i++) children.push({ type: 'heading', depth: 2, children: [text(`Heading ${i}`)], data: { id: `heading-${i}` } } as RootContent);
+  children.push({
+    type: 'list',
+    ordered: false,
+    spread: false,
+    children: Array.from({ length: n }, (_, i) => ({ type: 'listItem', spread: false, children: [{ type: 'paragraph', children: [text(`item ${i}`)] }] })),
+  } as RootContent);
+  children.push({
+    type: 'table',
+    align: [null, null],
+    children: Array.from({ length: n }, (_, i) => ({
+      type: 'tableRow',
+      children: [
+        { type: 'tableCell', children: [text(String(i))] },
+        { type: 'tableCell', children: [text('x')] },
+      ],
+    })),
+  } as RootContent);
+  children.push({ type: 'paragraph', children: Array.from({ length: n }, (_, i) => ({ type: 'emphasis', children: [text(`e${i} `)] })) } as RootContent);
+  const bytes = new TextEncoder().encode('huge');
+  return {
+    root: { type: 'root', children },
+    meta: { ...emptyMeta(), title: 'Huge', lang: 'en' },
+    frontMatter: {},
+    source: { name: 'huge.md', dir: process.cwd(), format: 'markdown', hash: sha256(bytes), bytes: bytes.length },
+    assets: {},
+    diagnostics: [],
+  };
+}
+
 export interface ExporterContractOptions {
   /** The plugins needed (the exporter's plugin, plus any it depends on, plus a theme plugin). */
   plugins: readonly PluginSpec[];

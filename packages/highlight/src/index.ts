@@ -71,7 +71,7 @@ class HastEmitter {
   __addSublanguage(other: HastEmitter, name?: string): void {
     const results = other.root.children as ElementContent[];
     if (name) this.current.children.push({ type: 'element', tagName: 'span', properties: { className: [name] }, children: results });
-    else this.current.children.push(...results);
+    else for (const child of results) this.current.children.push(child);
   }
 
   finalize(): void {}

@@ -5,7 +5,7 @@
  * maths (OMML), and images keep their alt text.
  */
 import type { Asset, Diagnostic, DocumentModel, ExportSettings, Labels, ResolvedTheme } from '@export-ia/core/plugin';
-import { diagnostic, fillPlaceholders, labelsFor, rawHtmlToText } from '@export-ia/core/plugin';
+import { diagnostic, fillPlaceholders, indexDocument, labelsFor, pushAll, rawHtmlToText } from '@export-ia/core/plugin';
 import { highlight } from '@export-ia/highlight';
 import {
   AlignmentType,
@@ -130,8 +130,8 @@ export class DocxWriter {
   readonly #report: (d: Diagnostic) => void;
   readonly #labels: Labels;
   readonly #page: PageGeometry;
-  readonly #definitions = new Map<string, Definition>();
-  readonly #footnoteDefs = new Map<string, FootnoteDefinition>();
+  #definitions = new Map<string, Definition>();
+  #footnoteDefs = new Map<string, FootnoteDefinition>();
   readonly #footnoteIds = new Map<string, number>();
   readonly #footnotes: Record<string, { children: Paragraph[] }> = {};
   readonly #bookmarks = new Map<string, string>();
@@ -146,25 +146,22 @@ export class DocxWriter {
     this.#report = options.report;
     this.#labels = labelsFor(options.doc.meta.lang);
     this.#page = pageGeometry(options.theme);
-    this.#collect(options.doc.root.children);
+    this.#collect(options.doc.root);
   }
 
-  #collect(nodes: readonly RootContent[]): void {
-    const stack: RootContent[] = [...nodes];
+  #collect(root: DocumentModel['root']): void {
+    const index = indexDocument(root);
+    this.#definitions = index.definitions;
+    this.#footnoteDefs = index.footnotes;
     const usedNames = new Set<string>();
-    while (stack.length > 0) {
-      const node = stack.shift() as RootContent;
-      if (node.type === 'definition') this.#definitions.set(node.identifier, node);
-      else if (node.type === 'footnoteDefinition') this.#footnoteDefs.set(node.identifier, node);
-      else if (node.type === 'heading' && node.data?.id) {
-        // Word bookmark names: a letter first, letters, digits and _ only, at most 40 characters.
-        const base = `_h_${node.data.id.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '_')}`.slice(0, 36);
-        let name = base;
-        for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
-        usedNames.add(name);
-        this.#bookmarks.set(node.data.id, name);
-      }
-      if ('children' in node && node.type !== 'heading') stack.push(...(node.children as RootContent[]));
+    for (const heading of index.headings) {
+      if (!heading.data?.id) continue;
+      // Word bookmark names: a letter first, letters, digits and _ only, at most 40 characters.
+      const base = `_h_${heading.data.id.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '_')}`.slice(0, 36);
+      let name = base;
+      for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
+      usedNames.add(name);
+      this.#bookmarks.set(heading.data.id, name);
     }
   }
 
@@ -273,13 +270,13 @@ export class DocxWriter {
           out.push(this.#text(node.value, style));
           break;
         case 'emphasis':
-          out.push(...this.#inlines(node.children, { ...style, italics: true }));
+          pushAll(out, this.#inlines(node.children, { ...style, italics: true }));
           break;
         case 'strong':
-          out.push(...this.#inlines(node.children, { ...style, bold: true }));
+          pushAll(out, this.#inlines(node.children, { ...style, bold: true }));
           break;
         case 'delete':
-          out.push(...this.#inlines(node.children, { ...style, strike: true }));
+          pushAll(out, this.#inlines(node.children, { ...style, strike: true }));
           break;
         case 'inlineCode':
           out.push(this.#text(node.value, { ...style, code: true }));
@@ -297,7 +294,7 @@ export class DocxWriter {
           const url = node.type === 'link' ? node.url : (this.#definitions.get(node.identifier)?.url ?? '');
           const children = this.#inlines(node.children, { ...style, link: true });
           const target = url ? this.#linkTarget(url) : undefined;
-          if (!target) out.push(...this.#inlines(node.children, style));
+          if (!target) pushAll(out, this.#inlines(node.children, style));
           else if ('internal' in target) out.push(new InternalHyperlink({ anchor: target.internal, children }));
           else out.push(new ExternalHyperlink({ link: target.external, children }));
           break;
@@ -400,7 +397,7 @@ export class DocxWriter {
         out.push(new Paragraph({ children: [new PageBreak()] }));
         return;
       case 'code':
-        out.push(...this.#code(node.value, node.lang ?? undefined, ctx));
+        pushAll(out, this.#code(node.value, node.lang ?? undefined, ctx));
         return;
       case 'math': {
         const math = this.#math(node.value, true, node.position?.start.line);
@@ -412,13 +409,13 @@ export class DocxWriter {
         return;
       }
       case 'blockquote':
-        out.push(...this.#blocks(node.children, { ...ctx, quoteDepth: ctx.quoteDepth + 1, style: STYLE.quote, numbering: undefined }));
+        pushAll(out, this.#blocks(node.children, { ...ctx, quoteDepth: ctx.quoteDepth + 1, style: STYLE.quote, numbering: undefined }));
         return;
       case 'callout': {
         const color = CALLOUT_COLORS[node.kind] ?? '0969DA';
         const inner: BlockContext = { ...ctx, quoteDepth: ctx.quoteDepth + 1, quoteColor: color, numbering: undefined };
         out.push(this.#paragraph([new TextRun({ text: xmlSafe(node.title ?? this.#labels[node.kind]), color })], inner, { style: STYLE.calloutTitle }));
-        out.push(...this.#blocks(node.children, inner));
+        pushAll(out, this.#blocks(node.children, inner));
         return;
       }
       case 'list':
@@ -529,7 +526,8 @@ export class DocxWriter {
     const align = node.align ?? [];
     const c = this.#theme.colors;
     const border = { style: BorderStyle.SINGLE, size: 4, color: wordColor(c.rule) };
-    const columns = Math.max(1, ...node.children.map((r) => r.children.length));
+    let columns = 1;
+    for (const row of node.children) columns = Math.max(columns, row.children.length);
     const rows = node.children.map((row, r) => {
       const header = r === 0;
       return new TableRow({
@@ -544,13 +542,21 @@ export class DocxWriter {
           return new TableCell({
             children: [new Paragraph({ style: STYLE.tableText, alignment, children: runs })],
             shading: { type: ShadingType.CLEAR, fill: wordColor(fill), color: 'auto' },
-            margins: { top: 60, bottom: 60, left: 100, right: 100 },
-            borders: { top: border, bottom: border, left: border, right: border },
           });
         }),
       });
     });
-    return new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } });
+    // Equal grid columns over the text width. Given explicitly, they also keep docx from
+    // counting columns with Math.max(...rows), which overflows the stack past ~120k rows.
+    const textWidth = this.#page.width - this.#page.margins.left - this.#page.margins.right;
+    const columnWidths = Array.from({ length: columns }, () => Math.floor(textWidth / columns));
+    return new Table({
+      rows,
+      columnWidths,
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      margins: { top: 60, bottom: 60, left: 100, right: 100 },
+      borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+    });
   }
 
   // ── Document ────────────────────────────────────────────────────────────────────────
@@ -642,7 +648,7 @@ export class DocxWriter {
       body.push(new TableOfContents(this.#labels.contents, { hyperlink: true, headingStyleRange: `1-${this.#theme.toc.depth}` }));
       body.push(new Paragraph({ children: [new PageBreak()] }));
     }
-    body.push(...this.#blocks(this.#doc.root.children, { quoteDepth: 0, listLevel: 0 }));
+    pushAll(body, this.#blocks(this.#doc.root.children, { quoteDepth: 0, listLevel: 0 }));
     const titlePage = Boolean(meta.title) && (this.#settings.titlePage ?? this.#theme.titlePage.enabled);
     const header = this.#running(this.#theme.header);
     const footer = this.#running(this.#theme.footer);

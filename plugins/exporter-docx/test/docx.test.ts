@@ -4,11 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createHost, type Host, type SourceInput, sha256 } from '@export-ia/core';
-import { exporterContract } from '@export-ia/core/testing';
+import { createHost, type Host, mergeSettings, type SourceInput, sha256 } from '@export-ia/core';
+import { exporterContract, hugeDocument } from '@export-ia/core/testing';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocxWriter } from '../src/writer.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const plugin = (name: string) => `${ROOT}plugins/${name}`;
@@ -387,6 +388,14 @@ describe('DOCX edge cases', () => {
     expect(out.failures).toEqual([]);
     expect(await part(out.zip, 'docProps/core.xml')).toContain('<dc:language>es</dc:language>');
     expect((await rawText(out.data)).length).toBeGreaterThan(1000);
+  });
+});
+
+describe('hostile sizes', () => {
+  it('builds a document past the argument-spread limit (130k list items, table rows, inline nodes)', () => {
+    const doc = hugeDocument();
+    const writer = new DocxWriter({ doc, theme: host.resolveTheme('default'), settings: mergeSettings({ toc: true }), report: () => {}, generator: 'test' });
+    expect(() => writer.build(false)).not.toThrow();
   });
 });
 

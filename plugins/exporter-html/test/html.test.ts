@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHost, type Host, sha256 } from '@export-ia/core';
-import { exporterContract, exporterFixtures, type FixtureExpectation } from '@export-ia/core/testing';
+import { createHost, type Host, mergeSettings, sha256 } from '@export-ia/core';
+import { exporterContract, exporterFixtures, type FixtureExpectation, hugeDocument } from '@export-ia/core/testing';
 import axe from 'axe-core';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtmlDocument } from '../src/render.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../../..');
@@ -103,6 +104,15 @@ describe('HTML accessibility (axe-core in jsdom)', () => {
       dom.window.close();
     });
   }
+});
+
+describe('hostile sizes', () => {
+  it('renders a document past the argument-spread limit, lists in linear time', () => {
+    const doc = hugeDocument();
+    const html = renderHtmlDocument({ doc, theme: host.resolveTheme('default'), settings: mergeSettings({ toc: true }), report: () => {} }, 'test');
+    expect(html).toContain('item 129999');
+    expect(html).toContain('e129999');
+  });
 });
 
 describe('HTML exporter contract', () => {

@@ -4,7 +4,7 @@
  * URLs are string literals, maths goes through tex2typst and a safety check.
  */
 import type { Asset, Diagnostic, DocumentModel, Labels } from '@export-ia/core/plugin';
-import { diagnostic, rawHtmlToText } from '@export-ia/core/plugin';
+import { diagnostic, indexDocument, rawHtmlToText } from '@export-ia/core/plugin';
 import type { Definition, FootnoteDefinition, PhrasingContent, RootContent, TableCell } from 'mdast';
 import { tex2typst } from 'tex2typst';
 import { isSafeMath, label, markup, str } from './escape.js';
@@ -40,8 +40,8 @@ export class TypstWriter {
   readonly #labels: Labels;
   readonly #report: (d: Diagnostic) => void;
   readonly #textWidthPt: number;
-  readonly #definitions = new Map<string, Definition>();
-  readonly #footnoteDefs = new Map<string, FootnoteDefinition>();
+  readonly #definitions: Map<string, Definition>;
+  readonly #footnoteDefs: Map<string, FootnoteDefinition>;
   readonly #footnotesSeen = new Set<string>();
   readonly #headingIds = new Set<string>();
   readonly #files: CompileFile[] = [];
@@ -54,14 +54,10 @@ export class TypstWriter {
     this.#labels = labels;
     this.#report = report;
     this.#textWidthPt = textWidthPt;
-    const stack: RootContent[] = [...doc.root.children];
-    while (stack.length > 0) {
-      const node = stack.pop() as RootContent;
-      if (node.type === 'definition') this.#definitions.set(node.identifier, node);
-      else if (node.type === 'footnoteDefinition') this.#footnoteDefs.set(node.identifier, node);
-      else if (node.type === 'heading' && node.data?.id) this.#headingIds.add(node.data.id);
-      if ('children' in node) stack.push(...(node.children as RootContent[]));
-    }
+    const index = indexDocument(doc.root);
+    this.#definitions = index.definitions;
+    this.#footnoteDefs = index.footnotes;
+    for (const heading of index.headings) if (heading.data?.id) this.#headingIds.add(heading.data.id);
   }
 
   write(): MarkupResult {
@@ -271,7 +267,8 @@ export class TypstWriter {
   }
 
   #table(node: Extract<RootContent, { type: 'table' }>): string {
-    const columns = Math.max(1, ...node.children.map((r) => r.children.length), node.align?.length ?? 0);
+    let columns = Math.max(1, node.align?.length ?? 0);
+    for (const row of node.children) columns = Math.max(columns, row.children.length);
     const align = Array.from({ length: columns }, (_, i) => {
       const a = node.align?.[i];
       return a === 'center' ? 'center' : a === 'right' ? 'right' : 'left';

@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host, sha256, toPlainText, walk } from '@export-ia/core';
-import { exporterContract } from '@export-ia/core/testing';
+import { labelsFor } from '@export-ia/core/plugin';
+import { exporterContract, hugeDocument } from '@export-ia/core/testing';
 import type { Root } from 'mdast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TypstWriter } from '../src/markup.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../../..');
@@ -245,6 +247,14 @@ describe('PDF exporter (Typst)', () => {
     expect(await pdfText(pdf)).toContain('Índice');
     expect((await pdf.getMetadata()).info.Language).toBe('es');
     await pdf.destroy();
+  });
+});
+
+describe('hostile sizes', () => {
+  it('writes Typst for a document past the argument-spread limit', () => {
+    const doc = hugeDocument();
+    const { body } = new TypstWriter(doc, labelsFor('en'), () => {}, 450).write();
+    expect(body).toContain('item 129999');
   });
 });
 

@@ -5,7 +5,7 @@
  * Figures become figures, and common footnote markup (Word via mammoth, Pandoc, GitHub)
  * becomes real footnotes.
  */
-import { assignHeadingIds, ExportIaError, toPlainText, walk } from '@export-ia/core/plugin';
+import { assignHeadingIds, ExportIaError, pushAll, toPlainText, walk } from '@export-ia/core/plugin';
 import type { Element, Nodes as HastNodes, Root as HastRoot } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { defaultHandlers, type State, toMdast } from 'hast-util-to-mdast';
@@ -144,7 +144,7 @@ function toPhrasing(nodes: readonly Nodes[]): PhrasingContent[] {
     else inner = [];
     if (inner.length === 0) continue;
     if (out.length > 0 && out.at(-1)?.type !== 'break') out.push({ type: 'break' });
-    out.push(...inner);
+    pushAll(out, inner);
     afterBlock = true;
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Heading, Nodes, Parents, Root } from 'mdast';
+import type { Definition, FootnoteDefinition, Heading, Nodes, Parents, Root } from 'mdast';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import './mdast.js';
 
@@ -130,4 +130,40 @@ export function rawHtmlToText(html: string): string {
     })
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** What exporters look up while writing: link and footnote definitions, and the headings. */
+export interface DocumentIndex {
+  /** Link/image reference definitions by identifier (the first one wins, as in CommonMark). */
+  definitions: Map<string, Definition>;
+  /** Footnote definitions by identifier (the first one wins). */
+  footnotes: Map<string, FootnoteDefinition>;
+  /** Every heading, in document order (headings nested in quotes, lists, callouts included). */
+  headings: Heading[];
+}
+
+/** One iterative pass over the tree (safe on hostile sizes and depths). */
+export function indexDocument(root: Root): DocumentIndex {
+  const index: DocumentIndex = { definitions: new Map(), footnotes: new Map(), headings: [] };
+  walk(root, (node) => {
+    if (node.type === 'definition') {
+      if (!index.definitions.has(node.identifier)) index.definitions.set(node.identifier, node);
+    } else if (node.type === 'footnoteDefinition') {
+      if (!index.footnotes.has(node.identifier)) index.footnotes.set(node.identifier, node);
+    } else if (node.type === 'heading') {
+      index.headings.push(node);
+      return false;
+    }
+  });
+  return index;
+}
+
+/**
+ * Appends `items` to `target` in place. `target.push(...items)` passes every item as an argument
+ * and throws RangeError past ~100k of them: a hostile document easily has that many list items,
+ * table rows or paragraphs.
+ */
+export function pushAll<T>(target: T[], items: readonly T[]): T[] {
+  for (const item of items) target.push(item);
+  return target;
 }

@@ -247,6 +247,35 @@ describe('pipelines', () => {
     await host.close();
   });
 
+  it('lets an explicit limits.stepTimeoutMs override the plugin’s resources.timeoutMs', async () => {
+    const host = await createHost({
+      plugins: [
+        textPlugin({ imports: 0 }),
+        {
+          definition: definePlugin({
+            manifest: {
+              id: 'slowish',
+              version: '1.0.0',
+              engines: { 'export-ia': '*' },
+              apiVersion: 1,
+              resources: { timeoutMs: 50 },
+              contributes: { exporters: [{ id: 'slowish', extension: '.slowish', mediaType: 'text/plain' }] },
+            },
+            setup(api) {
+              api.exporter('slowish', { export: () => new Promise((resolve) => setTimeout(() => resolve(new Uint8Array([1])), 200)) });
+            },
+          }),
+        },
+      ],
+    });
+    const defaulted = await host.exportPipeline(['slowish']).run(input('x'), { settings: [{ theme: 'plain' }] });
+    expect(defaulted.failures[0]?.error).toMatchObject({ code: 'EIA_TIMEOUT', params: { timeoutMs: 50 } });
+    const raised = await host.exportPipeline(['slowish']).run(input('x'), { settings: [{ theme: 'plain', limits: { stepTimeoutMs: 5_000 } }] });
+    expect(raised.failures).toEqual([]);
+    expect(raised.outputs).toHaveLength(1);
+    await host.close();
+  });
+
   it('lets a plugin call only importers of plugins it declares as dependencies', async () => {
     const caller = (id: string, dependencies: Record<string, string>) => ({
       definition: definePlugin({

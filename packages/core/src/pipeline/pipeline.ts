@@ -11,7 +11,7 @@ import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, 
 import { decodeText, extensionOf } from '../io/input.js';
 import type { DocumentModel } from '../model/document.js';
 import { applyMetadataOverrides, interpretFrontMatter } from '../model/front-matter.js';
-import { assignHeadingIds, checkDepth } from '../model/tree.js';
+import { assignHeadingIds, checkDepth, pushAll } from '../model/tree.js';
 import type { ExportContext, ImportResult, SourceInput, StepContext } from '../plugins/contracts.js';
 import type { ImporterDescriptor } from '../plugins/manifest.js';
 import type { LoadedPlugin, Registry } from '../plugins/plugin-loader.js';
@@ -248,6 +248,7 @@ export class Pipeline {
     validatePipelineSpec(this.spec, registry, this.#source);
     const layers = options.settings ?? [];
     const preliminary = mergeSettings(...layers);
+    const explicitStepTimeout = layers.some((layer) => layer.limits?.stepTimeoutMs !== undefined);
     const file = input.name;
     const emit = options.onEvent ?? (() => {});
     const steps: StepTiming[] = [];
@@ -274,8 +275,11 @@ export class Pipeline {
     const timed = async <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T): Promise<T> => {
       const started = performance.now();
       emit({ type: 'step-started', file, step, plugin: refOf(plugin) });
-      // The step's deadline: the configured limit, or the plugin's own resources.timeoutMs if shorter.
-      const deadline = Math.min(settings.limits.stepTimeoutMs, plugin.manifest.resources.timeoutMs ?? Number.POSITIVE_INFINITY);
+      // The step's deadline: a limit the caller set explicitly wins (they know their document);
+      // otherwise the default limit, or the plugin's own resources.timeoutMs if that is shorter.
+      const deadline = explicitStepTimeout
+        ? settings.limits.stepTimeoutMs
+        : Math.min(settings.limits.stepTimeoutMs, plugin.manifest.resources.timeoutMs ?? Number.POSITIVE_INFINITY);
       try {
         const value = await withDeadline(step, file, deadline, options.signal, async (signal) => work(context(plugin, step, settings, signal)));
         const ms = performance.now() - started;
@@ -301,7 +305,7 @@ export class Pipeline {
     if (cached) {
       steps.push({ step: importStep, plugin: refOf(importer.plugin), ms: 0, status: 'cached' });
       // The importer's findings come back with the cached tree.
-      diagnostics.push(...cached.diagnostics.map((d) => ({ ...d, file })));
+      for (const d of cached.diagnostics) diagnostics.push({ ...d, file });
     } else {
       const before = diagnostics.length;
       const result = await timed(importStep, importer.plugin, preliminary, (ctx) =>
@@ -313,7 +317,7 @@ export class Pipeline {
     const imported = cached.result;
 
     const front = interpretFrontMatter(imported.frontMatter ?? {}, file);
-    diagnostics.push(...front.diagnostics);
+    pushAll(diagnostics, front.diagnostics);
     // A theme file named in front matter is relative to the document, not the working directory.
     if (front.settings.theme && looksLikeThemePath(front.settings.theme)) front.settings.theme = resolve(input.dir, front.settings.theme);
     const last = this.spec.steps[this.spec.steps.length - 1];
