@@ -228,3 +228,26 @@ describe('footnotes', () => {
     expect(textOf(root)).toBe('See [^x] and [^y].');
   });
 });
+
+describe('review regressions', () => {
+  it('keeps a table row that holds only a no-break space', () => {
+    const table = first(parse('| a |\n| - |\n\u00a0\n'), 'table');
+    expect(table.children).toHaveLength(2);
+  });
+
+  it('matches footnote labels case-folded like link labels (Straße = STRASSE)', () => {
+    const root = parse('x[^Straße]\n\n[^STRASSE]: note\n');
+    expect(all(root, 'footnoteReference')).toHaveLength(1);
+    expect(all(root, 'footnoteDefinition')).toHaveLength(1);
+    expect(first(root, 'footnoteReference').identifier).toBe(first(root, 'footnoteDefinition').identifier);
+  });
+
+  it('refuses a backtick fence whose info string hides a backtick after U+2028', () => {
+    expect(all(parse('```a\u2028`\nx\n'), 'code')).toHaveLength(0);
+  });
+
+  it('gives each emphasis kind its own opener floor (`_a.__.a_` is emphasis, as in commonmark.js)', () => {
+    expect(all(parse('_a.__.a_'), 'emphasis')).toHaveLength(1);
+    expect(all(parse('*a.**.a*'), 'emphasis')).toHaveLength(1);
+  });
+});

@@ -169,6 +169,9 @@ describe('hostile inputs parse without crashing or hanging', () => {
     ['a heading of 100,000 #', `# ${'#'.repeat(100_000)}`],
     ['100,000 tabs', `${'\t'.repeat(100_000)}x`],
     ['100,000 NUL characters', '\0'.repeat(100_000)],
+    // Each was quadratic in the table delimiter-row regex (20k spaces: 0.6 s; 200k: a minute).
+    ['a delimiter-row candidate: "-" and 200,000 spaces', `a\n-${' '.repeat(200_000)}x`],
+    ['a delimiter-row candidate: "|-" and 200,000 spaces', `a|b\n|-${' '.repeat(200_000)}x|`],
   ];
   for (const [name, text] of longLines) it(`a long line: ${name}`, SLOW, () => void survives(text));
 

@@ -5,7 +5,7 @@
  * strategy the spec's appendix describes. Content keeps its source coordinates.
  */
 import { ExportIaError } from '@export-ia/core/plugin';
-import { CLOSETAG, isBlank, OPENTAG, unescapeString } from './common.js';
+import { CLOSETAG, footnoteKey, isBlank, OPENTAG, unescapeString } from './common.js';
 import { Content, type ContentLine } from './content.js';
 import { type ReferenceDefinition, scanReferenceDefinition } from './link-parts.js';
 
@@ -103,14 +103,21 @@ const HTML_BLOCK_CLOSE: RegExp[] = [/^$/, /<\/(?:script|pre|textarea|style)>/i, 
 const THEMATIC_BREAK = /^(?:\*[ \t]*){3,}$|^(?:_[ \t]*){3,}$|^(?:-[ \t]*){3,}$/;
 const MAYBE_SPECIAL = /^[#`~*+_=<>0-9$|[:-]/;
 const ATX_HEADING = /^#{1,6}(?:[ \t]+|$)/;
-const CODE_FENCE = /^`{3,}(?!.*`)|^~{3,}/;
+// Lookaheads over the whole rest of the line: `.` stops at U+2028/U+2029, so `(?!.*`)` missed a
+// backtick after one.
+const CODE_FENCE = /^`{3,}(?=[^`]*$)|^~{3,}/;
 const CLOSING_CODE_FENCE = /^(?:`{3,}|~{3,})(?=[ \t]*$)/;
-const MATH_FENCE = /^\${2,}(?!.*\$)/;
+const MATH_FENCE = /^\${2,}(?=[^$]*$)/;
 const CLOSING_MATH_FENCE = /^\${2,}(?=[ \t]*$)/;
 const SETEXT_LINE = /^(?:=+|-+)[ \t]*$/;
 const ORDERED_MARKER = /^(\d{1,9})([.)])/;
 const FOOTNOTE_DEF = /^\[\^([^\s\]\\^][^\s\]]*|\\.[^\s\]]*)\]:/;
-const TABLE_DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+/**
+ * A delimiter row without its trailing spaces and tabs. Every run of spaces is followed by a
+ * different token (`|`, `:` or `-`), so the regex cannot backtrack quadratically; the old form,
+ * with `[ \t]*` both after a cell and before the end, took a minute on `-` and 200,000 spaces.
+ */
+const TABLE_DELIMITER_ROW = /^\|?[ \t]*:?-+:?(?:[ \t]*\|[ \t]*:?-+:?)*(?:[ \t]*\|)?$/;
 
 function isSpaceOrTab(c: number): boolean {
   return c === 32 || c === 9;
@@ -143,7 +150,10 @@ export function splitTableRow(text: string): Array<{ start: number; end: number 
 }
 
 function parseAlignments(text: string): Align[] | undefined {
-  if (!TABLE_DELIMITER_ROW.test(text)) return undefined;
+  // Trailing spaces and tabs off first, by a loop: the regex then has one way to match them.
+  let rowEnd = text.length;
+  while (rowEnd > 0 && isSpaceOrTab(text.charCodeAt(rowEnd - 1))) rowEnd--;
+  if (!TABLE_DELIMITER_ROW.test(text.slice(0, rowEnd))) return undefined;
   return splitTableRow(text).map(({ start, end }) => {
     const cell = text.slice(start, end).trim();
     const left = cell.startsWith(':');
@@ -548,7 +558,7 @@ export class BlockParser {
     this.#closeUnmatchedBlocks();
     const block = this.#addChild('footnote', this.#nextNonspace);
     block.label = m[1] as string;
-    this.footnotes.add((m[1] as string).toLowerCase());
+    this.footnotes.add(footnoteKey(m[1] as string));
     this.#advanceNextNonspace();
     this.#advanceOffset(m[0].length, false);
     if (isSpaceOrTab(this.#peek(this.#offset))) this.#advanceOffset(1, true);

@@ -48,6 +48,14 @@ export function normalizeLabel(label: string): string {
     .toUpperCase();
 }
 
+/**
+ * Footnote label key: the link label normalisation (so `[^Straße]` matches `[^STRASSE]:`),
+ * lower-cased to serve as the mdast `identifier` of references and definitions alike.
+ */
+export function footnoteKey(label: string): string {
+  return normalizeLabel(label).toLowerCase();
+}
+
 const PUNCTUATION = /[\p{P}\p{S}]/u;
 const WHITESPACE = /[\t\n\f\r\p{Zs}]/u;
 

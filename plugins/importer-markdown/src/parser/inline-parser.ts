@@ -6,7 +6,17 @@
  */
 import { ExportIaError } from '@export-ia/core/plugin';
 import type { PhrasingContent } from 'mdast';
-import { charAt, charBefore, decodeEntity, ENTITY_STICKY, HTML_TAG_STICKY, isUnicodePunctuation, isUnicodeWhitespace, normalizeLabel } from './common.js';
+import {
+  charAt,
+  charBefore,
+  decodeEntity,
+  ENTITY_STICKY,
+  footnoteKey,
+  HTML_TAG_STICKY,
+  isUnicodePunctuation,
+  isUnicodeWhitespace,
+  normalizeLabel,
+} from './common.js';
 import type { Content, Source } from './content.js';
 import { scanLinkDestination, scanLinkLabel, scanLinkTitle, skipSpnl } from './link-parts.js';
 
@@ -468,7 +478,9 @@ export class InlineParser {
   }
 
   #processEmphasis(stackBottom: Delimiter | null): void {
-    const openersBottom: Array<Delimiter | null> = new Array(12).fill(stackBottom);
+    // The spec's openers_bottom, per delimiter kind (as commonmark.js): `_` and `*` each keyed by
+    // the closer's length mod 3 and whether it can open (0..5 and 6..11), `~` by its length.
+    const openersBottom: Array<Delimiter | null> = new Array(14).fill(stackBottom);
     let closer = this.#delimiters;
     while (closer !== null && closer.previous !== stackBottom) closer = closer.previous;
     while (closer !== null) {
@@ -477,7 +489,7 @@ export class InlineParser {
         continue;
       }
       const cc = closer.cc;
-      const bottomIndex = cc === C_UNDERSCORE ? 0 : cc === C_TILDE ? 1 + (closer.origdelims % 2) : 3 + (closer.canOpen ? 3 : 0) + (closer.origdelims % 3);
+      const bottomIndex = cc === C_TILDE ? 12 + (closer.origdelims % 2) : (cc === C_UNDERSCORE ? 0 : 6) + (closer.canOpen ? 3 : 0) + (closer.origdelims % 3);
       let opener = closer.previous;
       let found = false;
       while (opener !== null && opener !== stackBottom && opener !== openersBottom[bottomIndex]) {
@@ -587,7 +599,7 @@ export class InlineParser {
     // GFM footnote reference: [^label] with a defined footnote.
     if (this.#opts.gfm && !opener.image && s.charCodeAt(opener.index + 1) === 94 /* ^ */) {
       const label = s.slice(opener.index + 2, closeAt);
-      if (label !== '' && !/[\s\]]/.test(label) && this.#opts.footnotes.has(label.toLowerCase())) {
+      if (label !== '' && !/[\s\]]/.test(label) && this.#opts.footnotes.has(footnoteKey(label))) {
         const ref = new INode('footnoteReference', '', opener.index, afterClose);
         ref.label = label;
         let tmp = opener.node.next;
@@ -751,7 +763,7 @@ class Converter {
           ? { type: 'inlineMath', value: node.value, position, data: { display: true } as Record<string, unknown> }
           : { type: 'inlineMath', value: node.value, position };
       case 'footnoteReference':
-        return { type: 'footnoteReference', identifier: node.label.toLowerCase(), label: node.label, position };
+        return { type: 'footnoteReference', identifier: footnoteKey(node.label), label: node.label, position };
       case 'emphasis':
       case 'strong':
       case 'delete':

@@ -3,9 +3,10 @@
  * document-level extensions: figures (an image alone in its paragraph), GitHub alerts as
  * callouts, page breaks, display maths paragraphs and GFM task list items.
  */
-import type { CalloutKind } from '@export-ia/core/plugin';
+import { CALLOUT_KINDS, type CalloutKind, toPlainText } from '@export-ia/core/plugin';
 import type { BlockContent, Code, Definition, Heading, List, ListItem, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow } from 'mdast';
 import { type Block, splitTableRow } from './block-parser.js';
+import { footnoteKey } from './common.js';
 import { Content, ContentBuilder, type Position, type Source } from './content.js';
 import type { InlineParser } from './inline-parser.js';
 
@@ -15,7 +16,7 @@ export interface ConvertOptions {
   extensions: boolean;
 }
 
-const CALLOUT = /^\[!(note|tip|important|warning|caution)\][ \t]*([^\n]*)(?:\n|$)/i;
+const CALLOUT = new RegExp(`^\\[!(${CALLOUT_KINDS.join('|')})\\][ \\t]*([^\\n]*)(?:\\n|$)`, 'i');
 const PAGE_BREAK_TEXT = /^\\(?:pagebreak|newpage)$/;
 const PAGE_BREAK_HTML = /^<!--\s*page-?break\s*-->$/i;
 const TASK = /^\[([ xX])\][ \t]+(?=\S)/;
@@ -160,7 +161,7 @@ export class MdastBuilder {
         const children = this.children(block) as BlockContent[];
         out.push({
           type: 'footnoteDefinition',
-          identifier: block.label.toLowerCase(),
+          identifier: footnoteKey(block.label),
           label: block.label,
           children,
           position: this.#containerPosition(block, children),
@@ -238,7 +239,7 @@ export class MdastBuilder {
     // A backslash hard break after the title belongs to the line break, not the title.
     if (lineEnd < m[0].length && raw.endsWith('\\')) raw = raw.slice(0, -1);
     const titleContent = content.slice(lineEnd - (m[2] as string).length, lineEnd - (m[2] as string).length + raw.length).trim();
-    const title = titleContent.text.length > 0 ? plainText(this.inline.parse(titleContent, this.source)).trim() : '';
+    const title = titleContent.text.length > 0 ? toPlainText(this.inline.parse(titleContent, this.source)).trim() : '';
     const body = content.slice(m[0].length).trim();
     return title ? { kind, title, body } : { kind, body };
   }
@@ -246,7 +247,8 @@ export class MdastBuilder {
   #table(block: Block): Table {
     const width = block.align.length;
     // The delimiter row leaves an empty remainder line behind; a blank line is never a row.
-    const lines = block.lines.filter((line) => line.text.trim() !== '');
+    // Blank means spaces and tabs only: `trim()` would also drop a row of a no-break space.
+    const lines = block.lines.filter((line) => !/^[ \t]*$/.test(line.text));
     const rows: TableRow[] = lines.map((line) => {
       const ranges = splitTableRow(line.text);
       // The row covers its line without surrounding whitespace, outer pipes included.
@@ -295,16 +297,4 @@ export class MdastBuilder {
       },
     };
   }
-}
-
-/** Plain text of phrasing content (for callout titles). */
-function plainText(nodes: readonly PhrasingContent[]): string {
-  let out = '';
-  for (const node of nodes) {
-    if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'inlineMath') out += node.value;
-    else if (node.type === 'break') out += ' ';
-    else if (node.type === 'image') out += node.alt ?? '';
-    else if ('children' in node) out += plainText(node.children as PhrasingContent[]);
-  }
-  return out;
 }
