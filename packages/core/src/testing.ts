@@ -21,6 +21,8 @@ import type { PipelineResult } from './pipeline/pipeline.js';
 import type { SourceInput } from './plugins/contracts.js';
 import type { PluginSpec } from './plugins/plugin-loader.js';
 
+export { eventStoreContract, type StoreFactory } from './events/store-contract.js';
+
 export interface ContractCase {
   name: string;
   run: () => Promise<void>;

@@ -26,10 +26,12 @@ export interface CatalogEntry {
   readonly message: string;
   /** What the user should do about it. */
   readonly hint: string;
+  /** A transient condition: the job runner retries the step (with backoff) before giving up. */
+  readonly retryable?: true;
 }
 
-function entry(kind: ErrorKind, title: string, message: string, hint: string): CatalogEntry {
-  return { kind, title, message, hint };
+function entry(kind: ErrorKind, title: string, message: string, hint: string, options: { retryable?: true } = {}): CatalogEntry {
+  return options.retryable ? { kind, title, message, hint, retryable: true } : { kind, title, message, hint };
 }
 
 export const catalog = {
@@ -283,6 +285,73 @@ export const catalog = {
     'Worker crashed',
     'The worker processing {file} stopped unexpectedly: {detail}',
     'The other inputs continue; report this with the input file if it happens again.',
+    { retryable: true },
+  ),
+
+  // ── Event store, jobs and the data directory ─────────────────────────────────────
+  EIA_DATA_DIR: entry(
+    'usage',
+    'Data directory unusable',
+    'The data directory {dir} cannot be used: {detail}',
+    'Pass --data-dir or set EXPORT_IA_DATA_DIR to a folder you can write to.',
+  ),
+  EIA_STORE_CORRUPT: entry(
+    'usage',
+    'Event database unreadable',
+    'The event database {file} is damaged or is not an export-ia database: {detail}',
+    'Nothing was changed or overwritten. Move it aside (mv "{file}" "{file}.broken") and run again to start a new history, or use another --data-dir; `sqlite3 "{file}.broken" .recover` may rescue its events.',
+  ),
+  EIA_STORE_LOCKED: entry(
+    'input',
+    'Event database locked',
+    'The event database {file} stayed locked by another process for {timeoutMs} ms.',
+    'Another program holds a long write lock on it (an open `sqlite3` shell, a backup tool). Close it and run again; several export-ia processes can share the file.',
+    { retryable: true },
+  ),
+  EIA_STORE_FULL: entry(
+    'input',
+    'Disk full',
+    'The disk holding {file} is full: the events were not written (nothing was half-written).',
+    'Free some space (`export-ia jobs prune` removes stored outputs past their retention), then run again.',
+  ),
+  EIA_STORE_UNWRITABLE: entry(
+    'usage',
+    'Event database not writable',
+    'The event database {file} cannot be opened for writing: {detail}',
+    'Check the permissions of the file and its folder, or pass --data-dir / set EXPORT_IA_DATA_DIR to a folder you own.',
+  ),
+  EIA_STORE_IO: entry(
+    'internal',
+    'Event database error',
+    'The event database {file} failed: {detail}',
+    'Check the disk; if the error repeats, report it with the message.',
+  ),
+  EIA_STORE_TOO_NEW: entry(
+    'usage',
+    'Event database from a newer version',
+    'The event database {file} has schema version {found}; this export-ia knows versions up to {known}.',
+    'Upgrade export-ia, or use another --data-dir with this version.',
+  ),
+  EIA_STORE_CONFLICT: entry(
+    'input',
+    'Concurrent change to a stream',
+    'Cannot append to {stream}: expected {expected}, but {detail}.',
+    'Another writer changed the stream first: read it again, decide again, and retry.',
+  ),
+  EIA_EVENT_INVALID: entry(
+    'usage',
+    'Invalid event',
+    'Invalid event: {detail}',
+    'Events need a type, JSON data and unique ids; fix the code that appends them.',
+  ),
+  EIA_JOB_NOT_FOUND: entry('usage', 'No such job', 'No job matches "{id}".', '`export-ia jobs` lists jobs; an id can be shortened to any unique prefix.'),
+  EIA_JOB_AMBIGUOUS: entry('usage', 'Ambiguous job id', '"{id}" matches several jobs: {matches}.', 'Give more characters of the id.'),
+  EIA_JOB_STATE: entry('usage', 'Not possible in this job state', 'Job {id} is {status}: it cannot be {action}.', '{hint}'),
+  EIA_BLOB_MISSING: entry(
+    'input',
+    'Stored content missing',
+    'The stored {what} ({hash}) is missing or damaged.',
+    'It may have been removed by retention (`export-ia jobs prune`); run the export again from its source file.',
   ),
 
   // ── Warnings (findings attached to a document; the export goes on) ──────────────
