@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -25,5 +28,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Job history of CLI runs goes to a scratch data directory, never the user's own.
+    env: { EXPORT_IA_DATA_DIR: process.env.EXPORT_IA_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'export-ia-test-data-')) },
   },
 });

@@ -2,27 +2,33 @@
  * `export-ia export`: settings from flags > environment > config file > front matter, inputs
  * from paths, globs or stdin, destinations planned up front, then a batch over worker threads.
  */
+
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import {
-  type BatchItem,
   type ConfigFile,
   checkSettingsLayer,
   ExportIaError,
   findConfigFile,
   type Host,
   type InputOutcome,
+  isAdoptable,
   isExportIaError,
+  JobQueue,
+  JobRunner,
   loadConfigFile,
   loadPipelineFile,
   mergeSettings,
+  openJobStore,
   type PipelineSpec,
   type PlannedInput,
   planOutputs,
   readInputStream,
-  runBatch,
+  resolveDataDir,
   type SettingsLayer,
+  type SourceInput,
   settingsFromEnv,
 } from '@export-ia/core';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -45,6 +51,7 @@ export interface ExportFlags {
   pipeline?: string;
   config?: string | false;
   jobs?: string;
+  dataDir?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -190,61 +197,67 @@ export async function runExport(
       output,
       { cwd: ctx.cwd, isDirectory: (p) => existsSync(p) && statSync(p).isDirectory() },
     );
-    reporter.start(inputs.length, formats);
-    const items: BatchItem[] = [];
-    const outcomes: InputOutcome[] = [];
-    for (const p of plan) {
-      if (p.error) {
-        const outcome: InputOutcome = {
-          input: p.input,
-          status: 'failed',
-          written: [],
-          failures: [],
-          error: p.error.toJSON(),
-          diagnostics: [],
-          steps: [],
-          ms: 0,
-        };
-        outcomes.push(outcome);
-        reporter.event({ type: 'input-finished', file: p.input, outcome });
-        continue;
-      }
-      if (p.input === '-') {
-        try {
-          const source = await readInputStream(ctx.stdin as unknown as import('node:stream').Readable, { maxBytes: merged.limits.maxInputBytes, dir: ctx.cwd });
-          items.push({ input: '-', source, targets: p.targets });
-        } catch (err) {
-          const outcome: InputOutcome = {
-            input: '-',
-            status: 'failed',
-            written: [],
-            failures: [],
-            error: (isExportIaError(err) ? err : new ExportIaError('EIA_INPUT_UNREADABLE', { file: 'stdin', detail: String(err) })).toJSON(),
-            diagnostics: [],
-            steps: [],
-            ms: 0,
-          };
-          outcomes.push(outcome);
-          reporter.event({ type: 'input-finished', file: '-', outcome });
-        }
-        continue;
-      }
-      items.push({ input: p.input, targets: p.targets });
-    }
-    const jobs = flags.jobs ? Number.parseInt(flags.jobs, 10) : Math.min(availableParallelism(), items.length);
-    if (flags.jobs && (!Number.isInteger(jobs) || jobs < 1))
+    const jobs = flags.jobs ? Number(flags.jobs) : Math.min(availableParallelism(), Math.max(1, inputs.length));
+    if (flags.jobs && (!/^\d+$/.test(flags.jobs.trim()) || !Number.isInteger(jobs) || jobs < 1))
       throw new ExportIaError('EIA_USAGE', { detail: `--jobs must be a positive whole number, not "${flags.jobs}"` });
-    const results = await runBatch(host, items, {
-      settings: layers,
-      jobs,
+    const jobStore = openJobStore(resolveDataDir(flags.dataDir, ctx.env, ctx.cwd));
+    const runner = new JobRunner({
+      store: jobStore.store,
+      blobs: jobStore.blobs,
+      host,
+      threads: jobs,
+      // Two jobs per worker thread keep every thread busy while the main thread stores outputs.
+      concurrency: jobs > 1 ? jobs * 2 : 1,
+      metadata: { correlationId: randomUUID() },
       onEvent: (e) => reporter.event(e),
-      ...(pipeline && pipelineSource ? { pipeline, pipelineSource } : {}),
+      stdout: (bytes) => new Promise<void>((resolve) => ctx.streams.stdout.write(bytes, () => resolve())),
     });
-    outcomes.push(...results);
-    for (const r of results) if (r.stdout) await new Promise<void>((resolve) => ctx.streams.stdout.write(r.stdout as Uint8Array, () => resolve()));
-    const code = exitCodeOf(outcomes);
-    reporter.done(outcomes, code);
-    return code;
+    try {
+      reporter.start(inputs.length, formats);
+      const outcomes: InputOutcome[] = [];
+      const failed = (input: string, error: ExportIaError) => {
+        const outcome: InputOutcome = { input, status: 'failed', written: [], failures: [], error: error.toJSON(), diagnostics: [], steps: [], ms: 0 };
+        outcomes.push(outcome);
+        reporter.event({ type: 'input-finished', file: input, outcome });
+      };
+      const jobIds: string[] = [];
+      for (const p of plan) {
+        if (p.error) {
+          failed(p.input, p.error);
+          continue;
+        }
+        let source: SourceInput;
+        try {
+          source =
+            p.input === '-'
+              ? await readInputStream(ctx.stdin as unknown as import('node:stream').Readable, { maxBytes: merged.limits.maxInputBytes, dir: ctx.cwd })
+              : host.readInput(p.input, merged.limits.maxInputBytes);
+        } catch (err) {
+          failed(
+            p.input,
+            isExportIaError(err) ? err : new ExportIaError('EIA_INPUT_UNREADABLE', { file: p.input === '-' ? 'stdin' : p.input, detail: String(err) }),
+          );
+          continue;
+        }
+        const { jobId } = await runner.submitExport({
+          source,
+          targets: p.targets,
+          settings: layers,
+          ...(pipeline && pipelineSource ? { pipeline, pipelineSource } : {}),
+        });
+        jobIds.push(jobId);
+      }
+      outcomes.push(...(await runner.runAll(jobIds)));
+      const orphans = jobStore.store.database.read(() => new JobQueue(jobStore.store.database).all().filter((r) => isAdoptable(r, Date.now())).length);
+      if (orphans > 0 && !flags.json && !flags.quiet)
+        ctx.streams.stderr.write(`note: ${orphans} unfinished job(s) from an earlier run are waiting; \`export-ia jobs resume\` finishes them\n`);
+      const code = exitCodeOf(outcomes);
+      reporter.done(outcomes, code);
+      return code;
+    } finally {
+      await runner.close();
+      await jobStore.close();
+    }
   } catch (err) {
     const e = isExportIaError(err) ? err : new ExportIaError('EIA_INTERNAL', { detail: (err as Error)?.message ?? String(err) });
     reporter.fatal(e.toJSON());

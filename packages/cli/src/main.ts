@@ -98,6 +98,7 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .option('--config <file>', 'use this config file instead of searching for export-ia.config.yaml')
     .option('--no-config', 'do not read any config file')
     .option('-j, --jobs <n>', 'worker threads for batches (default: one per core)')
+    .option('--data-dir <dir>', 'where job history and stored outputs live (default: EXPORT_IA_DATA_DIR or ~/.local/share/export-ia)')
     .option('--json', 'print one JSON event per line instead of text')
     .option('-q, --quiet', 'print only errors')
     .addHelpText(

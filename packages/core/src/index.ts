@@ -35,10 +35,31 @@ export {
   type SourcePoint,
   toExportIaError,
 } from './errors/export-ia-error.js';
+export type {
+  AppendResult,
+  EventFilter,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+  Upcaster,
+} from './events/event-store.js';
+export { Database, type Db, type Migration, openDatabase } from './events/sqlite-database.js';
+export { MIGRATIONS, openSqliteEventStore, SqliteEventStore, type SqliteEventStoreOptions } from './events/sqlite-event-store.js';
 export { type BatchEvent, type BatchItem, type BatchOptions, type InputOutcome, processInput, runBatch, type WrittenOutput } from './host/batch.js';
 export { createHost, type Host, type HostOptions } from './host/host.js';
 export { decodeText, readInputFile, readInputStream, sha256 } from './io/input.js';
 export { displayPath, type FormatInfo, isDirectoryTarget, type OutputPlanItem, type PlannedInput, planOutputs, writeFileAtomic } from './io/output.js';
+export { BlobStore } from './jobs/blob-store.js';
+export { DATA_DIR_ENV, DATABASE_FILE, defaultDataDir, type JobStore, openJobStore, resolveDataDir } from './jobs/data-dir.js';
+export * from './jobs/job.js';
+export { isAdoptable, JobQueue, type QueueRow } from './jobs/job-queue.js';
+export { cancelJob, type ExportRequest, type JobOutcome, JobRunner, type JobRunnerOptions, retryJob } from './jobs/job-runner.js';
 export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model/document.js';
 export { interpretFrontMatter, KNOWN_FRONT_MATTER_KEYS } from './model/front-matter.js';
 export { assignHeadingIds, type DocumentIndex, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
@@ -60,6 +81,9 @@ export type { SourceInput } from './plugins/contracts.js';
 export type { ExporterDescriptor, ImporterDescriptor, PluginManifest, ThemeDescriptor, TransformDescriptor } from './plugins/manifest.js';
 export { manifestFromPackageJson, manifestSchema, normalizeManifest } from './plugins/manifest.js';
 export { type LoadedPlugin, loadPlugins, orderByDependencies, type PluginSet, type PluginSpec, type Registry } from './plugins/plugin-loader.js';
+export { type Projection, type ProjectionStatus, Projector, type ProjectorOptions } from './projections/projector.js';
+export { documentHistory, findJob, type HistoryRow, type JobRow, jobSteps, listJobs, type Stats, type StepRow, stats } from './projections/queries.js';
+export { analyticsProjection, historyProjection, jobsProjection, READ_MODELS } from './projections/read-models.js';
 export { loadTheme, type ResolvedTheme, type ThemeLookup } from './themes/theme-loader.js';
 export { BASE_THEME, type Theme, themeFileSchema } from './themes/theme-schema.js';
 export { closest } from './util/closest.js';

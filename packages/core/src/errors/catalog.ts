@@ -346,7 +346,12 @@ export const catalog = {
   ),
   EIA_JOB_NOT_FOUND: entry('usage', 'No such job', 'No job matches "{id}".', '`export-ia jobs` lists jobs; an id can be shortened to any unique prefix.'),
   EIA_JOB_AMBIGUOUS: entry('usage', 'Ambiguous job id', '"{id}" matches several jobs: {matches}.', 'Give more characters of the id.'),
-  EIA_JOB_STATE: entry('usage', 'Not possible in this job state', 'Job {id} is {status}: it cannot be {action}.', '{hint}'),
+  EIA_JOB_STATE: entry(
+    'usage',
+    'Not possible in this job state',
+    'Job {id} is {status}: it cannot be {action}.',
+    'Queued and running jobs can be cancelled; failed, cancelled and partly failed jobs can be retried. `export-ia jobs show {id}` shows where the job stands.',
+  ),
   EIA_BLOB_MISSING: entry(
     'input',
     'Stored content missing',

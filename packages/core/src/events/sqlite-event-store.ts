@@ -22,7 +22,7 @@ import {
   upcastEvent,
   versionMismatch,
 } from './event-store.js';
-import { type Database, type Db, type Migration, type OpenDatabaseOptions, openDatabase } from './sqlite-database.js';
+import { type Database, type Migration, type OpenDatabaseOptions, openDatabase } from './sqlite-database.js';
 import { catchUpSubscription } from './subscription.js';
 
 /** Schema versions of the embedded database, applied in order at open. Never edit one that shipped: add another. */

@@ -5,15 +5,26 @@
 import type { Transferable } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { serveWorker } from '../util/worker-pool.js';
-import { type BatchEvent, type BatchTask, type BatchWorkerData, type InputOutcome, processInput } from './batch.js';
+import {
+  type BatchEvent,
+  type BatchTask,
+  type BatchWorkerData,
+  type InputOutcome,
+  type ProduceEvent,
+  type ProduceResult,
+  type ProduceTask,
+  processInput,
+  produce,
+} from './batch.js';
 import { createHost, type Host } from './host.js';
 
 const data = workerData as BatchWorkerData;
 let hostPromise: Promise<Host> | undefined;
 
-serveWorker<BatchTask, InputOutcome, BatchEvent>(async (task, emit) => {
+serveWorker<BatchTask | ProduceTask, InputOutcome | ProduceResult, BatchEvent | ProduceEvent>(async (task, emit) => {
   hostPromise ??= createHost({ plugins: data.plugins, cwd: data.cwd, pluginConfig: data.pluginConfig });
   const host = await hostPromise;
+  if ('produce' in task) return { result: await produce(host, task, emit) };
   const options = {
     settings: task.settings,
     ...(task.pipeline ? { pipeline: task.pipeline } : {}),

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { mergeSettings, type SettingsLayer } from '../config/settings.js';
 import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
 import { displayPath, writeFileAtomic } from '../io/output.js';
-import type { PipelineEvent, PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
+import type { Output, PipelineEvent, PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
 import type { SourceInput } from '../plugins/contracts.js';
 import { WorkerPool, workerFile } from '../util/worker-pool.js';
 import type { Host } from './host.js';
@@ -108,6 +108,60 @@ export async function processInput(
   return outcome;
 }
 
+/** Runs one input through a pipeline for some formats, without writing anything (the job runner stores the outputs). */
+export interface ProduceTask {
+  produce: true;
+  source: SourceInput;
+  formats: string[];
+  settings: readonly SettingsLayer[];
+  pipeline?: PipelineSpec;
+  pipelineSource?: string;
+}
+
+export interface ProduceResult {
+  failures: Array<{ format: string; error: SerializedError }>;
+  diagnostics: Diagnostic[];
+  steps: StepTiming[];
+}
+
+/** Pipeline events, plus each output as soon as its exporter finishes. */
+export type ProduceEvent = PipelineEvent | { type: 'output'; output: Output };
+
+/** The pipeline a produce task runs: the custom one with its exporters narrowed to `formats`, or the default export pipeline. */
+function producePipeline(host: Host, task: Pick<ProduceTask, 'formats' | 'pipeline' | 'pipelineSource'>) {
+  if (!task.pipeline) return host.exportPipeline(task.formats);
+  const steps = task.pipeline.steps.map((step) => ('exporters' in step ? { exporters: step.exporters.filter((f) => task.formats.includes(f)) } : step));
+  return host.pipeline({ ...task.pipeline, steps }, task.pipelineSource);
+}
+
+/**
+ * Produces the outputs of one input (they arrive through `emit` as `output` events). Rejects
+ * when the document cannot be made at all (import, transform, cancellation); a failing exporter
+ * is listed in `failures` and the others still run.
+ */
+export async function produce(host: Host, task: ProduceTask, emit: (event: ProduceEvent) => void, signal?: AbortSignal): Promise<ProduceResult> {
+  const result = await producePipeline(host, task).run(task.source, {
+    settings: task.settings,
+    onEvent: emit,
+    onOutput: (output) => emit({ type: 'output', output }),
+    ...(signal ? { signal } : {}),
+  });
+  return { failures: result.failures, diagnostics: result.diagnostics, steps: result.steps };
+}
+
+/** Runs a produce task in this thread, or on the host's worker threads when `threads > 1`. */
+export async function produceOn(
+  host: Host,
+  threads: number,
+  task: ProduceTask,
+  emit: (event: ProduceEvent) => void,
+  signal?: AbortSignal,
+): Promise<ProduceResult> {
+  if (threads <= 1 || host.pluginSpecs === undefined) return produce(host, task, emit, signal);
+  const pool = await batchPool(host, threads);
+  return (await pool.run(task, { onEvent: emit as (e: BatchEvent | ProduceEvent) => void })) as ProduceResult;
+}
+
 /** Task sent to a batch worker thread. */
 export interface BatchTask {
   item: BatchItem;
@@ -149,7 +203,7 @@ export async function runBatch(host: Host, items: readonly BatchItem[], options:
         if (options.pipeline) task.pipeline = options.pipeline;
         if (options.pipelineSource) task.pipelineSource = options.pipelineSource;
         try {
-          return await pool.run(task, { onEvent: emit });
+          return (await pool.run(task, { onEvent: emit as (e: BatchEvent | ProduceEvent) => void })) as InputOutcome;
         } catch (err) {
           const error = (isExportIaError(err) ? err : new ExportIaError('EIA_WORKER_CRASHED', { file: item.input, detail: String(err) })).toJSON();
           const outcome: InputOutcome = { input: item.input, status: 'failed', written: [], failures: [], error, diagnostics: [], steps: [], ms: 0 };
@@ -163,7 +217,7 @@ export async function runBatch(host: Host, items: readonly BatchItem[], options:
   }
 }
 
-type BatchPool = WorkerPool<BatchTask, InputOutcome, BatchEvent>;
+type BatchPool = WorkerPool<BatchTask | ProduceTask, InputOutcome | ProduceResult, BatchEvent | ProduceEvent>;
 const pools = new WeakMap<Host, { size: number; pool: BatchPool }>();
 
 /**

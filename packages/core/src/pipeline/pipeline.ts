@@ -66,6 +66,8 @@ export interface RunOptions {
   settings?: readonly SettingsLayer[];
   signal?: AbortSignal;
   onEvent?: (event: PipelineEvent) => void;
+  /** Called as each exporter finishes (before the others do), so a caller can store it at once. */
+  onOutput?: (output: Output) => void | Promise<void>;
 }
 
 /** A cached import: the result and the findings the importer reported while making it. */
@@ -362,19 +364,24 @@ export class Pipeline {
         formats.map(async (format) => {
           const exporter = registry.exporters.get(format);
           if (!exporter) return;
+          let output: Output | undefined;
           try {
             const data = await timed(`exporter:${format}`, exporter.plugin, settings, (ctx) => {
               const exportCtx: ExportContext = { ...ctx, theme };
               return exporter.implementation.export(finalDoc, exportCtx);
             });
-            outputs.push({ format, extension: exporter.descriptor.extension, mediaType: exporter.descriptor.mediaType, data });
+            output = { format, extension: exporter.descriptor.extension, mediaType: exporter.descriptor.mediaType, data };
           } catch (err) {
             const error =
               isExportIaError(err) && err.code !== 'EIA_INTERNAL'
                 ? err
                 : new ExportIaError('EIA_EXPORT_FAILED', { file, format, detail: (err as Error).message }, { cause: err });
             failures.push({ format, error: error.toJSON() });
+            return;
           }
+          outputs.push(output);
+          // Not an exporter failure if this throws (the store is full…): the caller's error stops the run.
+          await options.onOutput?.(output);
         }),
       );
       outputs.sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format));
