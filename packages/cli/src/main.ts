@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
+import { registerJobCommands } from './jobs-command.js';
 
 /** The built-in plugins, in load order. */
 export const BUILTIN_PLUGINS = [
@@ -173,6 +174,13 @@ ${EXIT_CODES}`,
       })
       .join(''),
   );
+  registerJobCommands(program, {
+    ctx,
+    setExit,
+    printError,
+    withHost: (c, fn) => withHost(loadConfig({}, c), c, fn),
+  });
+
   program
     .command('errors')
     .description('List every error code with its meaning and what to do.')

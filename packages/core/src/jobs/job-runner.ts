@@ -264,6 +264,17 @@ export class JobRunner {
     });
   }
 
+  /** Takes these queued jobs (a retried one, say) if no live runner holds them. Returns those taken. */
+  async adopt(jobIds: readonly string[]): Promise<string[]> {
+    return this.#db.write(() => {
+      const now = Date.now();
+      return jobIds.filter((id) => {
+        const row = this.#queue.get(id);
+        return row !== undefined && (row.owner === this.owner || (isAdoptable(row, now) && this.#queue.take(id, row.owner, this.owner, now + this.#o.leaseMs)));
+      });
+    });
+  }
+
   /** Runs jobs this runner holds until each is finished; outcomes in the order given. */
   async runAll(jobIds: readonly string[]): Promise<JobOutcome[]> {
     this.#start();

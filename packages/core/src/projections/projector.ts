@@ -32,8 +32,10 @@ export interface ProjectionStatus {
 export interface ProjectorOptions {
   /** Events per transaction. Default 2000. */
   batchSize?: number;
-  /** Reports skipped event types (once each) and projection errors. */
+  /** Reports projection errors. */
   log?: (message: string) => void;
+  /** Reports event types no projection handles (once each; they are skipped). Default: `log`. */
+  debug?: (message: string) => void;
 }
 
 export class Projector {
@@ -41,6 +43,7 @@ export class Projector {
   readonly #projections: readonly Projection[];
   readonly #batch: number;
   readonly #log: (message: string) => void;
+  readonly #debug: (message: string) => void;
   readonly #unknownTypes = new Set<string>();
   readonly #known: Set<string>;
   #subscription: Subscription | undefined;
@@ -51,6 +54,7 @@ export class Projector {
     this.#projections = projections;
     this.#batch = options.batchSize ?? 2000;
     this.#log = options.log ?? (() => {});
+    this.#debug = options.debug ?? this.#log;
     this.#known = new Set(projections.flatMap((p) => Object.keys(p.handlers)));
   }
 
@@ -121,11 +125,16 @@ export class Projector {
     }
   }
 
+  /** Event types seen that no projection handles. */
+  get skippedTypes(): string[] {
+    return [...this.#unknownTypes];
+  }
+
   #noteUnknown(events: readonly StoredEvent[]): void {
     for (const e of events) {
       if (this.#known.has(e.type) || this.#unknownTypes.has(e.type)) continue;
       this.#unknownTypes.add(e.type);
-      this.#log(`no projection handles events of type ${e.type}; they are skipped`);
+      this.#debug(`no projection handles events of type ${e.type}; they are skipped`);
     }
   }
 
