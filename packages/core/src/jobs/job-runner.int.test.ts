@@ -68,7 +68,7 @@ function plugins(dir: string, b: Behaviour) {
                 b.calls[id] = (b.calls[id] ?? 0) + 1;
                 b.onExport?.(id);
                 if ((b.flaky?.[id] ?? 0) > 0) {
-                  (b.flaky as Record<string, number>)[id]--;
+                  (b.flaky as Record<string, number>)[id] = (b.flaky?.[id] ?? 1) - 1;
                   throw new ExportIaError('EIA_WORKER_CRASHED', { file: ctx.file, detail: 'simulated crash' });
                 }
                 if (b.broken === id) throw new ExportIaError('EIA_EXPORT_FAILED', { file: ctx.file, format: id, detail: 'always broken' });
@@ -76,7 +76,7 @@ function plugins(dir: string, b: Behaviour) {
                   b.running = (b.running ?? 0) + 1;
                   b.peak = Math.max(b.peak ?? 0, b.running);
                   await new Promise((r) => setTimeout(r, b.delayMs));
-                  b.running--;
+                  b.running = (b.running ?? 1) - 1;
                 }
                 if (b.hang === id) await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
                 const text = (doc.root.children[0] as { children: Array<{ value: string }> }).children[0]?.value ?? '';
@@ -132,7 +132,7 @@ describe('job runner', () => {
     expect(types(stream).filter((t) => t === 'ArtifactProduced')).toHaveLength(2);
     const exportA = stream.find((e) => e.type === 'StepCompleted' && (e.data as { step: string }).step === 'exporter:a');
     expect(exportA?.data).toMatchObject({ plugin: { id: 'test-io', version: '1.2.3' }, attempt: 1 });
-    expect(typeof (exportA?.data as { ms: number }).ms).toBe('number');
+    expect(exportA?.data).toMatchObject({ ms: expect.any(Number) });
     // Metadata: actor, correlation, causation (the request), trace id, plugin versions on the request.
     expect(stream[0]?.metadata).toMatchObject({ tenant: 'local', pluginVersions: { 'test-io': '1.2.3' } });
     expect(stream[0]?.metadata.traceId).toMatch(/^[0-9a-f]{32}$/);
