@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import {
   type ConfigFile,
   checkSettingsLayer,
+  DEFAULT_RETENTION_DAYS,
   ExportIaError,
   findConfigFile,
   type Host,
@@ -25,6 +26,7 @@ import {
   type PipelineSpec,
   type PlannedInput,
   planOutputs,
+  pruneIfDue,
   readInputStream,
   resolveDataDir,
   type SettingsLayer,
@@ -248,6 +250,8 @@ export async function runExport(
         jobIds.push(jobId);
       }
       outcomes.push(...(await runner.runAll(jobIds)));
+      const days = Number(ctx.env.EXPORT_IA_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
+      if (Number.isFinite(days) && days >= 0) await pruneIfDue(jobStore, days).catch(() => undefined);
       const orphans = jobStore.store.database.read(() => new JobQueue(jobStore.store.database).all().filter((r) => isAdoptable(r, Date.now())).length);
       if (orphans > 0 && !flags.json && !flags.quiet)
         ctx.streams.stderr.write(`note: ${orphans} unfinished job(s) from an earlier run are waiting; \`export-ia jobs resume\` finishes them\n`);

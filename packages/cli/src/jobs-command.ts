@@ -23,6 +23,7 @@ import {
   listJobs,
   openJobStore,
   Projector,
+  pruneStoredContent,
   READ_MODELS,
   resolveDataDir,
   retryJob,
@@ -338,7 +339,7 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
           const raw = flags.olderThan ?? ctx.env.EXPORT_IA_RETENTION_DAYS ?? '30';
           const days = Number(raw);
           if (!Number.isFinite(days) || days < 0) throw new ExportIaError('EIA_USAGE', { detail: `retention must be a number of days, not "${raw}"` });
-          const r = await pruneBlobs(s, days);
+          const r = await pruneStoredContent(s, days);
           out.write(`removed ${r.removed} stored file(s), ${bytes(r.bytes)}; kept ${r.kept}\n`);
           return 0;
         }),
@@ -510,39 +511,4 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
         }),
       ),
     );
-}
-
-/** Removes blobs no unfinished or recent job needs. */
-async function pruneBlobs(s: JobStore, days: number): Promise<{ removed: number; bytes: number; kept: number }> {
-  const cutoff = Date.now() - days * 86_400_000;
-  const keep = new Set<string>();
-  // Everything referenced by a job that is unfinished or finished after the cutoff stays.
-  const streams = s.store.database.read(
-    (db) =>
-      db.prepare("SELECT stream_id, max(time) AS last FROM events WHERE stream_id LIKE 'job-%' GROUP BY stream_id").all() as Array<{
-        stream_id: string;
-        last: number;
-      }>,
-  );
-  for (const { stream_id, last } of streams) {
-    const state = foldJob(s.store.readStreamSync(stream_id));
-    if (isFinished(state.status) && last < cutoff) continue;
-    if (state.request) keep.add(state.request.input.sha256);
-    for (const a of Object.values(state.artifacts)) keep.add(a.sha256);
-  }
-  let removed = 0;
-  let freed = 0;
-  let kept = 0;
-  for (const b of await s.blobs.list()) {
-    if (keep.has(b.hash) || b.mtimeMs >= cutoff) {
-      kept++;
-      continue;
-    }
-    await s.blobs.remove(b.hash);
-    removed++;
-    freed += b.bytes;
-  }
-  if (removed > 0)
-    await s.store.append('system-retention', [{ type: 'ArtifactsPruned', data: { removed, bytes: freed, retentionDays: days } }], { expectedVersion: 'any' });
-  return { removed, bytes: freed, kept };
 }

@@ -38,7 +38,7 @@ export class BlobStore {
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(folder, { recursive: true });
-      const handle = await open(tmp, 'w');
+      const handle = await open(tmp, 'w', 0o600);
       try {
         await handle.writeFile(bytes);
         await handle.sync();

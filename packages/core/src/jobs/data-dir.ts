@@ -3,8 +3,10 @@
  * platform's per-user data folder (`$XDG_DATA_HOME/export-ia`, `~/.local/share/export-ia` on
  * Linux; `~/Library/Application Support/export-ia` on macOS; `%LOCALAPPDATA%\export-ia` on Windows).
  */
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ExportIaError } from '../errors/export-ia-error.js';
 import { openSqliteEventStore, type SqliteEventStore, type SqliteEventStoreOptions } from '../events/sqlite-event-store.js';
 import { BlobStore } from './blob-store.js';
 
@@ -33,6 +35,12 @@ export interface JobStore {
 }
 
 export function openJobStore(dir: string, options: SqliteEventStoreOptions = {}): JobStore {
+  // Private to the user: it holds copies of their documents.
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new ExportIaError('EIA_DATA_DIR', { dir, detail: (err as Error).message });
+  }
   const store = openSqliteEventStore(join(dir, DATABASE_FILE), options);
   return { dir, store, blobs: new BlobStore(join(dir, 'blobs')), close: () => store.close() };
 }

@@ -15,6 +15,7 @@ import { READ_MODELS } from '../projections/read-models.js';
 import { type JobStore, openJobStore } from './data-dir.js';
 import { foldJob, jobStream } from './job.js';
 import { cancelJob, JobRunner, retryJob } from './job-runner.js';
+import { pruneStoredContent } from './retention.js';
 
 interface Behaviour {
   /** Exporter id → how many times it fails with a retryable error before succeeding. */
@@ -264,6 +265,25 @@ describe('job runner', () => {
     // Three jobs at a time, each running its two exporters side by side.
     expect(b.peak).toBeGreaterThan(2);
     expect(b.peak).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('retention', () => {
+  it('prunes stored content of finished jobs past the retention period, keeps the events and unfinished jobs', async () => {
+    const r = runner();
+    const done = await r.submitExport({ source: source('old'), targets: targets('old'), settings: [{ theme: 'plain' }] });
+    await r.runAll([done.jobId]);
+    const waiting = await r.submitExport({ source: source('queued'), targets: targets('queued'), settings: [{ theme: 'plain' }] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const kept = await pruneStoredContent(store, 30);
+    expect(kept.removed).toBe(0);
+    const pruned = await pruneStoredContent(store, 0);
+    expect(pruned.removed).toBe(3); // the finished job's input and its two outputs
+    const state = foldJob(events(waiting.jobId));
+    expect(await store.blobs.has(state.request?.input.sha256 as string)).toBe(true);
+    expect(types(events(done.jobId)).at(-1)).toBe('JobCompleted');
+    expect(store.store.readAllSync({ types: ['ArtifactsPruned'] })).toHaveLength(1);
+    await r.close();
   });
 });
 

@@ -1,0 +1,61 @@
+/**
+ * Retention: stored inputs and outputs (blobs) of jobs finished longer ago than the retention
+ * period are deleted; the events stay (the audit trail is never pruned). The CLI prunes at most
+ * once a day after an export (`EXPORT_IA_RETENTION_DAYS`, default 30) and on `jobs prune`.
+ */
+
+import type { JobStore } from './data-dir.js';
+import { foldJob, isFinished } from './job.js';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+const DAY = 86_400_000;
+
+export interface PruneResult {
+  removed: number;
+  bytes: number;
+  kept: number;
+}
+
+/** Removes blobs that no unfinished job and no job finished within `days` refers to. */
+export async function pruneStoredContent(s: JobStore, days: number): Promise<PruneResult> {
+  const cutoff = Date.now() - days * DAY;
+  const keep = new Set<string>();
+  const streams = s.store.database.read(
+    (db) =>
+      db.prepare("SELECT stream_id, max(time) AS last FROM events WHERE stream_id LIKE 'job-%' GROUP BY stream_id").all() as Array<{
+        stream_id: string;
+        last: number;
+      }>,
+  );
+  for (const { stream_id, last } of streams) {
+    const state = foldJob(s.store.readStreamSync(stream_id));
+    if (isFinished(state.status) && last < cutoff) continue;
+    if (state.request) keep.add(state.request.input.sha256);
+    for (const a of Object.values(state.artifacts)) keep.add(a.sha256);
+  }
+  let removed = 0;
+  let freed = 0;
+  let kept = 0;
+  for (const b of await s.blobs.list()) {
+    // A blob newer than the cutoff may belong to a job being submitted right now.
+    if (keep.has(b.hash) || b.mtimeMs >= cutoff) {
+      kept++;
+      continue;
+    }
+    await s.blobs.remove(b.hash);
+    removed++;
+    freed += b.bytes;
+  }
+  await s.store.database.write((db) =>
+    db.prepare("INSERT INTO kv (key, value) VALUES ('last-prune', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Date.now())),
+  );
+  if (removed > 0) await s.store.append('system-retention', [{ type: 'ArtifactsPruned', data: { removed, bytes: freed, retentionDays: days } }]);
+  return { removed, bytes: freed, kept };
+}
+
+/** Prunes if the last prune was more than a day ago. */
+export async function pruneIfDue(s: JobStore, days: number): Promise<PruneResult | undefined> {
+  const last = s.store.database.read((db) => db.prepare("SELECT value FROM kv WHERE key = 'last-prune'").get() as { value: string } | undefined);
+  if (last && Date.now() - Number(last.value) < DAY) return undefined;
+  return pruneStoredContent(s, days);
+}
