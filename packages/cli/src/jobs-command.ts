@@ -219,10 +219,13 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
           const limit = Number(flags.limit);
           if (!Number.isInteger(limit) || limit < 1)
             throw new ExportIaError('EIA_USAGE', { detail: `--limit must be a positive whole number, not "${flags.limit}"` });
+          const known = ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled'];
           const status = flags.status
             ?.split(',')
             .map((x) => x.trim().toLowerCase())
             .filter(Boolean);
+          const unknown = status?.find((x) => !known.includes(x));
+          if (unknown) throw new ExportIaError('EIA_USAGE', { detail: `unknown status "${unknown}" (use ${known.join(', ')})` });
           const rows = listJobs(s.store.database, { ...(status ? { status } : {}), limit });
           if (flags.json) out.write(`${JSON.stringify(rows, null, 2)}\n`);
           else if (rows.length === 0) out.write('No jobs yet. Every `export-ia export` is recorded here.\n');

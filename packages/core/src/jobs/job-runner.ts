@@ -25,6 +25,7 @@ import {
   decide,
   type FindingsSummary,
   foldJob,
+  initialJobState,
   isFinished,
   type JobRequestedData,
   type JobState,
@@ -243,7 +244,8 @@ export class JobRunner {
       for (const row of this.#queue.byRequestKey(requestKey)) {
         if (isAdoptable(row, now) && this.#queue.take(row.job_id, row.owner, this.owner, now + this.#o.leaseMs)) return { jobId: row.job_id, adopted: true };
       }
-      this.#o.store.appendInWrite(jobStream(jobId), [{ id: randomUUID(), type: 'JobRequested', data, metadata }], 'no_stream');
+      const events = decide({ type: 'ExportDocument', request: data }, initialJobState(), jobId).map((e) => ({ ...e, id: randomUUID(), metadata }));
+      this.#o.store.appendInWrite(jobStream(jobId), events, 'no_stream');
       this.#queue.enqueue(jobId, 'process', requestKey, this.owner, now + this.#o.leaseMs, now);
       return { jobId, adopted: false };
     });

@@ -221,12 +221,12 @@ export function foldJob(events: readonly StoredEvent[]): JobState {
 export const isFinished = (status: JobStatus): boolean => status === 'completed' || status === 'failed' || status === 'cancelled';
 
 /** Commands a user (or an app) sends about a job; the runner records step facts directly. */
-export type JobCommand = { type: 'RequestExport'; request: JobRequestedData } | { type: 'CancelJob'; reason: string } | { type: 'RetryJob' };
+export type JobCommand = { type: 'ExportDocument'; request: JobRequestedData } | { type: 'CancelJob'; reason: string } | { type: 'RetryJob' };
 
 /** Checks a command against the job's state and returns the events it produces, or throws EIA_JOB_STATE. */
 export function decide(command: JobCommand, state: JobState, jobId: string): NewEvent[] {
   switch (command.type) {
-    case 'RequestExport':
+    case 'ExportDocument':
       if (state.status !== 'none') throw new ExportIaError('EIA_JOB_STATE', { id: jobId, status: state.status, action: 'requested again' });
       return [{ type: 'JobRequested', data: command.request }];
     case 'CancelJob':
