@@ -5,6 +5,7 @@
  * a scale-out one (Postgres) implements the same interface and passes the same contract suite
  * (`eventStoreContract` in `@export-ia/core/testing`).
  */
+import { randomBytes } from 'node:crypto';
 
 /** Who and what caused an event; every key is optional and more may be added. */
 export interface EventMetadata {
@@ -127,6 +128,24 @@ export interface EventStore {
   /** Catch-up subscription: delivers stored events after the checkpoint, then new ones as they commit. */
   subscribe(options: SubscribeOptions): Subscription;
   close(): Promise<void>;
+}
+
+/**
+ * A new event id: a UUID version 7 (RFC 9562), time-ordered. Random (v4) ids scatter inserts
+ * across the unique index, one page each: measured 26k → 81k events/s for batches of 100 with
+ * time-ordered ids (bench/events.mjs).
+ */
+export function newEventId(): string {
+  const b = randomBytes(16);
+  let ms = Date.now();
+  for (let i = 5; i >= 0; i--) {
+    b[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  b[6] = ((b[6] as number) & 0x0f) | 0x70;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** Checks an expected version against the stream's current one; returns a description of the mismatch, or undefined. */

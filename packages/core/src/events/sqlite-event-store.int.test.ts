@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExportIaError } from '../errors/export-ia-error.js';
 import { eventStoreContract } from '../testing.js';
+import { newEventId } from './event-store.js';
 import { MIGRATIONS, openSqliteEventStore } from './sqlite-event-store.js';
 
 describe('SQLite event store: the event-store contract', () => {
@@ -133,3 +134,14 @@ function catchError(fn: () => unknown): ExportIaError {
   }
   throw new Error('expected an error');
 }
+
+describe('event ids', () => {
+  it('are time-ordered UUIDv7 (inserts stay local in the unique index)', async () => {
+    const ids = Array.from({ length: 50 }, () => newEventId());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms(ids[0] as string) - Date.now())).toBeLessThan(5000);
+    expect(ids.map(ms)).toEqual([...ids.map(ms)].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(50);
+  });
+});

@@ -3,7 +3,6 @@
  * (stream_id, version) for optimistic concurrency, unique event id for idempotent retries.
  * The same file holds the job queue and the read models (see migrations below).
  */
-import { randomUUID } from 'node:crypto';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import {
   type AppendResult,
@@ -13,6 +12,7 @@ import {
   type ExpectedVersion,
   indexUpcasters,
   type NewEvent,
+  newEventId,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
@@ -147,7 +147,7 @@ export class SqliteEventStore implements EventStore {
       version++;
       try {
         const info = insert.run(
-          e.id ?? randomUUID(),
+          e.id ?? newEventId(),
           streamId,
           version,
           e.type,

@@ -12,7 +12,7 @@ import { userInfo } from 'node:os';
 import { ExponentialBackoff } from 'cockatiel';
 import { catalog } from '../errors/catalog.js';
 import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
-import type { EventMetadata, NewEvent, Subscription } from '../events/event-store.js';
+import { type EventMetadata, type NewEvent, newEventId, type Subscription } from '../events/event-store.js';
 import type { SqliteEventStore } from '../events/sqlite-event-store.js';
 import type { BatchEvent, InputOutcome, ProduceEvent, ProduceResult, WrittenOutput } from '../host/batch.js';
 import { produceOn } from '../host/batch.js';
@@ -118,7 +118,7 @@ class Journal {
   }
 
   #stamp(events: readonly NewEvent[]): NewEvent[] {
-    return events.map((e) => ({ id: randomUUID(), ...e, metadata: { ...this.#metadata, ...e.metadata } }));
+    return events.map((e) => ({ id: newEventId(), ...e, metadata: { ...this.#metadata, ...e.metadata } }));
   }
 
   /** Appends now, durably, without waiting: a conflict (a cancel from elsewhere) surfaces at the next commit. */
@@ -244,7 +244,7 @@ export class JobRunner {
       for (const row of this.#queue.byRequestKey(requestKey)) {
         if (isAdoptable(row, now) && this.#queue.take(row.job_id, row.owner, this.owner, now + this.#o.leaseMs)) return { jobId: row.job_id, adopted: true };
       }
-      const events = decide({ type: 'ExportDocument', request: data }, initialJobState(), jobId).map((e) => ({ ...e, id: randomUUID(), metadata }));
+      const events = decide({ type: 'ExportDocument', request: data }, initialJobState(), jobId).map((e) => ({ ...e, id: newEventId(), metadata }));
       this.#o.store.appendInWrite(jobStream(jobId), events, 'no_stream');
       this.#queue.enqueue(jobId, 'process', requestKey, this.owner, now + this.#o.leaseMs, now);
       return { jobId, adopted: false };
@@ -602,7 +602,7 @@ export async function cancelJob(store: SqliteEventStore, jobId: string, reason: 
   const queue = new JobQueue(store.database);
   await store.database.write(() => {
     const state = foldJob(store.readStreamSync(jobStream(jobId)));
-    const events = decide({ type: 'CancelJob', reason }, state, jobId).map((e) => ({ ...e, id: randomUUID(), metadata }));
+    const events = decide({ type: 'CancelJob', reason }, state, jobId).map((e) => ({ ...e, id: newEventId(), metadata }));
     store.appendInWrite(jobStream(jobId), events, state.version);
     queue.remove(jobId);
   });
@@ -613,7 +613,7 @@ export async function retryJob(store: SqliteEventStore, jobId: string, metadata:
   const queue = new JobQueue(store.database);
   return store.database.write(() => {
     const state = foldJob(store.readStreamSync(jobStream(jobId)));
-    const events = decide({ type: 'RetryJob' }, state, jobId).map((e) => ({ ...e, id: randomUUID(), metadata }));
+    const events = decide({ type: 'RetryJob' }, state, jobId).map((e) => ({ ...e, id: newEventId(), metadata }));
     store.appendInWrite(jobStream(jobId), events, state.version);
     queue.remove(jobId);
     queue.enqueue(jobId, 'process', state.request?.requestKey ?? null, null, null);
