@@ -49,6 +49,7 @@ export type {
   Subscription,
   Upcaster,
 } from './events/event-store.js';
+export { newEventId } from './events/event-store.js';
 export { Database, type Db, type Migration, openDatabase } from './events/sqlite-database.js';
 export { MIGRATIONS, openSqliteEventStore, SqliteEventStore, type SqliteEventStoreOptions } from './events/sqlite-event-store.js';
 export { type BatchEvent, type BatchItem, type BatchOptions, type InputOutcome, processInput, runBatch, type WrittenOutput } from './host/batch.js';
