@@ -123,7 +123,10 @@ function showJob(j: JobRow, steps: ReturnType<typeof jobSteps>, out: NodeJS.Writ
     );
   w('  steps');
   for (const s of steps) {
-    const what = s.event.replace(/^Step/, '').toLowerCase();
+    const what =
+      ({ StepStarted: 'started', StepCompleted: 'completed', StepFailed: 'failed', StepRetried: 'retry', JobRetried: 'retried' } as Record<string, string>)[
+        s.event
+      ] ?? s.event;
     const extra = s.errorCode ? `  ${s.errorCode} ${s.errorMessage ?? ''}` : '';
     const ms = s.event === 'StepRetried' ? `in ${duration(s.ms)}` : s.ms === null ? '' : duration(s.ms);
     w(
@@ -421,8 +424,13 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
             return 0;
           }
           const sub = s.store.subscribe({ after, ...filter, handler: (e) => void print(e) });
+          // The store's poll timer does not hold the process open; following must.
+          const keepAlive = setInterval(() => {}, 1 << 30);
           await new Promise<void>((resolveStop) => {
-            const stop = () => resolveStop();
+            const stop = () => {
+              clearInterval(keepAlive);
+              resolveStop();
+            };
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
             sub.done.then(stop, stop);

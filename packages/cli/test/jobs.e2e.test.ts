@@ -144,6 +144,33 @@ describe('jobs from the command line', () => {
     expect(query(data, 'SELECT count(*) AS n FROM job_queue')[0]?.n).toBe(0);
   }, 120_000);
 
+  it('follows the audit trail live: `events --follow` prints what another process records', async () => {
+    const { work, data } = workspace();
+    expect(run(['export', 'docs/letter.md', '--to', 'html', '-o', 'out/'], work, data).code).toBe(0);
+    const follower = spawn(process.execPath, [bin, 'events', '--follow', '--json', '--type', 'JobCompleted'], {
+      cwd: work,
+      env: { ...process.env, EXPORT_IA_DATA_DIR: data },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let seen = '';
+    const twoCompleted = new Promise<void>((resolve) =>
+      follower.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.split('"JobCompleted"').length > 2) resolve();
+      }),
+    );
+    expect(run(['export', 'docs/articulo.md', '--to', 'html', '-o', 'out/'], work, data).code).toBe(0);
+    await Promise.race([twoCompleted, new Promise((r) => setTimeout(r, 15_000))]);
+    follower.kill('SIGINT');
+    await new Promise((r) => follower.on('close', r));
+    const lines = seen
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { outputs: Array<{ path: string }> } });
+    expect(lines.map((l) => l.type)).toEqual(['JobCompleted', 'JobCompleted']);
+    expect(lines[1]?.data.outputs[0]?.path).toBe(join(work, 'out', 'articulo.html'));
+  }, 60_000);
+
   it('lets two processes export into one data directory at the same time', async () => {
     const { work, data } = workspace(2);
     const start = (args: string[]) =>
