@@ -285,6 +285,27 @@ describe('retention', () => {
     expect(store.store.readAllSync({ types: ['ArtifactsPruned'] })).toHaveLength(1);
     await r.close();
   });
+
+  it('re-runs a pruned job from its source file while that file is unchanged, and refuses when it changed', async () => {
+    writeFileSync(join(dir, 'src.txt'), 'kept');
+    const r = runner();
+    const { jobId } = await r.submitExport({ source: source('kept', 'src.txt'), targets: { a: join(dir, 'out', 'src.a') }, settings: [{ theme: 'plain' }] });
+    await r.runAll([jobId]);
+    await store.store.append(jobStream(jobId), [{ type: 'JobFailed', data: { error: { code: 'EIA_INTERNAL' } } }]); // make it retryable
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await pruneStoredContent(store, 0);
+    await retryJob(store.store, jobId);
+    const [again] = await r.runAll(await r.adopt([jobId]));
+    expect(again?.status).toBe('ok');
+    writeFileSync(join(dir, 'src.txt'), 'changed');
+    await store.store.append(jobStream(jobId), [{ type: 'JobFailed', data: { error: { code: 'EIA_INTERNAL' } } }]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await pruneStoredContent(store, 0);
+    await retryJob(store.store, jobId);
+    const [refused] = await r.runAll(await r.adopt([jobId]));
+    await r.close();
+    expect(refused?.error?.code).toBe('EIA_BLOB_MISSING');
+  });
 });
 
 describe('read models', () => {

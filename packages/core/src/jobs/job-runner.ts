@@ -8,6 +8,7 @@
  * import and transforms are pure and run again, no exporter runs twice.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { ExponentialBackoff } from 'cockatiel';
 import { catalog } from '../errors/catalog.js';
@@ -17,6 +18,7 @@ import type { SqliteEventStore } from '../events/sqlite-event-store.js';
 import type { BatchEvent, InputOutcome, ProduceEvent, ProduceResult, WrittenOutput } from '../host/batch.js';
 import { produceOn } from '../host/batch.js';
 import type { Host } from '../host/host.js';
+import { sha256 } from '../io/input.js';
 import { displayPath, writeFileAtomic } from '../io/output.js';
 import type { PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
 import type { SourceInput } from '../plugins/contracts.js';
@@ -358,7 +360,7 @@ export class JobRunner {
     const diagnostics: Diagnostic[] = [];
     const emit = (event: BatchEvent) => this.#o.onEvent?.(event, jobId);
     if (remaining.length > 0) {
-      const bytes = await this.#o.blobs.get(req.input.sha256, `input ${req.input.name}`);
+      const bytes = await this.#inputBytes(req);
       const source: SourceInput = {
         name: req.input.name,
         dir: req.input.dir,
@@ -455,6 +457,22 @@ export class JobRunner {
       ],
       () => this.#queue.move(jobId, 'deliver', 1, Date.now()),
     );
+  }
+
+  /** The stored input; if the blob is gone (pruned, lost) but the source file is unchanged, that file. */
+  async #inputBytes(req: JobRequestedData): Promise<Uint8Array> {
+    try {
+      return await this.#o.blobs.get(req.input.sha256, `input ${req.input.name}`);
+    } catch (err) {
+      if (req.input.path) {
+        const file = await readFile(req.input.path).catch(() => undefined);
+        if (file && sha256(file) === req.input.sha256) {
+          await this.#o.blobs.put(file, req.input.sha256);
+          return file;
+        }
+      }
+      throw err;
+    }
   }
 
   /** Writes the stored outputs to their targets and completes the job. */
