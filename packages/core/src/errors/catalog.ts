@@ -352,6 +352,12 @@ export const catalog = {
     'Job {id} is {status}: it cannot be {action}.',
     'Queued and running jobs can be cancelled; failed, cancelled and partly failed jobs can be retried. `export-ia jobs show {id}` shows where the job stands.',
   ),
+  EIA_JOB_LEASE_LOST: entry(
+    'input',
+    'Job taken over',
+    'Job {id} was taken over by another runner: this one stopped working on it.',
+    'This happens when a process was paused or blocked longer than its lease; `export-ia jobs show {id}` shows how the job ended.',
+  ),
   EIA_BLOB_MISSING: entry(
     'input',
     'Stored content missing',

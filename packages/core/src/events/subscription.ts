@@ -16,7 +16,7 @@ export function catchUpSubscription(
   const stopper = new AbortController();
   const batchSize = options.batchSize ?? 500;
   let position = typeof options.after === 'number' ? options.after : -1;
-  let waiters: Array<() => void> = [];
+  const waiters: Array<() => void> = [];
   let idle = false;
 
   const loop = async () => {
@@ -64,7 +64,7 @@ export function catchUpSubscription(
           }),
     async stop() {
       stopper.abort();
-      waiters = [];
+      for (const w of waiters.splice(0)) w();
       await done.catch(() => {});
     },
     done,

@@ -5,13 +5,27 @@
  * and it is on disk before the event that names it commits. Reads verify the hash.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { sha256 } from '../io/input.js';
 
 const HASH = /^[0-9a-f]{64}$/;
+const STALE_TMP_MS = 3_600_000;
+
+/** fsyncs a directory (its entries); platforms that cannot (Windows) skip it. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EPERM on Windows: directory entries are durable there once the rename returns.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
 
 export class BlobStore {
   readonly dir: string;
@@ -30,13 +44,19 @@ export class BlobStore {
     const hash = knownHash ?? sha256(bytes);
     const path = this.pathOf(hash);
     try {
-      if ((await stat(path)).size === bytes.byteLength) return hash;
+      if ((await stat(path)).size === bytes.byteLength) {
+        // Stored already: mark it used now, so retention does not take it from the job that reuses it.
+        const now = new Date();
+        await utimes(path, now, now);
+        return hash;
+      }
     } catch {
       // Not stored yet.
     }
     const folder = join(this.dir, hash.slice(0, 2));
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
+      const created = !existsSync(folder);
       mkdirSync(folder, { recursive: true });
       const handle = await open(tmp, 'w', 0o600);
       try {
@@ -46,6 +66,9 @@ export class BlobStore {
         await handle.close();
       }
       await rename(tmp, path);
+      // The names must be on disk too, or a power cut could keep the event and lose the file.
+      await syncDir(folder);
+      if (created) await syncDir(this.dir);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => {});
       const code = (err as NodeJS.ErrnoException).code;
@@ -89,7 +112,14 @@ export class BlobStore {
       if (!/^[0-9a-f]{2}$/.test(f)) continue;
       for (const name of await readdir(join(this.dir, f)).catch(() => [] as string[])) {
         const hash = f + name;
-        if (!HASH.test(hash)) continue;
+        if (!HASH.test(hash)) {
+          // A temporary file left by a crash in the middle of `put`.
+          if (name.endsWith('.tmp')) {
+            const t = await stat(join(this.dir, f, name)).catch(() => undefined);
+            if (t && Date.now() - t.mtimeMs > STALE_TMP_MS) await rm(join(this.dir, f, name), { force: true });
+          }
+          continue;
+        }
         const s = await stat(join(this.dir, f, name)).catch(() => undefined);
         if (s) out.push({ hash, bytes: s.size, mtimeMs: s.mtimeMs });
       }
@@ -99,5 +129,13 @@ export class BlobStore {
 
   async remove(hash: string): Promise<void> {
     await rm(this.pathOf(hash), { force: true });
+  }
+
+  /** Removes a blob unless it was stored or reused at or after `cutoff` (checked just before). Returns whether it went. */
+  async removeIfOlder(hash: string, cutoffMs: number): Promise<boolean> {
+    const s = await stat(this.pathOf(hash)).catch(() => undefined);
+    if (!s || s.mtimeMs >= cutoffMs) return false;
+    await rm(this.pathOf(hash), { force: true });
+    return true;
   }
 }

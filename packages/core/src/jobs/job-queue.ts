@@ -6,6 +6,7 @@
  * or expired can be taken over, which is how unfinished jobs resume after a crash.
  */
 import { hostname } from 'node:os';
+import { ExportIaError } from '../errors/export-ia-error.js';
 import type { Database } from '../events/sqlite-database.js';
 
 export type QueueStep = 'process' | 'deliver';
@@ -64,11 +65,24 @@ export class JobQueue {
     return this.#db.statement('SELECT * FROM job_queue WHERE job_id = ?').get(jobId) as QueueRow | undefined;
   }
 
-  /** Moves a job to its next step (attempt 1), or to another attempt of this one after `delayMs`. */
-  move(jobId: string, step: QueueStep, attempt: number, availableAt: number): void {
-    this.#db.statement('UPDATE job_queue SET step = ?, attempt = ?, available_at = ? WHERE job_id = ?').run(step, attempt, availableAt, jobId);
+  /**
+   * Moves a job to its next step (attempt 1), or to another attempt of this one after a delay.
+   * Fenced: only the runner holding the lease may (it throws EIA_JOB_LEASE_LOST otherwise).
+   */
+  move(jobId: string, step: QueueStep, attempt: number, availableAt: number, owner: string): void {
+    const info = this.#db
+      .statement('UPDATE job_queue SET step = ?, attempt = ?, available_at = ? WHERE job_id = ? AND owner = ?')
+      .run(step, attempt, availableAt, jobId, owner);
+    if (info.changes !== 1) throw new ExportIaError('EIA_JOB_LEASE_LOST', { id: jobId });
   }
 
+  /** Finishes a job's queue life. Fenced like {@link move}. */
+  complete(jobId: string, owner: string): void {
+    const info = this.#db.statement('DELETE FROM job_queue WHERE job_id = ? AND owner = ?').run(jobId, owner);
+    if (info.changes !== 1) throw new ExportIaError('EIA_JOB_LEASE_LOST', { id: jobId });
+  }
+
+  /** Removes a job whoever holds it (a user's cancel or retry). */
   remove(jobId: string): void {
     this.#db.statement('DELETE FROM job_queue WHERE job_id = ?').run(jobId);
   }
@@ -91,8 +105,10 @@ export class JobQueue {
     return this.#db.statement('SELECT * FROM job_queue ORDER BY created_at').all() as QueueRow[];
   }
 
-  renew(owner: string, leaseUntil: number): void {
+  /** Extends the owner's leases; returns the ids it still holds. */
+  renew(owner: string, leaseUntil: number): Set<string> {
     this.#db.statement('UPDATE job_queue SET lease_until = ? WHERE owner = ?').run(leaseUntil, owner);
+    return new Set((this.#db.statement('SELECT job_id FROM job_queue WHERE owner = ?').all(owner) as Array<{ job_id: string }>).map((r) => r.job_id));
   }
 
   release(owner: string): void {

@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Root } from 'mdast';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportIaError } from '../errors/export-ia-error.js';
-import type { StoredEvent } from '../events/event-store.js';
+import { newEventId, type StoredEvent } from '../events/event-store.js';
 import { createHost, type Host } from '../host/host.js';
 import { sha256 } from '../io/input.js';
 import { definePlugin } from '../plugins/contracts.js';
@@ -252,6 +253,66 @@ describe('job runner', () => {
     expect(readFileSync(join(dir, 'out', 'doc.a'), 'utf8')).toBe('a:z');
   });
 
+  it('fails the step, without crashing, when an output cannot be stored while another exporter still runs', async () => {
+    b.delayMs = 0;
+    const r = runner({ maxAttempts: 1 });
+    const put = store.blobs.put.bind(store.blobs);
+    let outputs = 0;
+    store.blobs.put = async (bytes, hash) => {
+      // The input goes through; the first output hits a full disk.
+      if (hash === undefined && ++outputs === 1) throw new ExportIaError('EIA_STORE_FULL', { file: 'blobs' });
+      return put(bytes, hash);
+    };
+    b.onExport = (id) => {
+      if (id === 'b') b.delayMs = 50;
+    };
+    const { jobId } = await r.submitExport({ source: source('x'), targets: targets('doc'), settings: [{ theme: 'plain' }] });
+    const [outcome] = await r.runAll([jobId]);
+    await r.close();
+    expect(outcome?.status).toBe('failed');
+    expect(outcome?.error?.code).toBe('EIA_STORE_FULL');
+    expect(types(events(jobId)).at(-1)).toBe('JobFailed');
+  });
+
+  it('records nothing more once another process has appended to the job (no event lands after a cancel)', async () => {
+    const r = runner();
+    const { jobId } = await r.submitExport({ source: source('x'), targets: targets('doc'), settings: [{ theme: 'plain' }] });
+    const other = new Database(join(dir, 'data', 'export-ia.db'));
+    b.onExport = (id) => {
+      if (id !== 'a') return;
+      // Synchronously, between this runner's records and their commit: a cancel from elsewhere.
+      const v = (other.prepare('SELECT max(version) AS v FROM events WHERE stream_id = ?').get(jobStream(jobId)) as { v: number }).v;
+      other
+        .prepare('INSERT INTO events (id, stream_id, version, type, data, metadata, time) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(newEventId(), jobStream(jobId), v + 1, 'JobCancelled', '{"reason":"elsewhere"}', '{}', Date.now());
+      other.prepare('DELETE FROM job_queue WHERE job_id = ?').run(jobId);
+    };
+    const [outcome] = await r.runAll([jobId]);
+    await r.close();
+    other.close();
+    const stream = events(jobId);
+    const cancelAt = stream.findIndex((e) => e.type === 'JobCancelled');
+    expect(cancelAt).toBeGreaterThan(0);
+    expect(types(stream.slice(cancelAt + 1))).toEqual([]);
+    expect(foldJob(stream).status).toBe('cancelled');
+    expect(outcome?.error?.code).toBe('EIA_CANCELLED');
+  });
+
+  it('stops working on a job another runner took over after its lease ran out, and records no failure for it', async () => {
+    b.hang = 'a';
+    const r = runner({ leaseMs: 1500 });
+    const { jobId } = await r.submitExport({ source: source('x'), targets: targets('doc'), settings: [{ theme: 'plain' }] });
+    b.onExport = (id) => {
+      // This process "sleeps" past its lease; a runner elsewhere takes the job.
+      if (id === 'a') store.store.database.db.prepare("UPDATE job_queue SET owner = 'elsewhere:1:x', lease_until = ?").run(Date.now() + 60_000);
+    };
+    const [outcome] = await r.runAll([jobId]);
+    await r.close();
+    expect(outcome?.error?.code).toBe('EIA_JOB_LEASE_LOST');
+    expect(types(events(jobId))).not.toContain('JobFailed');
+    expect(store.store.database.db.prepare('SELECT owner FROM job_queue').get()).toEqual({ owner: 'elsewhere:1:x' });
+  });
+
   it('runs many jobs under a concurrency limit, each to completion', async () => {
     b.delayMs = 10;
     const r = runner({ concurrency: 3 });
@@ -275,9 +336,9 @@ describe('retention', () => {
     await r.runAll([done.jobId]);
     const waiting = await r.submitExport({ source: source('queued'), targets: targets('queued'), settings: [{ theme: 'plain' }] });
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const kept = await pruneStoredContent(store, 30);
+    const kept = await pruneStoredContent(store, 30, { graceMs: 0 });
     expect(kept.removed).toBe(0);
-    const pruned = await pruneStoredContent(store, 0);
+    const pruned = await pruneStoredContent(store, 0, { graceMs: 0 });
     expect(pruned.removed).toBe(3); // the finished job's input and its two outputs
     const state = foldJob(events(waiting.jobId));
     expect(await store.blobs.has(state.request?.input.sha256 as string)).toBe(true);
@@ -293,14 +354,14 @@ describe('retention', () => {
     await r.runAll([jobId]);
     await store.store.append(jobStream(jobId), [{ type: 'JobFailed', data: { error: { code: 'EIA_INTERNAL' } } }]); // make it retryable
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await pruneStoredContent(store, 0);
+    await pruneStoredContent(store, 0, { graceMs: 0 });
     await retryJob(store.store, jobId);
     const [again] = await r.runAll(await r.adopt([jobId]));
     expect(again?.status).toBe('ok');
     writeFileSync(join(dir, 'src.txt'), 'changed');
     await store.store.append(jobStream(jobId), [{ type: 'JobFailed', data: { error: { code: 'EIA_INTERNAL' } } }]);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await pruneStoredContent(store, 0);
+    await pruneStoredContent(store, 0, { graceMs: 0 });
     await retryJob(store.store, jobId);
     const [refused] = await r.runAll(await r.adopt([jobId]));
     await r.close();

@@ -123,15 +123,26 @@ class Journal {
     return events.map((e) => ({ id: newEventId(), ...e, metadata: { ...this.#metadata, ...e.metadata } }));
   }
 
-  /** Appends now, durably, without waiting: a conflict (a cancel from elsewhere) surfaces at the next commit. */
+  /**
+   * Appends now, durably, without waiting. The first failure (a conflict: someone cancelled or
+   * retried the job) breaks the journal inside the same group transaction, so no later record
+   * can land after it with a version that happens to match again.
+   */
   record(...events: NewEvent[]): void {
     if (this.#error) return;
     const expectedVersion = this.version;
     this.version += events.length;
-    const p = this.#store.append(this.stream, this.#stamp(events), { expectedVersion });
-    p.catch((err) => {
-      this.#error ??= err;
+    const stamped = this.#stamp(events);
+    const p = this.#store.database.write(() => {
+      if (this.#error) throw this.#error;
+      try {
+        this.#store.appendInWrite(this.stream, stamped, expectedVersion);
+      } catch (err) {
+        this.#error = err;
+        throw err;
+      }
     });
+    p.catch(() => {});
     this.#pending.push(p);
   }
 
@@ -146,6 +157,7 @@ class Journal {
     const expected = this.version;
     const stamped = this.#stamp(events);
     await this.#store.database.write(() => {
+      if (this.#error) throw this.#error;
       this.#store.appendInWrite(this.stream, stamped, expected);
       queueChange();
     });
@@ -161,6 +173,9 @@ export class JobRunner {
   readonly #submitted = new Set<string>();
   readonly #diagnostics = new Map<string, Diagnostic[]>();
   readonly #steps = new Map<string, StepTiming[]>();
+  /** Jobs another runner took over while this one worked on them. */
+  readonly #lost = new Set<string>();
+  readonly #redrives = new Map<string, number>();
   #running = 0;
   readonly #slotWaiters: Array<() => void> = [];
   #renewTimer: NodeJS.Timeout | undefined;
@@ -193,7 +208,13 @@ export class JobRunner {
     if (this.#renewTimer || this.#closed) return;
     this.#renewTimer = setInterval(
       () => {
-        this.#db.write(() => this.#queue.renew(this.owner, Date.now() + this.#o.leaseMs)).catch(() => {});
+        this.#db
+          .write(() => this.#queue.renew(this.owner, Date.now() + this.#o.leaseMs))
+          .then((held) => {
+            // A job another runner took over (this process was paused past its lease): stop working on it.
+            for (const [id, c] of this.#controllers) if (!held.has(id)) c.abort(new ExportIaError('EIA_JOB_LEASE_LOST', { id }));
+          })
+          .catch(() => {});
       },
       Math.max(1000, this.#o.leaseMs / 3),
     );
@@ -214,6 +235,7 @@ export class JobRunner {
    * job instead, so re-running a command after a crash continues where it stopped.
    */
   async submitExport(request: ExportRequest): Promise<{ jobId: string; adopted: boolean }> {
+    this.#start();
     const { source } = request;
     const formats = Object.keys(request.targets);
     const inputHash = await this.#o.blobs.put(source.bytes, source.hash);
@@ -308,7 +330,10 @@ export class JobRunner {
     let announced = false;
     for (;;) {
       const row = this.#db.read(() => this.#queue.get(jobId));
-      if (!row || row.owner !== this.owner) break;
+      if (!row || row.owner !== this.owner) {
+        if (row) this.#lost.add(jobId);
+        break;
+      }
       const wait = row.available_at - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       await this.#slot();
@@ -317,7 +342,7 @@ export class JobRunner {
         const events = await this.#o.store.readStream(jobStream(jobId));
         const state = foldJob(events);
         if (!state.request || isFinished(state.status)) {
-          await this.#db.write(() => this.#queue.remove(jobId));
+          await this.#db.write(() => this.#queue.complete(jobId, this.owner));
           break;
         }
         if (!announced) {
@@ -355,7 +380,15 @@ export class JobRunner {
     const attempt = row.attempt;
     const started = performance.now();
     const produced = new Set<string>();
-    for (const [format, art] of Object.entries(state.artifacts)) if (await this.#o.blobs.has(art.sha256)) produced.add(format);
+    // Only on resume or retry are there artifacts: each must still be whole (hash checked) to be skipped.
+    for (const [format, art] of Object.entries(state.artifacts))
+      if (
+        await this.#o.blobs.get(art.sha256).then(
+          () => true,
+          () => false,
+        )
+      )
+        produced.add(format);
     const remaining = req.formats.filter((f) => !produced.has(f) && !(f in state.failures));
     const diagnostics: Diagnostic[] = [];
     const emit = (event: BatchEvent) => this.#o.onEvent?.(event, jobId);
@@ -378,20 +411,21 @@ export class JobRunner {
           case 'output': {
             const { output } = event;
             const done = finishedExports.get(output.format);
-            storing.push(
-              this.#o.blobs.put(output.data).then((sha256) => {
-                journal.record(
-                  {
-                    type: 'ArtifactProduced',
-                    data: { format: output.format, sha256, bytes: output.data.byteLength, mediaType: output.mediaType, extension: output.extension },
-                  },
-                  {
-                    type: 'StepCompleted',
-                    data: { step: `exporter:${output.format}`, attempt, ms: done?.ms ?? 0, ...(done?.plugin ? { plugin: done.plugin } : {}) },
-                  },
-                );
-              }),
-            );
+            const stored = this.#o.blobs.put(output.data).then((sha256) => {
+              journal.record(
+                {
+                  type: 'ArtifactProduced',
+                  data: { format: output.format, sha256, bytes: output.data.byteLength, mediaType: output.mediaType, extension: output.extension },
+                },
+                {
+                  type: 'StepCompleted',
+                  data: { step: `exporter:${output.format}`, attempt, ms: done?.ms ?? 0, ...(done?.plugin ? { plugin: done.plugin } : {}) },
+                },
+              );
+            });
+            // An output that cannot be stored (disk full) stops the step now, without an unhandled rejection.
+            stored.catch((err) => controller.abort(err));
+            storing.push(stored);
             return;
           }
           case 'step-started':
@@ -442,7 +476,7 @@ export class JobRunner {
       if (retry.length > 0) {
         const delayMs = this.#retryDelay(attempt);
         await journal.commit([{ type: 'StepRetried', data: { step: 'process', attempt: attempt + 1, delayMs, formats: retry.map((f) => f.format) } }], () =>
-          this.#queue.move(jobId, 'process', attempt + 1, Date.now() + delayMs),
+          this.#queue.move(jobId, 'process', attempt + 1, Date.now() + delayMs, this.owner),
         );
         return;
       }
@@ -455,7 +489,7 @@ export class JobRunner {
           data: { step: 'process', attempt, ms: performance.now() - started, findings: state.findings && remaining.length === 0 ? state.findings : findings },
         },
       ],
-      () => this.#queue.move(jobId, 'deliver', 1, Date.now()),
+      () => this.#queue.move(jobId, 'deliver', 1, Date.now(), this.owner),
     );
   }
 
@@ -507,11 +541,13 @@ export class JobRunner {
     const deliverStep = { type: 'StepCompleted', data: { step: 'deliver', attempt: 1, ms: performance.now() - started, written } };
     if (written.length === 0) {
       const first = failures[0]?.error ?? new ExportIaError('EIA_INTERNAL', { detail: 'the job produced nothing' }).toJSON();
-      await journal.commit([deliverStep, { type: 'JobFailed', data: { error: first, step: 'deliver', failures, findings } }], () => this.#queue.remove(jobId));
+      await journal.commit([deliverStep, { type: 'JobFailed', data: { error: first, step: 'deliver', failures, findings } }], () =>
+        this.#queue.complete(jobId, this.owner),
+      );
     } else {
       await journal.commit(
         [deliverStep, { type: 'JobCompleted', data: { status: failures.length > 0 ? 'partial' : 'ok', outputs: written, failures, findings, ms } }],
-        () => this.#queue.remove(jobId),
+        () => this.#queue.complete(jobId, this.owner),
       );
     }
     return { written, ...(stdout ? { stdout } : {}) };
@@ -526,7 +562,17 @@ export class JobRunner {
       // Cancelled from elsewhere (the append conflicted, or the signal fired): the cancel removed the row.
       if (isFinished(state.status)) return false;
       const row = this.#db.read(() => this.#queue.get(jobId));
-      if (!row || row.owner !== this.owner) return false;
+      if (!row || row.owner !== this.owner) {
+        if (row) this.#lost.add(jobId);
+        return false;
+      }
+      // Someone appended to the stream while this step ran (a retry, say) but the job is still
+      // ours: drive it again from the new state instead of failing it for a conflict.
+      if (error.code === 'EIA_STORE_CONFLICT' || error.code === 'EIA_JOB_LEASE_LOST') {
+        const redrives = (this.#redrives.get(jobId) ?? 0) + 1;
+        this.#redrives.set(jobId, redrives);
+        if (redrives <= 5) return true;
+      }
       const journal = new Journal(this.#o.store, jobId, state.version, this.#metadata({ causationId: events[0]?.id }));
       const maxAttempts = state.request?.maxAttempts ?? 1;
       try {
@@ -537,12 +583,12 @@ export class JobRunner {
               { type: 'StepFailed', data: { step: row.step, attempt: row.attempt, ms: 0, error, willRetry: true } },
               { type: 'StepRetried', data: { step: row.step, attempt: row.attempt + 1, delayMs } },
             ],
-            () => this.#queue.move(jobId, row.step, row.attempt + 1, Date.now() + delayMs),
+            () => this.#queue.move(jobId, row.step, row.attempt + 1, Date.now() + delayMs, this.owner),
           );
           return true;
         }
         const findings = summarise(this.#diagnostics.get(jobId) ?? []);
-        await journal.commit([{ type: 'JobFailed', data: { error, step: row.step, findings } }], () => this.#queue.remove(jobId));
+        await journal.commit([{ type: 'JobFailed', data: { error, step: row.step, findings } }], () => this.#queue.complete(jobId, this.owner));
         return false;
       } catch (commitError) {
         const code = isExportIaError(commitError) ? commitError.code : '';
@@ -589,6 +635,7 @@ export class JobRunner {
       if (data.failures && data.failures.length > 0) outcome.failures = data.failures;
       else outcome.error = data.error;
     } else if (state.status === 'cancelled') outcome.error = new ExportIaError('EIA_CANCELLED', { step: `job ${jobId.slice(0, 8)}` }).toJSON();
+    else if (this.#lost.has(jobId)) outcome.error = new ExportIaError('EIA_JOB_LEASE_LOST', { id: jobId }).toJSON();
     else outcome.error = new ExportIaError('EIA_INTERNAL', { detail: `job ${jobId} stopped in state ${state.status}` }).toJSON();
     this.#diagnostics.delete(jobId);
     this.#steps.delete(jobId);

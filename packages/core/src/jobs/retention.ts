@@ -8,6 +8,7 @@ import type { JobStore } from './data-dir.js';
 import { foldJob, isFinished } from './job.js';
 
 export const DEFAULT_RETENTION_DAYS = 30;
+const GRACE_MS = 10 * 60_000;
 const DAY = 86_400_000;
 
 export interface PruneResult {
@@ -17,8 +18,12 @@ export interface PruneResult {
 }
 
 /** Removes blobs that no unfinished job and no job finished within `days` refers to. */
-export async function pruneStoredContent(s: JobStore, days: number): Promise<PruneResult> {
-  const cutoff = Date.now() - days * DAY;
+export async function pruneStoredContent(s: JobStore, days: number, options: { graceMs?: number } = {}): Promise<PruneResult> {
+  // Never younger than the grace period: a job being submitted right now has stored its input
+  // but may not have recorded it yet (put() also refreshes the time of a blob it reuses).
+  const cutoff = Math.min(Date.now() - days * DAY, Date.now() - (options.graceMs ?? GRACE_MS));
+  // Listed before the events are read: a blob reused after this point has a fresh time.
+  const blobs = await s.blobs.list();
   const keep = new Set<string>();
   const streams = s.store.database.read(
     (db) =>
@@ -36,13 +41,16 @@ export async function pruneStoredContent(s: JobStore, days: number): Promise<Pru
   let removed = 0;
   let freed = 0;
   let kept = 0;
-  for (const b of await s.blobs.list()) {
+  for (const b of blobs) {
     // A blob newer than the cutoff may belong to a job being submitted right now.
     if (keep.has(b.hash) || b.mtimeMs >= cutoff) {
       kept++;
       continue;
     }
-    await s.blobs.remove(b.hash);
+    if (!(await s.blobs.removeIfOlder(b.hash, cutoff))) {
+      kept++;
+      continue;
+    }
     removed++;
     freed += b.bytes;
   }

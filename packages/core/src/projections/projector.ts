@@ -97,12 +97,21 @@ export class Projector {
     return (db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?').get(name) as { position: number } | undefined)?.position ?? 0;
   }
 
-  /** Applies one batch of events to one projection, in one transaction. Returns false if it threw. */
-  #applyBatch(p: Projection, events: readonly StoredEvent[]): boolean {
+  /**
+   * Applies one batch (the events after `after`) to one projection, in one transaction.
+   * `stale`: its checkpoint is now behind the batch (another process rebuilt it meanwhile), so
+   * nothing was applied and the caller must read again from the checkpoint.
+   */
+  #applyBatch(p: Projection, after: number, events: readonly StoredEvent[]): 'ok' | 'failed' | 'stale' {
+    let stale = false;
     try {
       this.#db.writeNow((db) => {
         // Read inside the write lock: another process may have moved this projection meanwhile.
         const from = this.#checkpoint(db, p.name);
+        if (from < after) {
+          stale = true;
+          return;
+        }
         let last = from;
         for (const e of events) {
           if (e.position <= from) continue;
@@ -112,7 +121,7 @@ export class Projector {
         if (last > from)
           db.prepare('UPDATE projection_checkpoints SET position = ?, error = NULL, updated_at = ? WHERE name = ?').run(last, Date.now(), p.name);
       });
-      return true;
+      return stale ? 'stale' : 'ok';
     } catch (err) {
       const message = (err as Error)?.message ?? String(err);
       this.#log(`projection ${p.name} failed (its checkpoint stays; the others continue): ${message}`);
@@ -121,7 +130,7 @@ export class Projector {
       } catch {
         // The error is logged; the checkpoint row is informative only.
       }
-      return false;
+      return 'failed';
     }
   }
 
@@ -141,18 +150,25 @@ export class Projector {
   /** Applies everything stored after each projection's checkpoint. Returns the number of events read. */
   catchUp(): number {
     this.#setup();
-    const positions = new Map(this.#db.read((db) => this.#projections.map((p) => [p.name, this.#checkpoint(db, p.name)] as const)));
+    const lowest = () => Math.min(...this.#db.read((db) => this.#projections.map((p) => this.#checkpoint(db, p.name))));
     const failed = new Set<string>();
-    let from = Math.min(...positions.values());
+    let from = lowest();
     let read = 0;
-    for (;;) {
+    for (let restarts = 0; ; ) {
       const events = this.#store.readAllSync({ after: from, maxCount: this.#batch });
       if (events.length === 0) break;
       read += events.length;
       this.#noteUnknown(events);
+      let stale = false;
       for (const p of this.#projections) {
         if (failed.has(p.name)) continue;
-        if (!this.#applyBatch(p, events)) failed.add(p.name);
+        const r = this.#applyBatch(p, from, events);
+        if (r === 'failed') failed.add(p.name);
+        else if (r === 'stale') stale = true;
+      }
+      if (stale && ++restarts < 100) {
+        from = lowest();
+        continue;
       }
       from = (events.at(-1) as StoredEvent).position;
       if (failed.size === this.#projections.length) break;
