@@ -66,6 +66,7 @@ export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model
 export { interpretFrontMatter, KNOWN_FRONT_MATTER_KEYS } from './model/front-matter.js';
 export { assignHeadingIds, type DocumentIndex, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
 export {
+  type Analysis,
   chooseImporter,
   type Output,
   Pipeline,
@@ -73,6 +74,7 @@ export {
   type PipelineResult,
   type PipelineSpec,
   type PluginRef,
+  primaryLanguage,
   type RunOptions,
   type StepSpec,
   type StepTiming,
@@ -86,6 +88,18 @@ export { type LoadedPlugin, loadPlugins, orderByDependencies, type PluginSet, ty
 export { type Projection, type ProjectionStatus, Projector, type ProjectorOptions } from './projections/projector.js';
 export { documentHistory, findJob, type HistoryRow, type JobRow, jobSteps, listJobs, type Stats, type StepRow, stats } from './projections/queries.js';
 export { analyticsProjection, historyProjection, jobsProjection, READ_MODELS } from './projections/read-models.js';
+export {
+  applyFixes,
+  type CheckResult,
+  compareFindings,
+  type Finding,
+  type FindingPosition,
+  type FindingSeverity,
+  type Fix,
+  SEVERITY_ORDER,
+} from './quality/findings.js';
+export { inCode, locate, type ProseBlock, proseBlocks, sentences, words } from './quality/prose.js';
+export { AUDIENCE_EASE, type Audience, type QualityScore, SCORE_VERSION, type ScoreOptions, type SubScore, scoreQuality } from './quality/score.js';
 export { loadTheme, type ResolvedTheme, type ThemeLookup } from './themes/theme-loader.js';
 export { BASE_THEME, type Theme, themeFileSchema } from './themes/theme-schema.js';
 export { closest } from './util/closest.js';

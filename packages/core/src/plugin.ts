@@ -12,6 +12,8 @@ export type { Callout, CalloutKind, Figure, FigureCaption, InlineMath, Math, Pag
 export { CALLOUT_KINDS } from './model/mdast.js';
 export { assignHeadingIds, type DocumentIndex, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
 export type {
+  CheckContext,
+  Checker,
   ExportContext,
   Exporter,
   Importer,
@@ -24,6 +26,7 @@ export type {
 } from './plugins/contracts.js';
 export { definePlugin } from './plugins/contracts.js';
 export type {
+  CheckerDescriptor,
   Contributions,
   ExporterDescriptor,
   ImporterDescriptor,
@@ -34,6 +37,17 @@ export type {
   ThemeDescriptor,
   TransformDescriptor,
 } from './plugins/manifest.js';
+export {
+  applyFixes,
+  type CheckResult,
+  compareFindings,
+  type Finding,
+  type FindingPosition,
+  type FindingSeverity,
+  type Fix,
+  SEVERITY_ORDER,
+} from './quality/findings.js';
+export { inCode, locate, type ProseBlock, type ProseKind, type ProsePiece, proseBlocks, sentences, words } from './quality/prose.js';
 export { FetchRefused, isPrivateAddress, type SafeFetchOptions, type SafeFetchResult, safeFetch } from './security/safe-fetch.js';
 export { fillPlaceholders } from './themes/placeholders.js';
 export type { ResolvedTheme } from './themes/theme-loader.js';

@@ -279,6 +279,12 @@ export const catalog = {
     '{step} did not finish within {timeoutMs} ms for {file}.',
     'Raise `limits.stepTimeoutMs` for very large documents, or split the document.',
   ),
+  EIA_CHECKER_FAILED: entry(
+    'input',
+    'Checker failed',
+    'Checker {checker} failed on {file}: {detail}',
+    "The other checkers still ran; the score leaves this one out. Report it to the checker's author with the input file.",
+  ),
   EIA_CANCELLED: entry('input', 'Cancelled', '{step} was cancelled.', 'Run the command again.'),
   EIA_WORKER_CRASHED: entry(
     'input',

@@ -718,7 +718,7 @@ return errors === 0;
 }
 
 export const validateManifest: Validator = validate11 as unknown as Validator;
-const schema12 = {"type":"object","additionalProperties":false,"required":["id","version","engines","apiVersion","main","contributes","dependencies","permissions","resources"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"version":{"type":"string","minLength":1},"packageName":{"type":"string"},"description":{"type":"string"},"engines":{"type":"object","required":["export-ia"],"properties":{"export-ia":{"type":"string","minLength":1}}},"apiVersion":{"type":"integer","minimum":1},"main":{"type":"string","minLength":1},"contributes":{"type":"object","additionalProperties":false,"properties":{"importers":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","extensions"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"extensions":{"type":"array","items":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"}},"mediaTypes":{"type":"array","items":{"type":"string","minLength":1}},"binary":{"type":"boolean"}}}},"exporters":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","extension","mediaType"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"extension":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"},"mediaType":{"type":"string"},"binary":{"type":"boolean"}}}},"transforms":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"description":{"type":"string"},"default":{"type":"boolean"}}}},"themes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","file"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"file":{"type":"string","minLength":1}}}}}},"dependencies":{"type":"object","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"additionalProperties":{"type":"string","minLength":1}},"configSchema":{"type":"object"},"permissions":{"type":"object","additionalProperties":false,"properties":{"fs":{"type":"object","additionalProperties":false,"properties":{"read":{"type":"array","items":{"type":"string","minLength":1}},"write":{"type":"array","items":{"type":"string","minLength":1}}}},"net":{"type":"object","additionalProperties":false,"required":["hosts"],"properties":{"hosts":{"type":"array","items":{"type":"string","minLength":1}}}},"process":{"type":"boolean"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"memoryMb":{"type":"integer","minimum":16},"timeoutMs":{"type":"integer","minimum":1},"concurrency":{"type":"integer","minimum":1}}}}};
+const schema12 = {"type":"object","additionalProperties":false,"required":["id","version","engines","apiVersion","main","contributes","dependencies","permissions","resources"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"version":{"type":"string","minLength":1},"packageName":{"type":"string"},"description":{"type":"string"},"engines":{"type":"object","required":["export-ia"],"properties":{"export-ia":{"type":"string","minLength":1}}},"apiVersion":{"type":"integer","minimum":1},"main":{"type":"string","minLength":1},"contributes":{"type":"object","additionalProperties":false,"properties":{"importers":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","extensions"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"extensions":{"type":"array","items":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"}},"mediaTypes":{"type":"array","items":{"type":"string","minLength":1}},"binary":{"type":"boolean"}}}},"exporters":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","extension","mediaType"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"extension":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"},"mediaType":{"type":"string"},"binary":{"type":"boolean"}}}},"transforms":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"description":{"type":"string"},"default":{"type":"boolean"}}}},"checkers":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"description":{"type":"string"},"default":{"type":"boolean"},"stage":{"type":"integer","minimum":0,"maximum":100}}}},"themes":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","file"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"name":{"type":"string"},"file":{"type":"string","minLength":1}}}}}},"dependencies":{"type":"object","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"additionalProperties":{"type":"string","minLength":1}},"configSchema":{"type":"object"},"permissions":{"type":"object","additionalProperties":false,"properties":{"fs":{"type":"object","additionalProperties":false,"properties":{"read":{"type":"array","items":{"type":"string","minLength":1}},"write":{"type":"array","items":{"type":"string","minLength":1}}}},"net":{"type":"object","additionalProperties":false,"required":["hosts"],"properties":{"hosts":{"type":"array","items":{"type":"string","minLength":1}}}},"process":{"type":"boolean"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"memoryMb":{"type":"integer","minimum":16},"timeoutMs":{"type":"integer","minimum":1},"concurrency":{"type":"integer","minimum":1}}}}};
 const pattern1 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const pattern3 = new RegExp("^\\.[a-z0-9][a-z0-9.+-]*$", "u");
 
@@ -1016,7 +1016,7 @@ if(data.contributes !== undefined){
 let data8 = data.contributes;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key1 in data8){
-if(!((((key1 === "importers") || (key1 === "exporters")) || (key1 === "transforms")) || (key1 === "themes"))){
+if(!(((((key1 === "importers") || (key1 === "exporters")) || (key1 === "transforms")) || (key1 === "checkers")) || (key1 === "themes"))){
 const err25 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
@@ -1524,15 +1524,15 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data8.themes !== undefined){
-let data31 = data8.themes;
+if(data8.checkers !== undefined){
+let data31 = data8.checkers;
 if(Array.isArray(data31)){
 const len5 = data31.length;
 for(let i5=0; i5<len5; i5++){
 let data32 = data31[i5];
 if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
 if(data32.id === undefined){
-const err66 = {instancePath:instancePath+"/contributes/themes/" + i5,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err66 = {instancePath:instancePath+"/contributes/checkers/" + i5,schemaPath:"#/properties/contributes/properties/checkers/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1541,8 +1541,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data32.file === undefined){
-const err67 = {instancePath:instancePath+"/contributes/themes/" + i5,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+for(const key5 in data32){
+if(!(((((key5 === "id") || (key5 === "name")) || (key5 === "description")) || (key5 === "default")) || (key5 === "stage"))){
+const err67 = {instancePath:instancePath+"/contributes/checkers/" + i5,schemaPath:"#/properties/contributes/properties/checkers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1551,9 +1552,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-for(const key5 in data32){
-if(!(((key5 === "id") || (key5 === "name")) || (key5 === "file"))){
-const err68 = {instancePath:instancePath+"/contributes/themes/" + i5,schemaPath:"#/properties/contributes/properties/themes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data32.id !== undefined){
+let data33 = data32.id;
+if(typeof data33 === "string"){
+if(func3(data33) > 64){
+const err68 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/id",schemaPath:"#/properties/contributes/properties/checkers/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1562,12 +1566,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data32.id !== undefined){
-let data33 = data32.id;
-if(typeof data33 === "string"){
-if(func3(data33) > 64){
-const err69 = {instancePath:instancePath+"/contributes/themes/" + i5+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(!pattern1.test(data33)){
+const err69 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/id",schemaPath:"#/properties/contributes/properties/checkers/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1576,8 +1576,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(!pattern1.test(data33)){
-const err70 = {instancePath:instancePath+"/contributes/themes/" + i5+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
+}
+else {
+const err70 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/id",schemaPath:"#/properties/contributes/properties/checkers/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1587,8 +1588,9 @@ vErrors.push(err70);
 errors++;
 }
 }
-else {
-const err71 = {instancePath:instancePath+"/contributes/themes/" + i5+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.name !== undefined){
+if(typeof data32.name !== "string"){
+const err71 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/name",schemaPath:"#/properties/contributes/properties/checkers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1598,9 +1600,9 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data32.name !== undefined){
-if(typeof data32.name !== "string"){
-const err72 = {instancePath:instancePath+"/contributes/themes/" + i5+"/name",schemaPath:"#/properties/contributes/properties/themes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.description !== undefined){
+if(typeof data32.description !== "string"){
+const err72 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/description",schemaPath:"#/properties/contributes/properties/checkers/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1610,11 +1612,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data32.file !== undefined){
-let data35 = data32.file;
-if(typeof data35 === "string"){
-if(func3(data35) < 1){
-const err73 = {instancePath:instancePath+"/contributes/themes/" + i5+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data32.default !== undefined){
+if(typeof data32.default !== "boolean"){
+const err73 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/default",schemaPath:"#/properties/contributes/properties/checkers/items/properties/default/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1624,8 +1624,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-else {
-const err74 = {instancePath:instancePath+"/contributes/themes/" + i5+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.stage !== undefined){
+let data37 = data32.stage;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err74 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/stage",schemaPath:"#/properties/contributes/properties/checkers/items/properties/stage/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1634,10 +1636,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/contributes/themes/" + i5,schemaPath:"#/properties/contributes/properties/themes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 100 || isNaN(data37)){
+const err75 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/stage",schemaPath:"#/properties/contributes/properties/checkers/items/properties/stage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1646,10 +1647,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/contributes/themes",schemaPath:"#/properties/contributes/properties/themes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data37 < 0 || isNaN(data37)){
+const err76 = {instancePath:instancePath+"/contributes/checkers/" + i5+"/stage",schemaPath:"#/properties/contributes/properties/checkers/items/properties/stage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1660,8 +1659,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err77 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err77 = {instancePath:instancePath+"/contributes/checkers/" + i5,schemaPath:"#/properties/contributes/properties/checkers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1671,14 +1671,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.dependencies !== undefined){
-let data36 = data.dependencies;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key6 in data36){
-const _errs81 = errors;
-if(typeof key6 === "string"){
-if(func3(key6) > 64){
-const err78 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key6};
+}
+else {
+const err78 = {instancePath:instancePath+"/contributes/checkers",schemaPath:"#/properties/contributes/properties/checkers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1687,8 +1682,16 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(!pattern1.test(key6)){
-const err79 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",propertyName:key6};
+}
+if(data8.themes !== undefined){
+let data38 = data8.themes;
+if(Array.isArray(data38)){
+const len6 = data38.length;
+for(let i6=0; i6<len6; i6++){
+let data39 = data38[i6];
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.id === undefined){
+const err79 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1697,9 +1700,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key6};
+if(data39.file === undefined){
+const err80 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1708,9 +1710,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-var valid19 = _errs81 === errors;
-if(!valid19){
-const err81 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid"};
+for(const key6 in data39){
+if(!(((key6 === "id") || (key6 === "name")) || (key6 === "file"))){
+const err81 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1720,11 +1722,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-for(const key7 in data36){
-let data37 = data36[key7];
-if(typeof data37 === "string"){
-if(func3(data37) < 1){
-const err82 = {instancePath:instancePath+"/dependencies/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data39.id !== undefined){
+let data40 = data39.id;
+if(typeof data40 === "string"){
+if(func3(data40) > 64){
+const err82 = {instancePath:instancePath+"/contributes/themes/" + i6+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1733,9 +1735,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/dependencies/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(data40)){
+const err83 = {instancePath:instancePath+"/contributes/themes/" + i6+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1745,9 +1746,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
 else {
-const err84 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err84 = {instancePath:instancePath+"/contributes/themes/" + i6+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1757,10 +1757,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.configSchema !== undefined){
-let data38 = data.configSchema;
-if(!(data38 && typeof data38 == "object" && !Array.isArray(data38))){
-const err85 = {instancePath:instancePath+"/configSchema",schemaPath:"#/properties/configSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data39.name !== undefined){
+if(typeof data39.name !== "string"){
+const err85 = {instancePath:instancePath+"/contributes/themes/" + i6+"/name",schemaPath:"#/properties/contributes/properties/themes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1770,12 +1769,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data.permissions !== undefined){
-let data39 = data.permissions;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key8 in data39){
-if(!(((key8 === "fs") || (key8 === "net")) || (key8 === "process"))){
-const err86 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data39.file !== undefined){
+let data42 = data39.file;
+if(typeof data42 === "string"){
+if(func3(data42) < 1){
+const err86 = {instancePath:instancePath+"/contributes/themes/" + i6+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1785,12 +1783,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data39.fs !== undefined){
-let data40 = data39.fs;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key9 in data40){
-if(!((key9 === "read") || (key9 === "write"))){
-const err87 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+else {
+const err87 = {instancePath:instancePath+"/contributes/themes/" + i6+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1800,15 +1794,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data40.read !== undefined){
-let data41 = data40.read;
-if(Array.isArray(data41)){
-const len6 = data41.length;
-for(let i6=0; i6<len6; i6++){
-let data42 = data41[i6];
-if(typeof data42 === "string"){
-if(func3(data42) < 1){
-const err88 = {instancePath:instancePath+"/permissions/fs/read/" + i6,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err88 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1818,8 +1806,9 @@ vErrors.push(err88);
 errors++;
 }
 }
+}
 else {
-const err89 = {instancePath:instancePath+"/permissions/fs/read/" + i6,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err89 = {instancePath:instancePath+"/contributes/themes",schemaPath:"#/properties/contributes/properties/themes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1831,7 +1820,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/permissions/fs/read",schemaPath:"#/properties/permissions/properties/fs/properties/read/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err90 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1841,15 +1830,14 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data40.write !== undefined){
-let data43 = data40.write;
-if(Array.isArray(data43)){
-const len7 = data43.length;
-for(let i7=0; i7<len7; i7++){
-let data44 = data43[i7];
-if(typeof data44 === "string"){
-if(func3(data44) < 1){
-const err91 = {instancePath:instancePath+"/permissions/fs/write/" + i7,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.dependencies !== undefined){
+let data43 = data.dependencies;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key7 in data43){
+const _errs96 = errors;
+if(typeof key7 === "string"){
+if(func3(key7) > 64){
+const err91 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key7};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1858,9 +1846,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/permissions/fs/write/" + i7,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(key7)){
+const err92 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",propertyName:key7};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1870,9 +1857,8 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
 else {
-const err93 = {instancePath:instancePath+"/permissions/fs/write",schemaPath:"#/properties/permissions/properties/fs/properties/write/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err93 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key7};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1881,10 +1867,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid22 = _errs96 === errors;
+if(!valid22){
+const err94 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1894,11 +1879,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data39.net !== undefined){
-let data45 = data39.net;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.hosts === undefined){
-const err95 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/required",keyword:"required",params:{missingProperty: "hosts"},message:"must have required property '"+"hosts"+"'"};
+for(const key8 in data43){
+let data44 = data43[key8];
+if(typeof data44 === "string"){
+if(func3(data44) < 1){
+const err95 = {instancePath:instancePath+"/dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1907,9 +1892,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-for(const key10 in data45){
-if(!(key10 === "hosts")){
-const err96 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+else {
+const err96 = {instancePath:instancePath+"/dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1919,15 +1904,9 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data45.hosts !== undefined){
-let data46 = data45.hosts;
-if(Array.isArray(data46)){
-const len8 = data46.length;
-for(let i8=0; i8<len8; i8++){
-let data47 = data46[i8];
-if(typeof data47 === "string"){
-if(func3(data47) < 1){
-const err97 = {instancePath:instancePath+"/permissions/net/hosts/" + i8,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err97 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1937,8 +1916,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/permissions/net/hosts/" + i8,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.configSchema !== undefined){
+let data45 = data.configSchema;
+if(!(data45 && typeof data45 == "object" && !Array.isArray(data45))){
+const err98 = {instancePath:instancePath+"/configSchema",schemaPath:"#/properties/configSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1948,9 +1929,12 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
-else {
-const err99 = {instancePath:instancePath+"/permissions/net/hosts",schemaPath:"#/properties/permissions/properties/net/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.permissions !== undefined){
+let data46 = data.permissions;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key9 in data46){
+if(!(((key9 === "fs") || (key9 === "net")) || (key9 === "process"))){
+const err99 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1960,9 +1944,12 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data46.fs !== undefined){
+let data47 = data46.fs;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key10 in data47){
+if(!((key10 === "read") || (key10 === "write"))){
+const err100 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1972,9 +1959,15 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data39.process !== undefined){
-if(typeof data39.process !== "boolean"){
-const err101 = {instancePath:instancePath+"/permissions/process",schemaPath:"#/properties/permissions/properties/process/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data47.read !== undefined){
+let data48 = data47.read;
+if(Array.isArray(data48)){
+const len7 = data48.length;
+for(let i7=0; i7<len7; i7++){
+let data49 = data48[i7];
+if(typeof data49 === "string"){
+if(func3(data49) < 1){
+const err101 = {instancePath:instancePath+"/permissions/fs/read/" + i7,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1984,9 +1977,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
 else {
-const err102 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err102 = {instancePath:instancePath+"/permissions/fs/read/" + i7,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1996,12 +1988,9 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data.resources !== undefined){
-let data49 = data.resources;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key11 in data49){
-if(!(((key11 === "memoryMb") || (key11 === "timeoutMs")) || (key11 === "concurrency"))){
-const err103 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+else {
+const err103 = {instancePath:instancePath+"/permissions/fs/read",schemaPath:"#/properties/permissions/properties/fs/properties/read/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2011,10 +2000,15 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data49.memoryMb !== undefined){
-let data50 = data49.memoryMb;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err104 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data47.write !== undefined){
+let data50 = data47.write;
+if(Array.isArray(data50)){
+const len8 = data50.length;
+for(let i8=0; i8<len8; i8++){
+let data51 = data50[i8];
+if(typeof data51 === "string"){
+if(func3(data51) < 1){
+const err104 = {instancePath:instancePath+"/permissions/fs/write/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2023,9 +2017,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 16 || isNaN(data50)){
-const err105 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
+}
+else {
+const err105 = {instancePath:instancePath+"/permissions/fs/write/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2036,10 +2030,8 @@ errors++;
 }
 }
 }
-if(data49.timeoutMs !== undefined){
-let data51 = data49.timeoutMs;
-if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
-const err106 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err106 = {instancePath:instancePath+"/permissions/fs/write",schemaPath:"#/properties/permissions/properties/fs/properties/write/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2048,9 +2040,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 < 1 || isNaN(data51)){
-const err107 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2060,11 +2053,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-if(data49.concurrency !== undefined){
-let data52 = data49.concurrency;
-if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
-const err108 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data46.net !== undefined){
+let data52 = data46.net;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.hosts === undefined){
+const err108 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/required",keyword:"required",params:{missingProperty: "hosts"},message:"must have required property '"+"hosts"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2073,9 +2066,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 < 1 || isNaN(data52)){
-const err109 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key11 in data52){
+if(!(key11 === "hosts")){
+const err109 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2085,10 +2078,15 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data52.hosts !== undefined){
+let data53 = data52.hosts;
+if(Array.isArray(data53)){
+const len9 = data53.length;
+for(let i9=0; i9<len9; i9++){
+let data54 = data53[i9];
+if(typeof data54 === "string"){
+if(func3(data54) < 1){
+const err110 = {instancePath:instancePath+"/permissions/net/hosts/" + i9,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2098,14 +2096,175 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
 else {
-const err111 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err111 = {instancePath:instancePath+"/permissions/net/hosts/" + i9,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
 else {
 vErrors.push(err111);
+}
+errors++;
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/permissions/net/hosts",schemaPath:"#/properties/permissions/properties/net/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data46.process !== undefined){
+if(typeof data46.process !== "boolean"){
+const err114 = {instancePath:instancePath+"/permissions/process",schemaPath:"#/properties/permissions/properties/process/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data.resources !== undefined){
+let data56 = data.resources;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key12 in data56){
+if(!(((key12 === "memoryMb") || (key12 === "timeoutMs")) || (key12 === "concurrency"))){
+const err116 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data56.memoryMb !== undefined){
+let data57 = data56.memoryMb;
+if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
+const err117 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 16 || isNaN(data57)){
+const err118 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+if(data56.timeoutMs !== undefined){
+let data58 = data56.timeoutMs;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err119 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 < 1 || isNaN(data58)){
+const err120 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+}
+if(data56.concurrency !== undefined){
+let data59 = data56.concurrency;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err121 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 1 || isNaN(data59)){
+const err122 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+else {
+const err124 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
 }
 errors++;
 }
@@ -2115,8 +2274,8 @@ return errors === 0;
 
 export const validateThemeFile: Validator = validate12 as unknown as Validator;
 const schema13 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]*$"},"name":{"type":"string","minLength":1},"description":{"type":"string"},"extends":{"type":"string","minLength":1},"fonts":{"type":"object","additionalProperties":false,"properties":{"body":{"type":"object","additionalProperties":false,"properties":{"family":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"docx":{"type":"string","minLength":1},"size":{"type":"number","minimum":4,"maximum":72},"weight":{"type":"integer","minimum":100,"maximum":900}}},"heading":{"type":"object","additionalProperties":false,"properties":{"family":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"docx":{"type":"string","minLength":1},"size":{"type":"number","minimum":4,"maximum":72},"weight":{"type":"integer","minimum":100,"maximum":900}}},"mono":{"type":"object","additionalProperties":false,"properties":{"family":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"docx":{"type":"string","minLength":1},"size":{"type":"number","minimum":4,"maximum":72},"weight":{"type":"integer","minimum":100,"maximum":900}}},"files":{"type":"array","items":{"type":"string","minLength":1}}}},"colors":{"type":"object","additionalProperties":false,"properties":{"text":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"heading":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"accent":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"link":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"muted":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"rule":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"background":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"codeBackground":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"tableHeaderBackground":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"tableHeaderText":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"tableStripe":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"quoteBar":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"}}},"page":{"type":"object","additionalProperties":false,"properties":{"size":{"enum":["a4","a5","letter","legal"]},"margins":{"type":"object","additionalProperties":false,"properties":{"top":{"type":"number","minimum":0,"maximum":100},"right":{"type":"number","minimum":0,"maximum":100},"bottom":{"type":"number","minimum":0,"maximum":100},"left":{"type":"number","minimum":0,"maximum":100}}}}},"text":{"type":"object","additionalProperties":false,"properties":{"lineHeight":{"type":"number","minimum":0.8,"maximum":3},"paragraphSpacing":{"type":"number","minimum":0,"maximum":4},"justify":{"type":"boolean"},"hyphenate":{"type":"boolean"}}},"headings":{"type":"object","additionalProperties":false,"properties":{"numbering":{"type":"boolean"},"scale":{"type":"array","minItems":6,"maxItems":6,"items":{"type":"number","minimum":0.5,"maximum":5}},"pageBreakBeforeLevel1":{"type":"boolean"},"ruleBelowLevel1":{"type":"boolean"},"uppercaseLevel1":{"type":"boolean"}}},"header":{"type":"object","additionalProperties":false,"properties":{"left":{"type":"string"},"center":{"type":"string"},"right":{"type":"string"},"firstPage":{"type":"boolean"}}},"footer":{"type":"object","additionalProperties":false,"properties":{"left":{"type":"string"},"center":{"type":"string"},"right":{"type":"string"},"firstPage":{"type":"boolean"}}},"titlePage":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"align":{"enum":["left","center"]}}},"toc":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"depth":{"type":"integer","minimum":1,"maximum":6}}},"logo":{"type":"string","minLength":1},"css":{"type":"string"}}};
-const pattern9 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
-const pattern10 = new RegExp("^#[0-9a-fA-F]{6}$", "u");
+const pattern10 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
+const pattern11 = new RegExp("^#[0-9a-fA-F]{6}$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2147,7 +2306,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
+if(!pattern10.test(data0)){
 const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2836,7 +2995,7 @@ errors++;
 if(data25.text !== undefined){
 let data26 = data25.text;
 if(typeof data26 === "string"){
-if(!pattern10.test(data26)){
+if(!pattern11.test(data26)){
 const err57 = {instancePath:instancePath+"/colors/text",schemaPath:"#/properties/colors/properties/text/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -2861,7 +3020,7 @@ errors++;
 if(data25.heading !== undefined){
 let data27 = data25.heading;
 if(typeof data27 === "string"){
-if(!pattern10.test(data27)){
+if(!pattern11.test(data27)){
 const err59 = {instancePath:instancePath+"/colors/heading",schemaPath:"#/properties/colors/properties/heading/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err59];
@@ -2886,7 +3045,7 @@ errors++;
 if(data25.accent !== undefined){
 let data28 = data25.accent;
 if(typeof data28 === "string"){
-if(!pattern10.test(data28)){
+if(!pattern11.test(data28)){
 const err61 = {instancePath:instancePath+"/colors/accent",schemaPath:"#/properties/colors/properties/accent/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err61];
@@ -2911,7 +3070,7 @@ errors++;
 if(data25.link !== undefined){
 let data29 = data25.link;
 if(typeof data29 === "string"){
-if(!pattern10.test(data29)){
+if(!pattern11.test(data29)){
 const err63 = {instancePath:instancePath+"/colors/link",schemaPath:"#/properties/colors/properties/link/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err63];
@@ -2936,7 +3095,7 @@ errors++;
 if(data25.muted !== undefined){
 let data30 = data25.muted;
 if(typeof data30 === "string"){
-if(!pattern10.test(data30)){
+if(!pattern11.test(data30)){
 const err65 = {instancePath:instancePath+"/colors/muted",schemaPath:"#/properties/colors/properties/muted/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err65];
@@ -2961,7 +3120,7 @@ errors++;
 if(data25.rule !== undefined){
 let data31 = data25.rule;
 if(typeof data31 === "string"){
-if(!pattern10.test(data31)){
+if(!pattern11.test(data31)){
 const err67 = {instancePath:instancePath+"/colors/rule",schemaPath:"#/properties/colors/properties/rule/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err67];
@@ -2986,7 +3145,7 @@ errors++;
 if(data25.background !== undefined){
 let data32 = data25.background;
 if(typeof data32 === "string"){
-if(!pattern10.test(data32)){
+if(!pattern11.test(data32)){
 const err69 = {instancePath:instancePath+"/colors/background",schemaPath:"#/properties/colors/properties/background/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err69];
@@ -3011,7 +3170,7 @@ errors++;
 if(data25.codeBackground !== undefined){
 let data33 = data25.codeBackground;
 if(typeof data33 === "string"){
-if(!pattern10.test(data33)){
+if(!pattern11.test(data33)){
 const err71 = {instancePath:instancePath+"/colors/codeBackground",schemaPath:"#/properties/colors/properties/codeBackground/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err71];
@@ -3036,7 +3195,7 @@ errors++;
 if(data25.tableHeaderBackground !== undefined){
 let data34 = data25.tableHeaderBackground;
 if(typeof data34 === "string"){
-if(!pattern10.test(data34)){
+if(!pattern11.test(data34)){
 const err73 = {instancePath:instancePath+"/colors/tableHeaderBackground",schemaPath:"#/properties/colors/properties/tableHeaderBackground/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err73];
@@ -3061,7 +3220,7 @@ errors++;
 if(data25.tableHeaderText !== undefined){
 let data35 = data25.tableHeaderText;
 if(typeof data35 === "string"){
-if(!pattern10.test(data35)){
+if(!pattern11.test(data35)){
 const err75 = {instancePath:instancePath+"/colors/tableHeaderText",schemaPath:"#/properties/colors/properties/tableHeaderText/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err75];
@@ -3086,7 +3245,7 @@ errors++;
 if(data25.tableStripe !== undefined){
 let data36 = data25.tableStripe;
 if(typeof data36 === "string"){
-if(!pattern10.test(data36)){
+if(!pattern11.test(data36)){
 const err77 = {instancePath:instancePath+"/colors/tableStripe",schemaPath:"#/properties/colors/properties/tableStripe/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err77];
@@ -3111,7 +3270,7 @@ errors++;
 if(data25.quoteBar !== undefined){
 let data37 = data25.quoteBar;
 if(typeof data37 === "string"){
-if(!pattern10.test(data37)){
+if(!pattern11.test(data37)){
 const err79 = {instancePath:instancePath+"/colors/quoteBar",schemaPath:"#/properties/colors/properties/quoteBar/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err79];
@@ -3949,7 +4108,7 @@ return errors === 0;
 
 export const validatePipelineFile: Validator = validate13 as unknown as Validator;
 const schema14 = {"type":"object","additionalProperties":false,"required":["steps"],"properties":{"name":{"type":"string"},"steps":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"object","additionalProperties":false,"required":["importer"],"properties":{"importer":{"type":"string","pattern":"^[a-z0-9-]+$"}}},{"type":"object","additionalProperties":false,"required":["transform"],"properties":{"transform":{"type":"string","pattern":"^[a-z0-9-]+$"}}},{"type":"object","additionalProperties":false,"required":["exporters"],"properties":{"exporters":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9-]+$"}}}}]}}}};
-const pattern22 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern23 = new RegExp("^[a-z0-9-]+$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4035,7 +4194,7 @@ errors++;
 if(data2.importer !== undefined){
 let data3 = data2.importer;
 if(typeof data3 === "string"){
-if(!pattern22.test(data3)){
+if(!pattern23.test(data3)){
 const err6 = {instancePath:instancePath+"/steps/" + i0+"/importer",schemaPath:"#/properties/steps/items/oneOf/0/properties/importer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -4100,7 +4259,7 @@ errors++;
 if(data2.transform !== undefined){
 let data4 = data2.transform;
 if(typeof data4 === "string"){
-if(!pattern22.test(data4)){
+if(!pattern23.test(data4)){
 const err11 = {instancePath:instancePath+"/steps/" + i0+"/transform",schemaPath:"#/properties/steps/items/oneOf/1/properties/transform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -4184,7 +4343,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(typeof data6 === "string"){
-if(!pattern22.test(data6)){
+if(!pattern23.test(data6)){
 const err17 = {instancePath:instancePath+"/steps/" + i0+"/exporters/" + i1,schemaPath:"#/properties/steps/items/oneOf/2/properties/exporters/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err17];

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { mergeSettings, type SettingsLayer } from '../config/settings.js';
 import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
 import { displayPath, writeFileAtomic } from '../io/output.js';
-import type { Output, PipelineEvent, PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
+import type { Analysis, Output, PipelineEvent, PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
 import type { SourceInput } from '../plugins/contracts.js';
 import { WorkerPool, workerFile } from '../util/worker-pool.js';
 import type { Host } from './host.js';
@@ -120,6 +120,7 @@ export interface ProduceTask {
 
 export interface ProduceResult {
   failures: Array<{ format: string; error: SerializedError }>;
+  analysis?: Analysis;
   diagnostics: Diagnostic[];
   steps: StepTiming[];
 }
@@ -146,7 +147,9 @@ export async function produce(host: Host, task: ProduceTask, emit: (event: Produ
     onOutput: (output) => emit({ type: 'output', output }),
     ...(signal ? { signal } : {}),
   });
-  return { failures: result.failures, diagnostics: result.diagnostics, steps: result.steps };
+  return result.analysis
+    ? { failures: result.failures, diagnostics: result.diagnostics, steps: result.steps, analysis: result.analysis }
+    : { failures: result.failures, diagnostics: result.diagnostics, steps: result.steps };
 }
 
 /** Runs a produce task in this thread, or on the host's worker threads when `threads > 1`. */

@@ -41,6 +41,12 @@ export interface Host extends PipelineHost {
   pipeline(spec?: PipelineSpec, source?: string): Pipeline;
   /** The default export pipeline: chosen importer → default transforms → these exporters. */
   exportPipeline(formats: readonly string[]): Pipeline;
+  /**
+   * The analysis pipeline: chosen importer → default transforms → checkers (the default ones, or
+   * these) → optionally exporters (`export --quality`).
+   */
+  analyzePipeline(checkers?: readonly string[], formats?: readonly string[]): Pipeline;
+  checkerIds(): string[];
   /** Reads an input file with the size limit and the usual checks. */
   readInput(name: string, maxBytes?: number): SourceInput;
   /** Runs `fn` when the host closes (worker pools and other resources tied to this host). */
@@ -92,6 +98,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }
       const transforms = [...registry.transforms.entries()].filter(([, r]) => r.descriptor.default).map(([id]) => ({ transform: id }));
       return new Pipeline(host, { steps: [{ importer: 'auto' }, ...transforms, { exporters: [...formats] }] });
+    },
+    checkerIds: () => [...registry.checkers.keys()],
+    analyzePipeline(checkers, formats = []) {
+      const ids = checkers ?? [...registry.checkers.entries()].filter(([, r]) => r.descriptor.default).map(([id]) => id);
+      const transforms = [...registry.transforms.entries()].filter(([, r]) => r.descriptor.default).map(([id]) => ({ transform: id }));
+      const steps: PipelineSpec['steps'] = [{ importer: 'auto' }, ...transforms];
+      if (ids.length > 0) steps.push({ checkers: [...ids] });
+      if (formats.length > 0) steps.push({ exporters: [...formats] });
+      const spec: PipelineSpec = { steps };
+      validatePipelineSpec(spec, registry);
+      return new Pipeline(host, spec);
     },
     readInput: (name, maxBytes = DEFAULT_LIMITS.maxInputBytes) => readInputFile(name, { cwd, maxBytes }),
     onClose: (fn) => {

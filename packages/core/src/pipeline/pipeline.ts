@@ -12,13 +12,14 @@ import { decodeText, extensionOf } from '../io/input.js';
 import type { DocumentModel } from '../model/document.js';
 import { applyMetadataOverrides, interpretFrontMatter } from '../model/front-matter.js';
 import { assignHeadingIds, checkDepth, pushAll } from '../model/tree.js';
-import type { ExportContext, ImportResult, SourceInput, StepContext } from '../plugins/contracts.js';
+import type { CheckContext, ExportContext, ImportResult, SourceInput, StepContext } from '../plugins/contracts.js';
 import type { ImporterDescriptor } from '../plugins/manifest.js';
 import type { LoadedPlugin, Registry } from '../plugins/plugin-loader.js';
+import { compareFindings, type Finding } from '../quality/findings.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { LruCache } from '../util/lru-cache.js';
 
-export type StepSpec = { importer: string } | { transform: string } | { exporters: string[] };
+export type StepSpec = { importer: string } | { transform: string } | { checkers: string[] } | { exporters: string[] };
 
 export interface PipelineSpec {
   name?: string;
@@ -50,6 +51,14 @@ export interface StepTiming {
   status: 'ok' | 'failed' | 'cached';
 }
 
+/** What the checkers found (when the pipeline has a checkers step). */
+export interface Analysis {
+  findings: Finding[];
+  /** Every checker's metrics, merged (`readability`, `language`, `spelling`…). */
+  metrics: Record<string, unknown>;
+  checkers: Array<{ id: string; plugin: PluginRef; ms: number; status: 'ok' | 'failed'; error?: SerializedError }>;
+}
+
 export interface PipelineResult {
   file: string;
   document: DocumentModel;
@@ -59,6 +68,7 @@ export interface PipelineResult {
   failures: Array<{ format: string; error: SerializedError }>;
   diagnostics: Diagnostic[];
   steps: StepTiming[];
+  analysis?: Analysis;
 }
 
 export interface RunOptions {
@@ -95,15 +105,16 @@ function looksLikeThemePath(theme: string): boolean {
 
 /** Parses `kind:id` step references used by `.use()`. */
 function parseRef(ref: string): StepSpec {
-  const m = /^(importer|transform|exporter):([a-z0-9-]+)$/.exec(ref);
+  const m = /^(importer|transform|checker|exporter):([a-z0-9-]+)$/.exec(ref);
   if (!m)
     throw new ExportIaError('EIA_PIPELINE_INVALID', {
       source: 'code',
-      detail: `"${ref}" is not a step reference (use importer:<id>, transform:<id> or exporter:<id>)`,
+      detail: `"${ref}" is not a step reference (use importer:<id>, transform:<id>, checker:<id> or exporter:<id>)`,
     });
   const [, kind, id] = m as unknown as [string, string, string];
   if (kind === 'importer') return { importer: id };
   if (kind === 'transform') return { transform: id };
+  if (kind === 'checker') return { checkers: [id] };
   return { exporters: [id] };
 }
 
@@ -117,8 +128,17 @@ export function validatePipelineSpec(spec: PipelineSpec, registry: Registry, sou
         throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'importer', id: step.importer, known: [...registry.importers.keys()].join(', ') });
       }
     } else if ('transform' in step) {
+      if (spec.steps.slice(0, i).some((s) => 'checkers' in s)) throw fail('transforms must come before the checkers');
       if (!registry.transforms.has(step.transform)) {
         throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'transform', id: step.transform, known: [...registry.transforms.keys()].join(', ') });
+      }
+    } else if ('checkers' in step) {
+      if (spec.steps.slice(0, i).some((s) => 'checkers' in s)) throw fail('only one checkers step');
+      if (step.checkers.length === 0) throw fail('the checkers step lists no checker');
+      for (const id of step.checkers) {
+        if (!registry.checkers.has(id)) {
+          throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'checker', id, known: [...registry.checkers.keys()].join(', ') || 'none' });
+        }
       }
     } else {
       if (i !== spec.steps.length - 1) throw fail('exporters must be the last step');
@@ -229,8 +249,9 @@ export class Pipeline {
     } else next = step as StepSpec;
     const steps = [...this.spec.steps];
     const last = steps[steps.length - 1];
-    // Consecutive exporters join one concurrent group.
+    // Consecutive exporters join one concurrent group; so do checkers.
     if ('exporters' in next && last && 'exporters' in last) steps[steps.length - 1] = { exporters: [...last.exporters, ...next.exporters] };
+    else if ('checkers' in next && last && 'checkers' in last) steps[steps.length - 1] = { checkers: [...last.checkers, ...next.checkers] };
     else steps.push(next);
     const spec: PipelineSpec = this.spec.name === undefined ? { steps } : { name: this.spec.name, steps };
     return new Pipeline(this.#host, spec, this.#source);
@@ -354,7 +375,16 @@ export class Pipeline {
       doc = await timed(`transform:${step.transform}`, t.plugin, settings, (ctx) => t.implementation.transform(current, ctx));
     }
 
-    // 3. Exporters, concurrently, from the same document.
+    // 3. Checkers, stage by stage (each stage concurrently); they read the document, never change it.
+    const checkStep = this.spec.steps.find((s): s is { checkers: string[] } => 'checkers' in s);
+    let analysis: Analysis | undefined;
+    if (checkStep) {
+      // Checkers' offsets and fixes refer to the source text (binary inputs such as DOCX have none).
+      const text = importer.descriptor.binary ? undefined : (input.text ?? decodeText(input, importer.descriptor.name ?? importerId));
+      analysis = await this.#check(checkStep.checkers, doc, text === undefined ? input : { ...input, text }, settings, timed);
+    }
+
+    // 4. Exporters, concurrently, from the same document.
     const outputs: Output[] = [];
     const failures: PipelineResult['failures'] = [];
     if (formats.length > 0) {
@@ -386,7 +416,57 @@ export class Pipeline {
       );
       outputs.sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format));
     }
-    return { file, document: doc, settings, outputs, failures, diagnostics, steps };
+    return analysis
+      ? { file, document: doc, settings, outputs, failures, diagnostics, steps, analysis }
+      : { file, document: doc, settings, outputs, failures, diagnostics, steps };
+  }
+
+  async #check(
+    ids: readonly string[],
+    doc: DocumentModel,
+    input: SourceInput,
+    settings: ExportSettings,
+    timed: <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T) => Promise<T>,
+  ): Promise<Analysis> {
+    const registry = this.#host.registry;
+    const analysis: Analysis = { findings: [], metrics: {}, checkers: [] };
+    const stages = [...new Set(ids.map((id) => registry.checkers.get(id)?.descriptor.stage ?? 50))].sort((a, b) => a - b);
+    const declared = settings.lang ?? doc.meta.lang;
+    for (const stage of stages) {
+      const metricsBefore = { ...analysis.metrics };
+      const detected = (metricsBefore.language as { document?: unknown } | undefined)?.document;
+      const language = primaryLanguage(declared ?? (typeof detected === 'string' ? detected : undefined));
+      const inStage = ids.filter((id) => (registry.checkers.get(id)?.descriptor.stage ?? 50) === stage);
+      const results = await Promise.all(
+        inStage.map(async (id) => {
+          const checker = registry.checkers.get(id);
+          if (!checker) return undefined;
+          const started = performance.now();
+          try {
+            const result = await timed(`checker:${id}`, checker.plugin, settings, (ctx) => {
+              const checkCtx: CheckContext = { ...ctx, language, metrics: metricsBefore, ...(input.text === undefined ? {} : { text: input.text }) };
+              return checker.implementation.check(doc, checkCtx);
+            });
+            analysis.checkers.push({ id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'ok' });
+            return { id, result };
+          } catch (err) {
+            const error =
+              isExportIaError(err) && err.code !== 'EIA_INTERNAL'
+                ? err
+                : new ExportIaError('EIA_CHECKER_FAILED', { checker: id, file: input.name, detail: (err as Error).message }, { cause: err });
+            analysis.checkers.push({ id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'failed', error: error.toJSON() });
+            return undefined;
+          }
+        }),
+      );
+      for (const r of results) {
+        if (!r) continue;
+        for (const f of r.result.findings) analysis.findings.push({ ...f, file: input.name, checker: r.id });
+        Object.assign(analysis.metrics, r.result.metrics ?? {});
+      }
+    }
+    analysis.findings.sort(compareFindings);
+    return analysis;
   }
 
   async #runImporter(
@@ -416,6 +496,12 @@ export class Pipeline {
     }
     return this.#runImporter(r.descriptor, r.implementation, input, ctx);
   }
+}
+
+/** `es-ES` → `es`; undefined → `en`. */
+export function primaryLanguage(tag: string | undefined): string {
+  const primary = (tag ?? 'en').trim().toLowerCase().split(/[-_]/)[0] ?? 'en';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : 'en';
 }
 
 /** What every imported tree gets, whichever importer made it: a depth check and heading ids. */

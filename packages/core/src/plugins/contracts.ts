@@ -7,6 +7,7 @@ import type { Root } from 'mdast';
 import type { ExportSettings } from '../config/settings.js';
 import type { Diagnostic } from '../errors/export-ia-error.js';
 import type { DocumentModel } from '../model/document.js';
+import type { CheckResult } from '../quality/findings.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { ManifestInput } from './manifest.js';
 
@@ -64,6 +65,24 @@ export interface Transform {
   transform(doc: DocumentModel, ctx: StepContext): DocumentModel | Promise<DocumentModel>;
 }
 
+/** What a checker gets besides the step context. */
+export interface CheckContext extends StepContext {
+  /** The source text, when the input is text (Markdown, HTML): fixes and offsets refer to it. */
+  readonly text?: string;
+  /**
+   * The document's language as a primary subtag (`en`, `es`): the one declared (--lang, front
+   * matter), else the one detected by an earlier checker (metrics.language.document), else `en`.
+   */
+  readonly language: string;
+  /** Metrics of the checkers that ran in earlier stages (language detection runs first). */
+  readonly metrics: Readonly<Record<string, unknown>>;
+}
+
+/** A quality checker: reads the document, never changes it; returns findings and metrics. */
+export interface Checker {
+  check(doc: DocumentModel, ctx: CheckContext): CheckResult | Promise<CheckResult>;
+}
+
 export interface Exporter {
   export(doc: DocumentModel, ctx: ExportContext): Uint8Array | Promise<Uint8Array>;
 }
@@ -79,6 +98,7 @@ export interface PluginApi {
   importer(id: string, implementation: Importer): void;
   exporter(id: string, implementation: Exporter): void;
   transform(id: string, implementation: Transform): void;
+  checker(id: string, implementation: Checker): void;
   /** Called when the host shuts down, in reverse load order (release workers, files…). */
   onClose(callback: () => void | Promise<void>): void;
 }

@@ -51,6 +51,21 @@ export const manifestSchema = {
             properties: { id, name: { type: 'string' }, description: { type: 'string' }, default: { type: 'boolean' } },
           },
         },
+        checkers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id'],
+            properties: {
+              id,
+              name: { type: 'string' },
+              description: { type: 'string' },
+              default: { type: 'boolean' },
+              stage: { type: 'integer', minimum: 0, maximum: 100 },
+            },
+          },
+        },
         themes: {
           type: 'array',
           items: {

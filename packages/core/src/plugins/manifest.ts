@@ -51,6 +51,20 @@ export interface TransformDescriptor {
   default: boolean;
 }
 
+/** A quality checker: reads the document and returns findings and metrics (never changes it). */
+export interface CheckerDescriptor {
+  id: string;
+  name?: string;
+  description?: string;
+  /** Part of the default analysis (`export-ia analyze` without `--checkers`). Default true. */
+  default: boolean;
+  /**
+   * Order: checkers of a lower stage run first and their metrics are visible to later ones
+   * (language detection is stage 10 so spelling and readability know the language). Default 50.
+   */
+  stage: number;
+}
+
 export interface ThemeDescriptor {
   id: string;
   name?: string;
@@ -62,6 +76,7 @@ export interface Contributions {
   importers: ImporterDescriptor[];
   exporters: ExporterDescriptor[];
   transforms: TransformDescriptor[];
+  checkers: CheckerDescriptor[];
   themes: ThemeDescriptor[];
 }
 
@@ -110,6 +125,7 @@ export type ManifestInput = Omit<PluginManifest, 'contributes' | 'dependencies' 
     importers?: Array<Omit<ImporterDescriptor, 'mediaTypes' | 'binary'> & Partial<Pick<ImporterDescriptor, 'mediaTypes' | 'binary'>>>;
     exporters?: Array<Omit<ExporterDescriptor, 'binary'> & Partial<Pick<ExporterDescriptor, 'binary'>>>;
     transforms?: Array<Omit<TransformDescriptor, 'default'> & Partial<Pick<TransformDescriptor, 'default'>>>;
+    checkers?: Array<Omit<CheckerDescriptor, 'default' | 'stage'> & Partial<Pick<CheckerDescriptor, 'default' | 'stage'>>>;
     themes?: ThemeDescriptor[];
   };
   dependencies?: Record<string, string>;
@@ -128,6 +144,7 @@ export function normalizeManifest(input: unknown, label: string): PluginManifest
       importers: (c.importers ?? []).map((d) => ({ ...d, mediaTypes: d.mediaTypes ?? [], binary: d.binary ?? false })),
       exporters: (c.exporters ?? []).map((d) => ({ ...d, binary: d.binary ?? false })),
       transforms: (c.transforms ?? []).map((d) => ({ ...d, default: d.default ?? false })),
+      checkers: (c.checkers ?? []).map((d) => ({ ...d, default: d.default ?? true, stage: d.stage ?? 50 })),
       themes: c.themes ?? [],
     },
     dependencies: raw.dependencies ?? {},

@@ -17,8 +17,9 @@ import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { closest } from '../util/closest.js';
 import { lazy } from '../util/lazy.js';
 import { CORE_VERSION, SUPPORTED_API_VERSIONS } from '../version.js';
-import { type Exporter, type Importer, isPluginDefinition, type PluginApi, type PluginDefinition, type Transform } from './contracts.js';
+import { type Checker, type Exporter, type Importer, isPluginDefinition, type PluginApi, type PluginDefinition, type Transform } from './contracts.js';
 import {
+  type CheckerDescriptor,
   type ExporterDescriptor,
   type ImporterDescriptor,
   manifestFromPackageJson,
@@ -53,6 +54,7 @@ export interface Registry {
   readonly importers: ReadonlyMap<string, Registered<ImporterDescriptor, Importer>>;
   readonly exporters: ReadonlyMap<string, Registered<ExporterDescriptor, Exporter>>;
   readonly transforms: ReadonlyMap<string, Registered<TransformDescriptor, Transform>>;
+  readonly checkers: ReadonlyMap<string, Registered<CheckerDescriptor, Checker>>;
   readonly themes: ReadonlyMap<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>;
 }
 
@@ -287,6 +289,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
   const importers = new Map<string, Registered<ImporterDescriptor, Importer>>();
   const exporters = new Map<string, Registered<ExporterDescriptor, Exporter>>();
   const transforms = new Map<string, Registered<TransformDescriptor, Transform>>();
+  const checkers = new Map<string, Registered<CheckerDescriptor, Checker>>();
   const themes = new Map<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>();
   const closers: Array<() => void | Promise<void>> = [];
   const loaded: LoadedPlugin[] = [];
@@ -308,7 +311,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
       const config = validateConfig(manifest, options.configs?.[manifest.id]);
       const plugin: LoadedPlugin = c.spec === undefined ? { manifest, dir: c.dir, config } : { manifest, dir: c.dir, spec: c.spec, config };
       const claim = <D extends { id: string }, I>(
-        kind: 'importer' | 'exporter' | 'transform',
+        kind: 'importer' | 'exporter' | 'transform' | 'checker',
         declared: readonly D[],
         target: Map<string, Registered<D, I>>,
         id: string,
@@ -330,6 +333,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         importer: (id, impl) => claim('importer', manifest.contributes.importers, importers, id, impl),
         exporter: (id, impl) => claim('exporter', manifest.contributes.exporters, exporters, id, impl),
         transform: (id, impl) => claim('transform', manifest.contributes.transforms, transforms, id, impl),
+        checker: (id, impl) => claim('checker', manifest.contributes.checkers, checkers, id, impl),
         onClose: (fn) => {
           closers.push(fn);
         },
@@ -345,6 +349,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         ...manifest.contributes.importers.filter((d) => importers.get(d.id)?.plugin !== plugin).map((d) => `importer "${d.id}"`),
         ...manifest.contributes.exporters.filter((d) => exporters.get(d.id)?.plugin !== plugin).map((d) => `exporter "${d.id}"`),
         ...manifest.contributes.transforms.filter((d) => transforms.get(d.id)?.plugin !== plugin).map((d) => `transform "${d.id}"`),
+        ...manifest.contributes.checkers.filter((d) => checkers.get(d.id)?.plugin !== plugin).map((d) => `checker "${d.id}"`),
       ];
       if (missing.length > 0) {
         throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: `declares ${missing.join(', ')} but setup() never registered it` });
@@ -370,5 +375,5 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
     await close();
     throw err;
   }
-  return { plugins: loaded, registry: { importers, exporters, transforms, themes }, close };
+  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes }, close };
 }

@@ -1,0 +1,153 @@
+/**
+ * The prose of a document, for checkers: one block per paragraph, heading, list item paragraph,
+ * table cell, with its text, the section it belongs to, and a way back from any index in that
+ * text to a source position (line, column, offset). Code blocks, maths and raw HTML are not
+ * prose; inline code stays in the text but is marked so spelling and style can skip it.
+ */
+import type { Root, RootContent } from 'mdast';
+import type { FindingPosition } from './findings.js';
+
+export type ProseKind = 'heading' | 'paragraph' | 'tableCell';
+
+/** A run of the block's text that came from one source node. */
+export interface ProsePiece {
+  /** Index in `text` where it starts and ends. */
+  from: number;
+  to: number;
+  /** Inline code (or inline maths): keep for counting, skip for spelling and style. */
+  code: boolean;
+  /** Source start of this run. */
+  start?: { line: number; column: number; offset?: number };
+  /** True when the run's text is exactly the source slice (no escapes or entities), so every index maps exactly. */
+  exact: boolean;
+}
+
+export interface ProseBlock {
+  kind: ProseKind;
+  /** Heading depth for headings. */
+  depth?: number;
+  text: string;
+  pieces: ProsePiece[];
+  /** Text of the nearest heading above (the block's section); '' before the first heading. */
+  section: string;
+  /** Index of that section in document order (0 = before any heading). */
+  sectionIndex: number;
+  /** Whether the block sits in a blockquote (quoted text is often someone else's). */
+  quoted: boolean;
+  line: number;
+}
+
+type Node = RootContent | Root;
+
+function collectInline(node: Node, out: { text: string; pieces: ProsePiece[] }): void {
+  const children = (node as { children?: Node[] }).children;
+  if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'inlineMath') {
+    const value = (node as { value: string }).value;
+    const start = node.position?.start;
+    const len = node.position && start?.offset !== undefined && node.position.end.offset !== undefined ? node.position.end.offset - start.offset : -1;
+    const piece: ProsePiece = {
+      from: out.text.length,
+      to: out.text.length + value.length,
+      code: node.type !== 'text',
+      exact: node.type === 'text' && len === value.length,
+    };
+    if (start) piece.start = { line: start.line, column: start.column, ...(start.offset === undefined ? {} : { offset: start.offset }) };
+    out.text += value;
+    out.pieces.push(piece);
+    return;
+  }
+  if (node.type === 'break') {
+    out.text += '\n';
+    return;
+  }
+  if (node.type === 'image' || node.type === 'imageReference' || node.type === 'footnoteReference' || node.type === 'html') return;
+  if (children) for (const c of children) collectInline(c, out);
+}
+
+/** Every prose block of a tree, in document order (iterative: hostile nesting cannot overflow). */
+export function proseBlocks(root: Root): ProseBlock[] {
+  const blocks: ProseBlock[] = [];
+  let section = '';
+  let sectionIndex = 0;
+  const stack: Array<{ node: Node; quoted: boolean }> = [{ node: root, quoted: false }];
+  while (stack.length > 0) {
+    const { node, quoted } = stack.pop() as { node: Node; quoted: boolean };
+    const kind: ProseKind | undefined =
+      node.type === 'heading' ? 'heading' : node.type === 'paragraph' ? 'paragraph' : node.type === 'tableCell' ? 'tableCell' : undefined;
+    if (kind) {
+      const acc = { text: '', pieces: [] as ProsePiece[] };
+      collectInline(node, acc);
+      if (kind === 'heading') {
+        section = acc.text.trim();
+        sectionIndex++;
+      }
+      if (acc.text.trim() === '') continue;
+      const block: ProseBlock = { kind, text: acc.text, pieces: acc.pieces, section, sectionIndex, quoted, line: node.position?.start.line ?? 0 };
+      if (kind === 'heading') block.depth = (node as { depth: number }).depth;
+      blocks.push(block);
+      continue;
+    }
+    if (node.type === 'code' || node.type === 'math' || node.type === 'html' || node.type === 'yaml' || node.type === 'definition') continue;
+    const children = (node as { children?: Node[] }).children;
+    if (!children) continue;
+    const q = quoted || node.type === 'blockquote';
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Node, quoted: q });
+  }
+  return blocks;
+}
+
+/** The source position of `index` (and optionally `end`) in a block's text; undefined when not known. */
+export function locate(block: ProseBlock, index: number, end?: number): FindingPosition | undefined {
+  const at = (i: number) => {
+    const piece = block.pieces.find((p) => i >= p.from && i < p.to) ?? block.pieces.find((p) => i === p.to);
+    if (!piece?.start) return undefined;
+    if (!piece.exact)
+      return { line: piece.start.line, column: piece.start.column, ...(piece.start.offset === undefined ? {} : { offset: piece.start.offset }) };
+    const within = block.text.slice(piece.from, i);
+    const nl = within.lastIndexOf('\n');
+    const lines = nl < 0 ? 0 : within.split('\n').length - 1;
+    const column = nl < 0 ? piece.start.column + within.length : within.length - nl;
+    return { line: piece.start.line + lines, column, ...(piece.start.offset === undefined ? {} : { offset: piece.start.offset + within.length }) };
+  };
+  const start = at(index);
+  if (!start) return undefined;
+  if (end === undefined) return start;
+  const stop = at(end);
+  if (!stop) return start;
+  return {
+    ...start,
+    endLine: stop.line,
+    endColumn: stop.column,
+    ...(stop.offset === undefined ? {} : { endOffset: stop.offset }),
+  };
+}
+
+/** True when [from, to) in the block's text touches inline code. */
+export function inCode(block: ProseBlock, from: number, to: number): boolean {
+  return block.pieces.some((p) => p.code && from < p.to && to > p.from);
+}
+
+const segmenters = new Map<string, { words: Intl.Segmenter; sentences: Intl.Segmenter }>();
+
+function segmenterFor(lang: string) {
+  let s = segmenters.get(lang);
+  if (!s) {
+    s = { words: new Intl.Segmenter(lang, { granularity: 'word' }), sentences: new Intl.Segmenter(lang, { granularity: 'sentence' }) };
+    segmenters.set(lang, s);
+  }
+  return s;
+}
+
+/** Words of a text (Intl.Segmenter, word-like segments only) with their indexes. */
+export function words(text: string, lang = 'en'): Array<{ word: string; index: number }> {
+  const out: Array<{ word: string; index: number }> = [];
+  for (const seg of segmenterFor(lang).words.segment(text)) if (seg.isWordLike) out.push({ word: seg.segment, index: seg.index });
+  return out;
+}
+
+/** Sentences of a text (Intl.Segmenter) with their indexes; whitespace-only segments dropped. */
+export function sentences(text: string, lang = 'en'): Array<{ sentence: string; index: number }> {
+  const out: Array<{ sentence: string; index: number }> = [];
+  for (const seg of segmenterFor(lang).sentences.segment(text)) if (seg.segment.trim() !== '') out.push({ sentence: seg.segment, index: seg.index });
+  return out;
+}
