@@ -99,6 +99,7 @@ export {
   SEVERITY_ORDER,
 } from './quality/findings.js';
 export { inCode, locate, type ProseBlock, proseBlocks, sentences, words } from './quality/prose.js';
+export { type AnalyzedDocument, type QualityReport, toSarif } from './quality/report-data.js';
 export { AUDIENCE_EASE, type Audience, type QualityScore, SCORE_VERSION, type ScoreOptions, type SubScore, scoreQuality } from './quality/score.js';
 export { loadTheme, type ResolvedTheme, type ThemeLookup } from './themes/theme-loader.js';
 export { BASE_THEME, type Theme, themeFileSchema } from './themes/theme-schema.js';
