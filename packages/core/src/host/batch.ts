@@ -130,8 +130,11 @@ export type ProduceEvent = PipelineEvent | { type: 'output'; output: Output };
 
 /** The pipeline a produce task runs: the custom one with its exporters narrowed to `formats`, or the default export pipeline. */
 function producePipeline(host: Host, task: Pick<ProduceTask, 'formats' | 'pipeline' | 'pipelineSource'>) {
-  if (!task.pipeline) return host.exportPipeline(task.formats);
-  const steps = task.pipeline.steps.map((step) => ('exporters' in step ? { exporters: step.exporters.filter((f) => task.formats.includes(f)) } : step));
+  if (!task.pipeline) return task.formats.length > 0 ? host.exportPipeline(task.formats) : host.analyzePipeline([], []);
+  const steps = task.pipeline.steps
+    .map((step) => ('exporters' in step ? { exporters: step.exporters.filter((f) => task.formats.includes(f)) } : step))
+    // Only checks left (a resumed `export --quality`, or `analyze`): no exporter step at all.
+    .filter((step) => !('exporters' in step) || step.exporters.length > 0);
   return host.pipeline({ ...task.pipeline, steps }, task.pipelineSource);
 }
 

@@ -50,6 +50,7 @@ function plugins(dir: string, b: Behaviour) {
             importers: [{ id: 'text', extensions: ['.txt'], mediaTypes: ['text/plain'] }],
             exporters: ['a', 'b'].map((id) => ({ id, extension: `.${id}`, mediaType: 'text/plain' })),
             themes: [{ id: 'plain', file: 'plain.yaml' }],
+            checkers: [{ id: 'count' }],
           },
         },
         setup(api) {
@@ -63,6 +64,12 @@ function plugins(dir: string, b: Behaviour) {
               };
               return { root };
             },
+          });
+          api.checker('count', {
+            check: (doc) => ({
+              findings: [{ rule: 'count/short', severity: 'warning', message: 'Too short.', position: { line: 1, column: 1 } }],
+              metrics: { style: { words: 100, findings: 1 } },
+            }),
           });
           for (const id of ['a', 'b']) {
             api.exporter(id, {
@@ -326,6 +333,46 @@ describe('job runner', () => {
     // Three jobs at a time, each running its two exporters side by side.
     expect(b.peak).toBeGreaterThan(2);
     expect(b.peak).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('quality jobs', () => {
+  it('scores a document in the same job as its export: report stored and delivered, QualityScored recorded, score in the read models', async () => {
+    const r = runner();
+    const quality = join(dir, 'out', 'doc.quality.json');
+    const { jobId } = await r.submitExport({
+      source: source('words here'),
+      targets: { ...targets('doc'), quality },
+      settings: [{ theme: 'plain' }],
+      quality: {},
+    });
+    const [outcome] = await r.runAll([jobId]);
+    await r.close();
+    expect(outcome?.status).toBe('ok');
+    expect(outcome?.analysis?.score.score).toBe(60); // 10 findings per 1,000 words → style 60, the only sub-score
+    expect(outcome?.analysis?.findings).toEqual([expect.objectContaining({ rule: 'count/short', file: 'doc.txt', checker: 'count' })]);
+    expect(JSON.parse(readFileSync(quality, 'utf8')).score.score).toBe(60);
+    const scored = events(jobId).find((e) => e.type === 'QualityScored');
+    expect(scored?.data).toMatchObject({ score: 60, version: 1, subscores: [expect.objectContaining({ id: 'style' })] });
+    new Projector(store.store, READ_MODELS).catchUp();
+    expect(findJob(store.store.database, jobId).score).toBe(60);
+  });
+
+  it('runs an analysis alone as an `analyze` job (nothing written) and resumes it without re-running the checks', async () => {
+    const r = runner();
+    const { jobId } = await r.submitExport({
+      source: source('x'),
+      targets: {},
+      settings: [{ theme: 'plain' }],
+      quality: { checkers: ['count'] },
+      kind: 'analyze',
+    });
+    const [outcome] = await r.runAll([jobId]);
+    await r.close();
+    expect(outcome?.status).toBe('ok');
+    expect(outcome?.analysis?.score.score).toBe(60);
+    expect(foldJob(events(jobId)).request?.kind).toBe('analyze');
+    expect(types(events(jobId)).at(-1)).toBe('JobCompleted');
   });
 });
 

@@ -20,8 +20,10 @@ import { produceOn } from '../host/batch.js';
 import type { Host } from '../host/host.js';
 import { sha256 } from '../io/input.js';
 import { displayPath, writeFileAtomic } from '../io/output.js';
-import type { PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
+import type { Analysis, PipelineSpec, StepTiming } from '../pipeline/pipeline.js';
 import type { SourceInput } from '../plugins/contracts.js';
+import type { AnalyzedDocument } from '../quality/report-data.js';
+import { type Audience, scoreQuality } from '../quality/score.js';
 import type { BlobStore } from './blob-store.js';
 import {
   decide,
@@ -69,15 +71,24 @@ export interface ExportRequest {
   settings: JobRequestedData['settings'];
   pipeline?: PipelineSpec;
   pipelineSource?: string;
+  /** Also check the document: these checkers (default: the host's default ones), scored for this audience. */
+  quality?: { checkers?: readonly string[]; audience?: Audience };
+  /** `analyze` when checking is the whole job (no exporter). Default `export`. */
+  kind?: 'export' | 'analyze';
 }
 
 export interface JobOutcome extends InputOutcome {
   jobId: string;
+  /** The quality report, when the job checked the document. */
+  analysis?: AnalyzedDocument;
   /** The job was taken over from an earlier run that stopped before finishing it. */
   resumed: boolean;
 }
 
 const SUMMARY_CODES = 50;
+
+/** The quality report's artifact name (a job target key, not an exporter). */
+export const QUALITY = 'quality';
 
 function summarise(diagnostics: readonly Diagnostic[]): FindingsSummary {
   const out: FindingsSummary = { errors: 0, warnings: 0, infos: 0, codes: {} };
@@ -176,6 +187,7 @@ export class JobRunner {
   /** Jobs another runner took over while this one worked on them. */
   readonly #lost = new Set<string>();
   readonly #redrives = new Map<string, number>();
+  readonly #analyses = new Map<string, AnalyzedDocument>();
   #running = 0;
   readonly #slotWaiters: Array<() => void> = [];
   #renewTimer: NodeJS.Timeout | undefined;
@@ -237,13 +249,33 @@ export class JobRunner {
   async submitExport(request: ExportRequest): Promise<{ jobId: string; adopted: boolean }> {
     this.#start();
     const { source } = request;
-    const formats = Object.keys(request.targets);
+    const formats = Object.keys(request.targets).filter((f) => f !== QUALITY);
+    const quality = request.quality
+      ? {
+          checkers: [...(request.quality.checkers ?? this.#o.host.analyzePipeline().spec.steps.flatMap((s) => ('checkers' in s ? s.checkers : [])))],
+          ...(request.quality.audience ? { audience: request.quality.audience } : {}),
+        }
+      : undefined;
+    // The checks become a pipeline step, stored with the request (a resumed job runs the same).
+    let pipeline = request.pipeline;
+    if (quality && quality.checkers.length > 0) {
+      pipeline = pipeline
+        ? {
+            ...pipeline,
+            steps: [
+              ...pipeline.steps.filter((s) => !('exporters' in s) && !('checkers' in s)),
+              { checkers: quality.checkers },
+              ...pipeline.steps.filter((s) => 'exporters' in s),
+            ],
+          }
+        : this.#o.host.analyzePipeline(quality.checkers, formats).spec;
+    }
     const inputHash = await this.#o.blobs.put(source.bytes, source.hash);
     const requestKey = createHash('sha256')
       .update(canonical({ input: inputHash, targets: request.targets, settings: request.settings, pipeline: request.pipeline ?? null }))
       .digest('hex');
     const data: JobRequestedData = {
-      kind: 'export',
+      kind: request.kind ?? 'export',
       input: {
         name: source.name,
         ...(source.path === undefined ? {} : { path: source.path }),
@@ -254,8 +286,9 @@ export class JobRunner {
       formats,
       targets: request.targets,
       settings: [...request.settings],
-      ...(request.pipeline ? { pipeline: request.pipeline } : {}),
+      ...(pipeline ? { pipeline } : {}),
       ...(request.pipelineSource ? { pipelineSource: request.pipelineSource } : {}),
+      ...(quality ? { quality } : {}),
       maxAttempts: this.#o.maxAttempts,
       requestKey,
       cwd: this.#o.host.cwd,
@@ -390,9 +423,10 @@ export class JobRunner {
       )
         produced.add(format);
     const remaining = req.formats.filter((f) => !produced.has(f) && !(f in state.failures));
+    const needQuality = req.quality !== undefined && !produced.has(QUALITY);
     const diagnostics: Diagnostic[] = [];
     const emit = (event: BatchEvent) => this.#o.onEvent?.(event, jobId);
-    if (remaining.length > 0) {
+    if (remaining.length > 0 || needQuality) {
       const bytes = await this.#inputBytes(req);
       const source: SourceInput = {
         name: req.input.name,
@@ -470,6 +504,7 @@ export class JobRunner {
       diagnostics.push(...result.diagnostics);
       this.#diagnostics.set(jobId, result.diagnostics);
       this.#steps.set(jobId, [...(this.#steps.get(jobId) ?? []), ...result.steps]);
+      if (needQuality) await this.#storeAnalysis(jobId, req, result.analysis ?? { findings: [], metrics: {}, checkers: [] }, journal, attempt);
       for (const s of result.steps)
         if (s.status === 'cached') journal.record({ type: 'StepCompleted', data: { step: s.step, plugin: s.plugin, attempt, ms: 0, cached: true } });
       const retry = result.failures.filter((f) => !finalFailures.has(f.format) && isRetryable(f.error) && attempt < req.maxAttempts);
@@ -490,6 +525,31 @@ export class JobRunner {
         },
       ],
       () => this.#queue.move(jobId, 'deliver', 1, Date.now(), this.owner),
+    );
+  }
+
+  /** Scores the analysis, stores the report as the `quality` artifact and records `QualityScored`. */
+  async #storeAnalysis(jobId: string, req: JobRequestedData, analysis: Analysis, journal: Journal, attempt: number): Promise<void> {
+    const score = scoreQuality(analysis.metrics, req.quality?.audience ? { audience: req.quality.audience } : {});
+    const language = (analysis.metrics.language as { document?: string } | undefined)?.document;
+    const words = (analysis.metrics.metadata as { words?: number } | undefined)?.words ?? (analysis.metrics.style as { words?: number } | undefined)?.words;
+    const doc: AnalyzedDocument = {
+      file: req.input.name,
+      ...(req.input.path ? { path: req.input.path } : {}),
+      ...(language ? { language } : {}),
+      ...(words === undefined ? {} : { words }),
+      score,
+      findings: analysis.findings,
+      metrics: analysis.metrics,
+      checkers: analysis.checkers,
+    };
+    this.#analyses.set(jobId, doc);
+    const bytes = new TextEncoder().encode(JSON.stringify(doc));
+    const sha256 = await this.#o.blobs.put(bytes);
+    journal.record(
+      { type: 'ArtifactProduced', data: { format: QUALITY, sha256, bytes: bytes.byteLength, mediaType: 'application/json', extension: '.quality.json' } },
+      { type: 'QualityScored', data: { score: score.score, version: score.version, subscores: score.subscores, missing: score.missing } },
+      { type: 'StepCompleted', data: { step: 'score', attempt, ms: 0 } },
     );
   }
 
@@ -539,7 +599,8 @@ export class JobRunner {
     const findings = state.findings ?? summarise(this.#diagnostics.get(jobId) ?? []);
     const ms = Date.now() - requestedAt;
     const deliverStep = { type: 'StepCompleted', data: { step: 'deliver', attempt: 1, ms: performance.now() - started, written } };
-    if (written.length === 0) {
+    // Nothing written although something was asked for (an analysis alone asks for nothing).
+    if (written.length === 0 && failures.length > 0) {
       const first = failures[0]?.error ?? new ExportIaError('EIA_INTERNAL', { detail: 'the job produced nothing' }).toJSON();
       await journal.commit([deliverStep, { type: 'JobFailed', data: { error: first, step: 'deliver', failures, findings } }], () =>
         this.#queue.complete(jobId, this.owner),
@@ -626,6 +687,9 @@ export class JobRunner {
       ms,
     };
     if (stdout) outcome.stdout = stdout;
+    const analysis = this.#analyses.get(jobId) ?? (await this.#readAnalysis(state));
+    if (analysis) outcome.analysis = analysis;
+    this.#analyses.delete(jobId);
     if (last?.type === 'JobCompleted') {
       const data = last.data as { status: 'ok' | 'partial'; failures: typeof failures };
       outcome.status = data.status;
@@ -642,6 +706,16 @@ export class JobRunner {
     const { stdout: _bytes, jobId: _id, resumed: _r, ...summary } = outcome;
     this.#o.onEvent?.({ type: 'input-finished', file: outcome.input, outcome: summary }, jobId);
     return outcome;
+  }
+
+  async #readAnalysis(state: JobState): Promise<AnalyzedDocument | undefined> {
+    const art = state.artifacts[QUALITY];
+    if (!art) return undefined;
+    try {
+      return JSON.parse(new TextDecoder().decode(await this.#o.blobs.get(art.sha256))) as AnalyzedDocument;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Stops: leases are released so another runner can take unfinished jobs at once. */

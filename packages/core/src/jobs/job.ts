@@ -7,6 +7,7 @@ import type { SettingsLayer } from '../config/settings.js';
 import { ExportIaError, type SerializedError } from '../errors/export-ia-error.js';
 import type { NewEvent, StoredEvent } from '../events/event-store.js';
 import type { PipelineSpec, PluginRef } from '../pipeline/pipeline.js';
+import type { Audience } from '../quality/score.js';
 
 export const JOB_STREAM_PREFIX = 'job-';
 export const jobStream = (jobId: string): string => `${JOB_STREAM_PREFIX}${jobId}`;
@@ -49,7 +50,8 @@ export interface FindingsSummary {
 }
 
 export interface JobRequestedData {
-  kind: 'export';
+  /** `analyze`: checks only (the quality report is the output); `export` may also check (`quality`). */
+  kind: 'export' | 'analyze';
   input: InputRef;
   formats: string[];
   /** Format → absolute destination, or `-` for stdout. */
@@ -58,6 +60,8 @@ export interface JobRequestedData {
   settings: SettingsLayer[];
   pipeline?: PipelineSpec;
   pipelineSource?: string;
+  /** Run these checkers and store the quality report (artifact `quality`), scored for this audience. */
+  quality?: { checkers: string[]; audience?: Audience };
   /** Attempts per step for retryable errors (1 = no retry). */
   maxAttempts: number;
   /** Same request (input, formats, targets, settings) → same key: a re-run adopts an unfinished job. */
@@ -122,7 +126,9 @@ export interface JobRetriedData {
 }
 export interface QualityScoredData {
   score: number;
-  reasons?: Array<{ rule: string; points: number; message: string }>;
+  version?: number;
+  subscores?: Array<{ id: string; label: string; score: number; weight: number; reason: string }>;
+  missing?: string[];
 }
 
 export interface JobEventMap {
