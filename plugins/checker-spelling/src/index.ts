@@ -1,1 +1,12 @@
-export {};
+/**
+ * Spelling checker: Hunspell (WebAssembly) with dictionaries from separate
+ * `@export-ia/dictionary-<lang>` packages. See README.md for rules, configuration and metrics.
+ */
+import { definePlugin } from '@export-ia/core/plugin';
+import { checkSpelling } from './check.js';
+
+export default definePlugin({
+  setup(api) {
+    api.checker('spelling', { check: checkSpelling });
+  },
+});
