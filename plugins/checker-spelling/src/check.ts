@@ -27,6 +27,7 @@ interface Lookup {
 }
 
 const APOSTROPHES = /['’]/;
+const MIN_PARAGRAPH_WORDS = 8;
 const POSSESSIVE = /['’]s$/;
 const NAME_PARTICLES = new Set([
   'af',
@@ -207,15 +208,20 @@ function skippedSpans(block: ProseBlock): Array<[number, number]> {
   return [...spans, ...urls].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
-/** Languages of single paragraphs (by source line) that differ from the document's, from the language checker's metrics. */
+/**
+ * Languages of single paragraphs by source line, from the language checker's metrics
+ * (`language.paragraphs: [{ line, language, words }]`); paragraphs under 8 words are left to the document's language.
+ */
 function paragraphLanguages(metrics: Readonly<Record<string, unknown>>): Map<number, string> {
   const out = new Map<number, string>();
   const language = metrics.language as { document?: unknown; paragraphs?: unknown } | undefined;
   if (!Array.isArray(language?.paragraphs)) return out;
   for (const p of language.paragraphs as unknown[]) {
     if (typeof p !== 'object' || p === null) continue;
-    const { line, language: lang = (p as { lang?: unknown }).lang } = p as { line?: unknown; language?: unknown };
+    const { line, words, language: lang = (p as { lang?: unknown }).lang } = p as { line?: unknown; words?: unknown; language?: unknown };
     if (typeof line !== 'number' || typeof lang !== 'string') continue;
+    // A short paragraph's detected language is a guess; checking it with another dictionary would cost more than it finds.
+    if (typeof words === 'number' && words < MIN_PARAGRAPH_WORDS) continue;
     const primary = lang.toLowerCase().split(/[-_]/)[0] ?? '';
     if (/^[a-z]{2,3}$/.test(primary)) out.set(line, primary);
   }

@@ -213,8 +213,10 @@ describe('spelling: other languages', () => {
                 language: {
                   document: 'en',
                   paragraphs: [
-                    { line: 3, language: 'es' },
-                    { line: 5, language: 'it' },
+                    { line: 1, language: 'en', words: 4 },
+                    { line: 3, language: 'es', words: 8 },
+                    { line: 5, language: 'it', words: 8 },
+                    { line: 7, language: 'es', words: 3 },
                   ],
                 },
               },
@@ -223,11 +225,13 @@ describe('spelling: other languages', () => {
         },
       }),
     };
-    const text = 'We recieve the report.\n\nLa bicicleta es exelente y muy rápida.\n\nLa bicicletta è veloce e tranquilla.\n';
+    const text = 'We recieve the report.\n\nLa bicicleta es exelente y muy rápida.\n\nLa bicicletta è veloce e tranquilla.\n\nWe met teh team.\n';
     const r = await analyze(tempDoc(text), { extra: [languageStub], checkers: ['language-stub', 'spelling'] });
     expect(r.unknown.map((f) => [f.excerpt, f.data?.language])).toEqual([
       ['recieve', 'en'],
       ['exelente', 'es'],
+      // Too short to trust its detected language: checked as English.
+      ['teh', 'en'],
     ]);
     expect(r.metrics.spelling).toMatchObject({ dictionary: 'en', otherDictionaries: ['es'], uncheckedBlocks: 1 });
   });
