@@ -1,0 +1,259 @@
+/**
+ * The `structure` checker's own rules: title, heading outline, sections, internal anchors, local
+ * images and linked files, empty links, long sentences and paragraphs, and the model's shape.
+ * markdownlint's rules are added by index.ts (markdownlint.ts).
+ */
+import {
+  type CheckContext,
+  type DocumentModel,
+  type Finding,
+  type FindingPosition,
+  locate,
+  type ProseBlock,
+  proseBlocks,
+  sentences,
+  words,
+} from '@export-ia/core/plugin';
+import { closest, type PluginConfig, type StructureRule } from './config.js';
+import { FileProbe, localPath } from './files.js';
+import { type HeadingInfo, positionOf, type Scan } from './scan.js';
+
+export type Emit = (rule: StructureRule, message: string, position: FindingPosition | undefined, extra?: Partial<Finding>) => void;
+
+/** Scripts written without spaces between words: only the segmenter finds their words. */
+const UNSPACED = new Set(['zh', 'ja', 'th', 'lo', 'km', 'my', 'bo']);
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.,-][\p{L}\p{M}\p{N}]+)*/gu;
+
+/**
+ * Where each word of a text starts. A regular expression is ~8× faster than Intl.Segmenter and
+ * counts "risk-adjusted" and "2,050" as one word each, which is what a length limit wants.
+ */
+function wordStarts(text: string, lang: string): number[] {
+  if (UNSPACED.has(lang)) return words(text, lang).map((w) => w.index);
+  const out: number[] = [];
+  for (const m of text.matchAll(WORD)) out.push(m.index);
+  return out;
+}
+
+const excerpt = (text: string, max = 80) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+
+function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
+  const headings = scan.headings;
+  const h1 = headings.filter((h) => h.depth === 1);
+  const title = doc.meta.title?.trim();
+  if (!title && h1.length === 0) {
+    emit(
+      'missing-title',
+      'The document has no title: no `title` in the front matter and no level-1 heading',
+      { line: 1, column: 1 },
+      {
+        suggestion: 'Add `title:` to the front matter or start with a `# Title` heading.',
+      },
+    );
+  }
+  // With a front matter title, the title is the document's H1 and level-1 headings are chapters
+  // (as Pandoc and our themes render them); without one, the first H1 is the title and must be alone.
+  if (!title && h1.length > 1) {
+    for (const h of h1.slice(1)) {
+      emit('multiple-h1', `A second level-1 heading ("${excerpt(h.text, 60)}"): the first H1 is the document title`, positionOf(h.node), {
+        suggestion: 'Make it a level-2 heading, or put the title in the front matter (`title:`) so H1s become chapters.',
+        excerpt: h.text,
+        data: { first: h1[0]?.node.position?.start.line },
+      });
+    }
+  }
+
+  let previous = title ? 1 : 0;
+  for (const h of headings) {
+    if (previous > 0 && h.depth > previous + 1) {
+      emit('heading-skip', `Heading level skips from H${previous} to H${h.depth} ("${excerpt(h.text, 60)}")`, positionOf(h.node), {
+        suggestion: `Use a level-${previous + 1} heading here.`,
+        excerpt: h.text,
+        data: { from: previous, to: h.depth },
+      });
+    }
+    previous = h.depth;
+  }
+
+  for (let i = 0; i < headings.length; i++) {
+    const h = headings[i] as HeadingInfo;
+    if (h.hasContent) continue;
+    const next = headings[i + 1];
+    if (next && next.depth > h.depth) continue; // its content is its subsections
+    emit('empty-section', `The section "${excerpt(h.text, 60)}" is empty`, positionOf(h.node), {
+      suggestion: next ? 'Write its content, or remove the heading.' : 'The document ends right after this heading: write its content, or remove it.',
+      excerpt: h.text,
+    });
+  }
+
+  // Same text at the same level under the same parent heading.
+  const parents: number[] = [];
+  const seen = new Map<string, HeadingInfo>();
+  for (let i = 0; i < headings.length; i++) {
+    const h = headings[i] as HeadingInfo;
+    while (parents.length > 0 && (headings[parents[parents.length - 1] as number] as HeadingInfo).depth >= h.depth) parents.pop();
+    const key = `${parents[parents.length - 1] ?? -1}\u0000${h.depth}\u0000${normalise(h.text)}`;
+    const first = seen.get(key);
+    if (first && h.text !== '') {
+      emit('duplicate-heading', `Duplicate heading "${excerpt(h.text, 60)}" (also on line ${first.node.position?.start.line ?? '?'})`, positionOf(h.node), {
+        suggestion: 'Give each section a distinct heading, or merge the two sections.',
+        excerpt: h.text,
+        data: { firstLine: first.node.position?.start.line },
+      });
+    } else seen.set(key, h);
+    parents.push(i);
+  }
+}
+
+const ID_ATTRIBUTE = /\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+
+function htmlIds(html: string, into: Set<string>): void {
+  for (const m of html.matchAll(ID_ATTRIBUTE)) {
+    const id = m[1] ?? m[2] ?? m[3];
+    if (id) into.add(id);
+  }
+}
+
+function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Emit): void {
+  // DOCX input has no source text and keeps only heading bookmarks: other targets cannot be known.
+  if (ctx.text === undefined) return;
+  const internal = scan.links.filter((l) => l.url?.startsWith('#'));
+  if (internal.length === 0) return;
+  const ids = new Set<string>(['', 'top']);
+  for (const h of scan.headings) for (const id of h.ids) ids.add(id);
+  for (const f of scan.footnotes) {
+    for (const prefix of ['fn-', 'fnref-', 'user-content-fn-', 'user-content-fnref-', 'fn', 'fnref']) ids.add(`${prefix}${f}`);
+  }
+  for (const node of scan.html) htmlIds(node.value, ids);
+  // An HTML source keeps ids on elements the model has no node for.
+  if (doc.source.format !== 'markdown') htmlIds(ctx.text, ids);
+  for (const link of internal) {
+    let target = (link.url as string).slice(1);
+    try {
+      target = decodeURIComponent(target);
+    } catch {
+      // not percent-encoded: keep as is
+    }
+    if (ids.has(target)) continue;
+    const near = closest(
+      target,
+      [...ids].filter((id) => id !== '' && id !== 'top'),
+    );
+    emit(
+      'broken-anchor',
+      `The link "${excerpt(link.text || (link.url as string), 60)}" points at #${target}, which no heading, footnote or anchor defines`,
+      positionOf(link.node),
+      {
+        ...(near
+          ? { suggestion: `Did you mean #${near}?` }
+          : { suggestion: 'Link to an existing heading (its id is its text in lower case, spaces as hyphens).' }),
+        excerpt: link.url as string,
+        data: { target, ...(near ? { closest: near } : {}) },
+      },
+    );
+  }
+}
+
+function fileRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Emit): void {
+  let probe: FileProbe | undefined;
+  const exists = (path: string) => {
+    probe ??= new FileProbe(doc.source.dir, ctx.cwd);
+    return probe.exists(path);
+  };
+  for (const image of scan.images) {
+    if (image.url === undefined) continue;
+    const asset = doc.assets[image.url];
+    // The assets transform already looked (within its resource paths): trust it.
+    let missing: boolean;
+    if (asset) missing = asset.status === 'missing';
+    else {
+      const path = localPath(image.url);
+      missing = path !== undefined && exists(path) === false;
+    }
+    if (missing) {
+      emit('missing-image', `The image file "${excerpt(image.url, 80)}" does not exist`, positionOf(image.node), {
+        suggestion: `Check the path: it is relative to ${doc.source.dir}.`,
+        excerpt: image.url,
+        data: { url: image.url },
+      });
+    }
+  }
+  for (const link of scan.links) {
+    if (link.url === undefined) continue;
+    if (link.url.trim() === '') {
+      emit('empty-link', `The link "${excerpt(link.text, 60)}" has no destination`, positionOf(link.node), {
+        suggestion: 'Add the address between the parentheses.',
+        excerpt: link.text,
+      });
+      continue;
+    }
+    const path = localPath(link.url);
+    if (path !== undefined && exists(path) === false) {
+      emit('missing-link-target', `The linked file "${excerpt(link.url, 80)}" does not exist`, positionOf(link.node), {
+        suggestion: `Check the path: it is relative to ${doc.source.dir}.`,
+        excerpt: link.url,
+        data: { url: link.url },
+      });
+    }
+  }
+  for (const link of scan.links) {
+    if (link.text === '' && !link.hasImage)
+      emit('empty-link', 'A link has no text', positionOf(link.node), {
+        suggestion: 'Write what the link leads to as its text.',
+        ...(link.url ? { excerpt: link.url } : {}),
+      });
+  }
+}
+
+function lengthRules(doc: DocumentModel, ctx: CheckContext, config: PluginConfig, emit: Emit, on: { sentence: boolean; paragraph: boolean }): void {
+  const lang = ctx.language;
+  for (const block of proseBlocks(doc.root) as ProseBlock[]) {
+    if (block.kind !== 'paragraph') continue;
+    // Soft line breaks are not sentence ends (the segmenter breaks at newlines); same length, same indexes.
+    const text = block.text.replace(/\n/g, ' ');
+    const ws = wordStarts(text, lang);
+    if (block.quoted) continue;
+    if (on.paragraph && ws.length > config.maxParagraphWords) {
+      emit('long-paragraph', `Paragraph of ${ws.length} words (more than ${config.maxParagraphWords})`, locate(block, 0, text.length), {
+        suggestion: 'Split it where the topic shifts.',
+        excerpt: excerpt(text),
+        data: { words: ws.length, max: config.maxParagraphWords },
+      });
+    }
+    if (!on.sentence || ws.length <= config.maxSentenceWords) continue;
+    let w = 0;
+    for (const s of sentences(text, lang)) {
+      const end = s.index + s.sentence.length;
+      const start = w;
+      while (w < ws.length && (ws[w] as number) < end) w++;
+      const count = w - start;
+      if (count <= config.maxSentenceWords) continue;
+      const trimmed = s.sentence.trimEnd();
+      emit('long-sentence', `Sentence of ${count} words (more than ${config.maxSentenceWords})`, locate(block, s.index, s.index + trimmed.length), {
+        suggestion: 'Split it into shorter sentences.',
+        excerpt: excerpt(trimmed),
+        data: { words: count, max: config.maxSentenceWords },
+      });
+    }
+  }
+}
+
+/** Runs the structure rules (emit drops the ones that are off). */
+export function checkStructure(
+  doc: DocumentModel,
+  ctx: CheckContext,
+  config: PluginConfig,
+  scan: Scan,
+  emit: Emit,
+  isOn: (rule: StructureRule) => boolean,
+): void {
+  for (const p of scan.invalid) emit('model-invalid', p.message, p.position);
+  outlineRules(doc, scan, emit);
+  anchorRules(doc, ctx, scan, emit);
+  fileRules(doc, ctx, scan, emit);
+  // The prose walk trusts the tree: skip it when the model is broken (a cycle would never end).
+  if (scan.invalid.length > 0) return;
+  const on = { sentence: isOn('long-sentence'), paragraph: isOn('long-paragraph') };
+  if (on.sentence || on.paragraph) lengthRules(doc, ctx, config, emit, on);
+}
