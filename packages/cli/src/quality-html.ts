@@ -359,7 +359,7 @@ function readabilitySection(r: Rec | undefined, linkable: (line: number) => bool
     })
     .join('');
   const table = rows
-    ? `<h3>By section</h3><table class="sections"><thead><tr><th>Section</th><th class="num">Words</th>${hasGrade ? '<th class="num">Grade</th>' : ''}<th class="num">Ease</th><th class="chart">0 <span class="scale">hard · easy</span> 100</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? `<h3>By section</h3><table class="sections"><thead><tr><th>Section</th><th class="num">Words</th>${hasGrade ? '<th class="num">Grade</th>' : ''}<th class="num">Ease</th><th class="chart"><span class="axis"><span>0</span><span>harder · easier</span><span>100</span></span></th></tr></thead><tbody>${rows}</tbody></table>`
     : '';
   const hardest = arr(r.hardest)
     .slice(0, 5)
@@ -370,9 +370,8 @@ function readabilitySection(r: Rec | undefined, linkable: (line: number) => bool
       const e = pick(o, ['ease', 'score'], num);
       const line = pick(o, ['line'], num) ?? num(rec(o?.position)?.line);
       const w = pick(o, ['words'], num);
-      const meta = [line === undefined ? '' : `line ${fmt(line, 0)}`, w === undefined ? '' : `${fmt(w, 0)} words`, e === undefined ? '' : `ease ${fmt(e)}`]
-        .filter(Boolean)
-        .join(' · ');
+      const at = line === undefined ? '' : linkable(line) ? `<a href="#L${Math.trunc(line)}">line ${fmt(line, 0)}</a>` : `line ${fmt(line, 0)}`;
+      const meta = [at, w === undefined ? '' : `${fmt(w, 0)} words`, e === undefined ? '' : `ease ${fmt(e)}`].filter(Boolean).join(' · ');
       return `<li><p>${escapeHtml(truncate(text, 600))}</p>${meta ? `<p class="muted small">${meta}</p>` : ''}</li>`;
     })
     .join('');
@@ -473,7 +472,7 @@ function toneSection(tone: Rec | undefined): string {
     })
     .join('');
   const table = rows
-    ? `<table class="sections"><thead><tr><th>Section</th><th>Tone</th><th class="num">Score</th><th class="chart">negative · positive</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? `<table class="sections"><thead><tr><th>Section</th><th>Tone</th><th class="num">Score</th><th class="chart">${scale === 1 ? '−1 ' : ''}negative · positive${scale === 1 ? ' +1' : ''}</th></tr></thead><tbody>${rows}</tbody></table>`
     : '';
   return section('tone', 'Tone', head + table, 'Sentiment of the wording; an indication, not part of the score.');
 }
@@ -669,7 +668,9 @@ tr:last-child td{border-bottom:0}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.num.good,td.num.fair,td.num.poor{font-weight:650}
 th.chart,td.chart{width:34%}
-.scale{font-weight:400;text-transform:none;letter-spacing:0;margin:0 6px}
+.axis{display:flex;justify-content:space-between}
+.sec-title a{white-space:nowrap}
+.hardest a{text-decoration:underline;text-underline-offset:2px}
 .rules td:first-child{overflow-wrap:anywhere}
 .sec-title{overflow-wrap:anywhere}
 .sev-group{margin-top:26px}
@@ -700,7 +701,7 @@ a .loc{color:var(--accent)}
 .kw{display:contents}
 .kw-word{font-weight:550;overflow-wrap:anywhere}
 .kw-score{font-size:12.5px;color:var(--muted);font-variant-numeric:tabular-nums;text-align:right}
-.outline{list-style:none;margin:0;padding:0;font-size:14px;max-height:520px;overflow:auto}
+.outline{list-style:none;margin:0;padding:0;font-size:14px;max-height:600px;overflow:auto}
 .outline li{display:flex;justify-content:space-between;gap:12px;padding:3px 0;border-bottom:1px dotted #e4e8ec}
 .outline li.d0{font-weight:650;margin-top:6px}
 .outline .d1{padding-left:18px}.outline .d2{padding-left:36px}.outline .d3{padding-left:54px}.outline .d4,.outline .d5{padding-left:72px}
@@ -711,8 +712,8 @@ a .loc{color:var(--accent)}
 .legend{margin:0 0 12px;font-size:13px}.legend .hl{margin-right:4px}
 .note{background:var(--fair-bg);border:1px solid #eed888;border-radius:8px;padding:8px 12px;font-size:13.5px}
 .source{margin:0;padding:12px 0;background:#fbfcfd;border:1px solid var(--line);border-radius:8px;font-size:13px;line-height:1.6;white-space:pre-wrap;overflow-wrap:anywhere;counter-reset:none;tab-size:4}
-.l{display:block;padding:0 16px 0 64px;text-indent:0;position:relative;min-height:1.6em}
-.l::before{content:attr(data-n);position:absolute;left:0;width:48px;text-align:right;color:#8c959f;user-select:none;font-size:12px}
+.l{display:block;padding:0 16px 0 64px;position:relative;min-height:1.6em;scroll-margin-top:72px}
+.l::before{content:attr(data-n);position:absolute;left:0;width:48px;text-align:right;color:#6e7781;user-select:none;font-size:12px}
 .l:target{background:#fff8c5}
 .hl{border-radius:2px;padding:0 1px;color:inherit}
 .hl.s-error{background:var(--error-bg);box-shadow:inset 0 -2px 0 var(--error)}
@@ -726,7 +727,8 @@ body:has(#show-error:not(:checked)) mark.s-error,body:has(#show-warning:not(:che
 body:has(#show-suggestion:not(:checked)) mark.s-suggestion,body:has(#show-info:not(:checked)) mark.s-info{background:none;box-shadow:none;cursor:auto}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{margin-top:24px;text-align:center;color:var(--muted);font-size:12.5px}
-@media (max-width:900px){.page{padding:16px 12px 32px}.top{flex-direction:column-reverse;align-items:stretch;padding:22px}.grid2{grid-template-columns:1fr}
+@media (max-width:640px){.top{flex-direction:column-reverse;align-items:stretch;padding:22px}}
+@media (max-width:900px){.page{padding:16px 12px 32px}.top{gap:20px;padding:22px}.grid2{grid-template-columns:1fr}
 .tiles{grid-template-columns:repeat(2,1fr)}.finding{grid-template-columns:64px minmax(0,1fr)}.f-rule{grid-column:2;text-align:left;white-space:normal}.card{padding:20px}th.chart,td.chart{width:28%}.subs{grid-template-columns:minmax(90px,120px) 1fr 48px 52px;column-gap:12px}}
-@media print{body{background:#fff}.toc{display:none}.card,.top{border:0;padding:0 0 12px;break-inside:auto}.tile input{display:none}}
+@media print{body{background:#fff}.toc{display:none}.outline{max-height:none}.card,.top{border:0;padding:0 0 12px;break-inside:auto}.tile input{display:none}}
 `;
