@@ -33,22 +33,40 @@ export function hyphenParts(word: string): Token[] {
   return out;
 }
 
-// URLs, e-mail addresses and paths: spans whose words are not prose. `and/or` is caught too, which
-// only means it is not checked.
-const NOT_PROSE = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\bmailto:)[^\s<>"'“”‘’()[\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:[\w.~-]*[/\\])+[\w.~-]+/giu;
+const TRIGGERS = /[/\\@]|www\./g;
+const URL_START = /^[^\p{L}\p{N}]*(?:[a-z][a-z0-9+.-]*:\/\/|www\.|mailto:)/iu;
+const EMAIL = /[\p{L}\p{N}._%+-]@[\p{L}\p{N}-]+\.[\p{L}\p{N}]/u;
+const PATH = /[\p{L}\p{N}_.~-][/\\][\p{L}\p{N}_.~-]/u;
 
-/** [start, end) spans of URLs, e-mail addresses and paths in a text, sorted. */
+/**
+ * [start, end) spans of URLs, e-mail addresses and paths in a text, sorted: the whitespace-delimited
+ * runs around each `/`, `\`, `@` or `www.` that look like one. `and/or` counts as a path, which only
+ * means it is not checked. Linear: each run is examined once.
+ */
 export function nonProseSpans(text: string): Array<[number, number]> {
-  // Fast path: most blocks contain none of the characters these need.
-  if (!/[/\\@]|www\./.test(text)) return [];
   const out: Array<[number, number]> = [];
-  for (const m of text.matchAll(NOT_PROSE)) out.push([m.index, m.index + m[0].length]);
+  let done = -1;
+  for (const m of text.matchAll(TRIGGERS)) {
+    if (m.index < done) continue;
+    let start = m.index;
+    while (start > 0 && !isSpace(text.charCodeAt(start - 1))) start--;
+    let end = m.index + 1;
+    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    done = end;
+    const run = text.slice(start, end);
+    if (URL_START.test(run) || EMAIL.test(run) || PATH.test(run)) out.push([start, end]);
+  }
   return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0 || c === 0x2009 || c === 0x202f;
 }
 
 /** Why a word is not looked up, or undefined when it should be. */
 export type SkipReason = 'short' | 'digits' | 'abbreviation' | 'uppercase' | 'identifier';
 
+const PLAIN = /^[A-Za-z][a-z]+$/;
 const HAS_DIGIT_OR_UNDERSCORE = /[\p{N}_]/u;
 const HAS_LOWER = /\p{Ll}/u;
 const INNER_UPPER = /\p{Ll}[\p{M}]*\p{Lu}/u;
@@ -56,6 +74,8 @@ const INNER_UPPER = /\p{Ll}[\p{M}]*\p{Lu}/u;
 /** Rules that need no context: short words, numbers, abbreviations and domains, acronyms, identifiers. */
 export function skipReason(word: string, ignoreUppercase: boolean): SkipReason | undefined {
   if (word.length < 2) return 'short';
+  // Most words are plain lower-case or capitalised ASCII: nothing below can apply.
+  if (PLAIN.test(word)) return undefined;
   if (HAS_DIGIT_OR_UNDERSCORE.test(word)) return 'digits';
   // e.g, i.e, example.org, report.md: abbreviations, domains and file names.
   if (word.includes('.')) return 'abbreviation';
