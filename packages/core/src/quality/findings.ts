@@ -56,13 +56,16 @@ export interface CheckResult {
 /** Orders findings by file, position, then severity. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    cmp(a.file ?? '', b.file ?? '') ||
     (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
     (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    a.rule.localeCompare(b.rule)
+    cmp(a.rule, b.rule)
   );
 }
+
+// Code-unit order: stable across machines and locales (and no ICU collator to load).
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 /**
  * Applies fixes to a text. Overlapping fixes are skipped (the first by position wins), so
