@@ -292,6 +292,58 @@ describe('renderQualityHtml: structure', () => {
     expect(doc.querySelector('.facts')?.textContent).toContain('5 min');
   });
 
+  it('reads the shapes the language and metadata checkers produce', () => {
+    const doc = dom(
+      renderQualityHtml(
+        analyzed({
+          metrics: {
+            language: {
+              document: 'en',
+              confidence: 1,
+              sections: [
+                { title: 'Intro', index: 0, language: 'en', share: 1, words: 90 },
+                { title: 'Anhang', index: 1, language: 'de', share: 0.8, words: 40 },
+              ],
+            },
+            metadata: {
+              words: 5451,
+              readingMinutes: 23.7,
+              headings: 50,
+              tables: 4,
+              links: { internal: 10, external: 12, list: [] },
+              keywords: [
+                { phrase: 'pumped hydro', score: 40, count: 20 },
+                { phrase: 'storage', score: 39, count: 39 },
+              ],
+              dates: [{ text: 'September 2026', iso: '2026-09', line: 3 }],
+            },
+            tone: {
+              language: 'en',
+              supported: true,
+              document: { score: 0.08, label: 'neutral' },
+              sections: [{ title: 'Intro', index: 0, line: 1, score: 0.3, label: 'positive' }],
+            },
+          },
+        }),
+        'Intro text.\n',
+      ),
+    );
+    const stats = Object.fromEntries(
+      Array.from(doc.querySelectorAll('#content .stat')).map((s) => [s.querySelector('.stat-l')?.textContent, s.querySelector('.stat-v')?.textContent]),
+    );
+    expect(stats).toMatchObject({ Headings: '50', Tables: '4', Links: '22' });
+    expect(Array.from(doc.querySelectorAll('.kw-word')).map((k) => k.textContent)).toEqual(['pumped hydro', 'storage']);
+    expect(Array.from(doc.querySelectorAll('.kw-score')).map((k) => k.textContent)).toEqual(['20×', '39×']);
+    expect(doc.querySelector('.chips')?.textContent).toBe('September 2026');
+    expect(doc.querySelector('.facts')?.textContent).toContain('24 min');
+    expect(doc.querySelector('#checks')?.textContent).toContain('Anhang');
+    expect(doc.querySelector('#checks')?.textContent).not.toContain('Intro');
+    expect(doc.querySelector('#tone a[href="#L1"]')).not.toBeNull();
+    // Tone for a language without a model: said, not drawn.
+    const es = dom(renderQualityHtml(analyzed({ metrics: { tone: { language: 'es', supported: false, document: null, sections: [] } } }), undefined));
+    expect(es.querySelector('#tone')?.textContent).toContain('no sentiment model for es');
+  });
+
   it('degrades to a short, valid page when there are no metrics, no findings and no source', () => {
     const html = renderQualityHtml(
       analyzed({ language: undefined, words: undefined, score: { version: 1, score: 100, subscores: [], missing: [] } }),

@@ -388,19 +388,24 @@ function stat(label: string, value: string, tone: string, hint: string): string 
 function keywordsCard(meta: Rec | undefined): string {
   const items = arr(meta?.keywords)
     .map((k) => {
-      if (typeof k === 'string') return { word: k, score: undefined };
       const o = rec(k);
-      return { word: pick(o, ['keyword', 'word', 'term', 'text', 'phrase'], str) ?? '', score: pick(o, ['score', 'weight', 'count', 'frequency'], num) };
+      return {
+        word: typeof k === 'string' ? k : (pick(o, ['phrase', 'keyword', 'word', 'term', 'text'], str) ?? ''),
+        score: pick(o, ['score', 'weight', 'count', 'frequency'], num),
+        count: num(o?.count),
+      };
     })
     .filter((k) => k.word)
     .slice(0, 15);
   if (items.length === 0) return '';
   const max = Math.max(...items.map((k) => k.score ?? 0)) || 1;
   const rows = items
-    .map(
-      (k) =>
-        `<div class="kw"><span class="kw-word">${escapeHtml(k.word)}</span>${k.score === undefined ? '' : `${bar(((k.score ?? 0) / max) * 100, 'accent', escapeHtml(fmt(k.score, 2)))}<span class="kw-score">${fmt(k.score, 2)}</span>`}</div>`,
-    )
+    .map((k) => {
+      // People read "12×" more easily than a relevance score; the bar shows the score.
+      const value = k.count !== undefined ? `${fmt(k.count, 0)}×` : k.score !== undefined ? fmt(k.score, 2) : '';
+      const chart = k.score === undefined ? '<span></span>' : bar((k.score / max) * 100, 'accent', `relevance ${fmt(k.score, 2)}`);
+      return `<div class="kw"><span class="kw-word">${escapeHtml(k.word)}</span>${chart}<span class="kw-score"${k.count !== undefined ? ' title="occurrences"' : ''}>${value}</span></div>`;
+    })
     .join('');
   return `<div class="sub-card"><h3>Keywords</h3><div class="kws">${rows}</div></div>`;
 }
@@ -424,16 +429,26 @@ function outlineCard(meta: Rec | undefined, linkable: (line: number) => boolean)
   return `<div class="sub-card"><h3>Outline</h3><ol class="outline">${rows}</ol></div>`;
 }
 
+/** Links as a number, a list, or `{ internal, external, list }`. */
+function linkCount(v: unknown): number | undefined {
+  const o = rec(v);
+  if (!o) return count(v);
+  const split = num(o.internal) !== undefined || num(o.external) !== undefined ? (num(o.internal) ?? 0) + (num(o.external) ?? 0) : undefined;
+  return split ?? pick(o, ['total', 'count'], num) ?? count(o.list);
+}
+
 function contentSection(m: Metrics, linkable: (line: number) => boolean): string {
   const meta = m.metadata;
   const facts: string[] = [];
   const add = (label: string, v: number | undefined) => v !== undefined && facts.push(stat(label, fmt(v, 0), '', ''));
   add('Sentences', pick(meta, ['sentences'], num) ?? num(m.readability?.sentences));
   add('Paragraphs', pick(meta, ['paragraphs'], num));
-  add('Headings', count(meta?.outline) || undefined);
-  add('Links', count(meta?.links));
-  add('Images', count(meta?.images));
+  add('Headings', num(meta?.headings) ?? (count(meta?.outline) || undefined));
+  add('Lists', count(meta?.lists));
   add('Tables', count(meta?.tables));
+  add('Images', count(meta?.images));
+  add('Links', linkCount(meta?.links));
+  add('Footnotes', count(meta?.footnotes));
   const dates = arr(meta?.dates)
     .map((d) => (typeof d === 'string' ? d : (pick(rec(d), ['text', 'date', 'value'], str) ?? '')))
     .filter(Boolean);
@@ -448,8 +463,14 @@ function contentSection(m: Metrics, linkable: (line: number) => boolean): string
   return section('content', 'Content', `${facts.length ? `<div class="stats">${facts.join('')}</div>` : ''}<div class="grid2">${cards.join('')}</div>`);
 }
 
-function toneSection(tone: Rec | undefined): string {
+function toneSection(tone: Rec | undefined, linkable: (line: number) => boolean): string {
   if (!tone) return '';
+  if (tone.supported === false && !rec(tone.document))
+    return section(
+      'tone',
+      'Tone',
+      `<p class="empty">Not measured: there is no sentiment model for ${escapeHtml(str(tone.language) ?? 'this language')} yet.</p>`,
+    );
   const docTone = rec(tone.document) ?? tone;
   const score = num(docTone.score);
   const label = str(docTone.label);
@@ -458,34 +479,44 @@ function toneSection(tone: Rec | undefined): string {
     .filter((s): s is Rec => s !== undefined && num(s.score) !== undefined)
     .slice(0, 100);
   if (score === undefined && !label && sections.length === 0) return '';
-  const scale = Math.max(1, Math.abs(score ?? 0), ...sections.map((s) => Math.abs(num(s.score) ?? 0)));
+  // Sentiment is -1..1 but sections rarely pass ±0.5: scale to the largest value, in quarter steps.
+  const largest = Math.max(Math.abs(score ?? 0), ...sections.map((s) => Math.abs(num(s.score) ?? 0)));
+  const scale = largest <= 1 ? Math.max(0.25, Math.ceil(largest * 4) / 4) : largest;
   const diverging = (v: number, name: string) => {
     const half = (clamp(Math.abs(v) / scale, 0, 1) * 50).toFixed(2);
     const x = v >= 0 ? '50' : (50 - Number(half)).toFixed(2);
-    return `<svg class="bar diverge" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(name)}"><rect class="track" width="100" height="8" rx="1.5"/><rect class="${v >= 0 ? 'pos' : 'neg'}" x="${x}" width="${half}" height="8"/><rect class="axis" x="49.75" width="0.5" height="8"/></svg>`;
+    return `<svg class="bar diverge" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(name)}"><rect class="track" width="100" height="8"/><rect class="${v >= 0 ? 'pos' : 'neg'}" x="${x}" width="${half}" height="8"/><rect class="axis" x="49.75" width="0.5" height="8"/></svg>`;
   };
   const head = `<div class="stats">${stat('Overall tone', label ?? (score === undefined ? '—' : fmt(score, 2)), '', score === undefined ? '' : `score ${fmt(score, 2)}`)}</div>`;
   const rows = sections
     .map((s) => {
       const v = num(s.score) ?? 0;
-      return `<tr><td class="sec-title">${escapeHtml(str(s.title) ?? str(s.section) ?? '(untitled)')}</td><td>${escapeHtml(str(s.label) ?? '')}</td><td class="num">${fmt(v, 2)}</td><td class="chart">${diverging(v, `tone ${fmt(v, 2)}`)}</td></tr>`;
+      const line = num(s.line);
+      const at = line !== undefined && linkable(line) ? ` <a class="small" href="#L${Math.trunc(line)}">line ${fmt(line, 0)}</a>` : '';
+      return `<tr><td class="sec-title">${escapeHtml(str(s.title) ?? str(s.section) ?? '(before the first heading)')}${at}</td><td>${escapeHtml(str(s.label) ?? '')}</td><td class="num">${fmt(v, 2)}</td><td class="chart">${diverging(v, `tone ${fmt(v, 2)}`)}</td></tr>`;
     })
     .join('');
   const table = rows
-    ? `<table class="sections"><thead><tr><th>Section</th><th>Tone</th><th class="num">Score</th><th class="chart">${scale === 1 ? '−1 ' : ''}negative · positive${scale === 1 ? ' +1' : ''}</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? `<table class="sections"><thead><tr><th>Section</th><th>Tone</th><th class="num">Score</th><th class="chart"><span class="axis"><span>−${fmt(scale, 2)}</span><span>negative · positive</span><span>+${fmt(scale, 2)}</span></span></th></tr></thead><tbody>${rows}</tbody></table>`
     : '';
   return section('tone', 'Tone', head + table, 'Sentiment of the wording; an indication, not part of the score.');
 }
 
 function languageNotes(lang: Rec | undefined, docLang: string | undefined): string {
-  const other = arr(lang?.sections ?? lang?.paragraphs)
+  const sections = arr(lang?.sections);
+  const other = (sections.length > 0 ? sections : arr(lang?.paragraphs))
     .map(rec)
     .filter((s): s is Rec => s !== undefined)
-    .map((s) => ({ lang: pick(s, ['language', 'lang', 'document'], str), title: pick(s, ['title', 'text', 'section'], str), line: num(s.line) }))
+    .map((s) => ({
+      lang: pick(s, ['language', 'lang', 'document'], str),
+      title: pick(s, ['title', 'text', 'section'], str) ?? (num(s.line) === undefined ? '(before the first heading)' : 'Paragraph'),
+      line: num(s.line),
+      share: num(s.share),
+    }))
     .filter((s) => s.lang && docLang && s.lang !== docLang)
     .slice(0, 20);
   if (other.length === 0) return '';
-  return `<div class="sub-card"><h3>Passages in another language</h3><ul class="plain">${other.map((s) => `<li><span class="chip">${escapeHtml(s.lang)}</span> ${escapeHtml(truncate(s.title ?? '', 120))}${s.line === undefined ? '' : ` <span class="muted small">line ${fmt(s.line, 0)}</span>`}</li>`).join('')}</ul></div>`;
+  return `<div class="sub-card"><h3>Passages in another language</h3><ul class="plain">${other.map((s) => `<li><span class="chip">${escapeHtml(s.lang)}</span> ${escapeHtml(truncate(s.title, 120))}${s.share === undefined ? '' : ` <span class="muted small">${fmt(s.share <= 1 ? s.share * 100 : s.share, 0)}% of its words</span>`}${s.line === undefined ? '' : ` <span class="muted small">line ${fmt(s.line, 0)}</span>`}</li>`).join('')}</ul></div>`;
 }
 
 function checksSection(doc: AnalyzedDocument, m: Metrics): string {
@@ -558,7 +589,7 @@ export function renderQualityHtml(doc: AnalyzedDocument, source: string | undefi
     ['findings', 'Findings', findingsSection(findings, linkable)],
     ['readability', 'Readability', readabilitySection(m.readability, linkable)],
     ['content', 'Content', contentSection(m, linkable)],
-    ['tone', 'Tone', toneSection(m.tone)],
+    ['tone', 'Tone', toneSection(m.tone, linkable)],
     ['checks', 'Checks', checksSection(doc, m)],
     ['source', 'Source', src?.html ?? ''],
   ];
@@ -690,7 +721,7 @@ a .loc{color:var(--accent)}
 .chip{display:inline-block;font-size:11.5px;padding:1px 8px;border-radius:999px;background:var(--soft);border:1px solid var(--line);margin:0 6px 4px 0}
 .chip.fix{background:var(--good-bg);border-color:#aceebb;color:var(--good);margin:0 8px 0 0}
 .stats{display:flex;flex-wrap:wrap;gap:12px;margin:4px 0 4px}
-.stat{min-width:128px;padding:12px 16px;border:1px solid var(--line);border-radius:10px;background:var(--soft)}
+.stat{min-width:112px;padding:12px 16px;border:1px solid var(--line);border-radius:10px;background:var(--soft)}
 .stat-v{font-size:22px;font-weight:700;font-variant-numeric:tabular-nums;line-height:1.2}
 .stat-l{font-size:12.5px;color:var(--muted);font-weight:550;margin-top:2px}
 .stat-h{font-size:11.5px;color:var(--muted)}
