@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   type ConfigFile,
   checkSettingsLayer,
@@ -32,8 +32,11 @@ import {
   type SettingsLayer,
   type SourceInput,
   settingsFromEnv,
+  writeFileAtomic,
 } from '@export-ia/core';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { renderQualityHtml } from './quality-html.js';
+import { minScoreOf, sourceTextOf } from './quality-support.js';
 import { humanReporter, jsonReporter, type Reporter, type Streams } from './reporter.js';
 
 export interface ExportFlags {
@@ -54,6 +57,8 @@ export interface ExportFlags {
   config?: string | false;
   jobs?: string;
   dataDir?: string;
+  quality?: boolean;
+  minScore?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -137,7 +142,7 @@ function globBase(pattern: string): string {
 }
 
 /** Expands globs; plain paths pass through (a missing file is that input's error, not a usage error). */
-async function expandInputs(args: readonly string[], cwd: string): Promise<PlannedInput[]> {
+export async function expandInputs(args: readonly string[], cwd: string): Promise<PlannedInput[]> {
   const out: PlannedInput[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
@@ -199,6 +204,8 @@ export async function runExport(
       output,
       { cwd: ctx.cwd, isDirectory: (p) => existsSync(p) && statSync(p).isDirectory() },
     );
+    const quality = Boolean(flags.quality) || flags.minScore !== undefined;
+    const minScore = minScoreOf(flags.minScore);
     const jobs = flags.jobs ? Number(flags.jobs) : Math.min(availableParallelism(), Math.max(1, inputs.length));
     if (flags.jobs && (!/^\d+$/.test(flags.jobs.trim()) || !Number.isInteger(jobs) || jobs < 1))
       throw new ExportIaError('EIA_USAGE', { detail: `--jobs must be a positive whole number, not "${flags.jobs}"` });
@@ -241,21 +248,45 @@ export async function runExport(
           );
           continue;
         }
+        const targets = { ...p.targets };
+        // --quality: the report goes beside the first file output, as <name>.quality.json (+ .html).
+        const firstFile = Object.values(p.targets).find((t) => t !== '-');
+        if (quality && firstFile) targets.quality = join(dirname(firstFile), `${basename(p.input, extname(p.input))}.quality.json`);
         const { jobId } = await runner.submitExport({
           source,
-          targets: p.targets,
+          targets,
           settings: layers,
           ...(pipeline && pipelineSource ? { pipeline, pipelineSource } : {}),
+          ...(quality ? { quality: {} } : {}),
         });
         jobIds.push(jobId);
       }
-      outcomes.push(...(await runner.runAll(jobIds)));
+      const results = await runner.runAll(jobIds);
+      outcomes.push(...results);
+      let belowGate = false;
+      for (const r of results) {
+        if (!r.analysis) continue;
+        if (minScore !== undefined && r.analysis.score.score < minScore) belowGate = true;
+        const json = r.written.find((w) => w.format === 'quality');
+        if (json) {
+          const html = json.path.replace(/\.json$/, '.html');
+          writeFileAtomic(
+            html,
+            new TextEncoder().encode(renderQualityHtml(r.analysis, sourceTextOf(r.analysis), { generatedAt: new Date().toISOString() })),
+            html,
+          );
+        }
+        if (!flags.json && !flags.quiet)
+          ctx.streams.stderr.write(
+            `quality ${r.input}: ${r.analysis.score.score}/100${minScore !== undefined && r.analysis.score.score < minScore ? ` (below ${minScore})` : ''}\n`,
+          );
+      }
       const days = Number(ctx.env.EXPORT_IA_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
       if (Number.isFinite(days) && days >= 0) await pruneIfDue(jobStore, days).catch(() => undefined);
       const orphans = jobStore.store.database.read(() => new JobQueue(jobStore.store.database).all().filter((r) => isAdoptable(r, Date.now())).length);
       if (orphans > 0 && !flags.json && !flags.quiet)
         ctx.streams.stderr.write(`note: ${orphans} unfinished job(s) from an earlier run are waiting; \`export-ia jobs resume\` finishes them\n`);
-      const code = exitCodeOf(outcomes);
+      const code = exitCodeOf(outcomes) || (belowGate ? 1 : 0);
       reporter.done(outcomes, code);
       return code;
     } finally {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
+import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
 import { registerJobCommands } from './jobs-command.js';
 
@@ -20,6 +21,9 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-exporter-docx',
   '@export-ia/plugin-exporter-pdf-typst',
   '@export-ia/plugin-theme-standard',
+  '@export-ia/plugin-checker-language',
+  '@export-ia/plugin-checker-structure',
+  '@export-ia/plugin-checker-spelling',
 ] as const;
 
 const require = createRequire(import.meta.url);
@@ -33,7 +37,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 const EXIT_CODES = `
 Exit codes:
-  0   everything was exported
+  0   everything was exported (or analysed)
+  1   a quality gate failed: a score below --min-score
   2   usage or configuration error (unknown format or theme, bad flag, invalid config,
       glob matching nothing, broken plugin); nothing was exported
   3   some inputs failed; the others were exported
@@ -100,6 +105,8 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .option('--no-config', 'do not read any config file')
     .option('-j, --jobs <n>', 'worker threads for batches (default: one per core)')
     .option('--data-dir <dir>', 'where job history and stored outputs live (default: EXPORT_IA_DATA_DIR or ~/.local/share/export-ia)')
+    .option('--quality', 'also check each document and write <name>.quality.json and .html beside its outputs')
+    .option('--min-score <n>', 'with the checks, exit with code 1 when a document scores below n')
     .option('--json', 'print one JSON event per line instead of text')
     .option('-q, --quiet', 'print only errors')
     .addHelpText(
@@ -174,6 +181,44 @@ ${EXIT_CODES}`,
       })
       .join(''),
   );
+  program
+    .command('analyze')
+    .description('Check documents (spelling, style, readability, structure, accessibility, language…) and score them 0-100.')
+    .argument('[inputs...]', "input files or quoted globs such as 'docs/**/*.md'")
+    .option('--checkers <list>', 'only these checkers, comma-separated (default: every default checker; see `export-ia plugins`)')
+    .option('-f, --format <format>', 'report format: text, json, sarif (SARIF 2.1.0, for code scanning), html', 'text')
+    .option('-o, --output <path>', 'write the report to this file (or directory/ for html), instead of stdout')
+    .option('--min-score <n>', 'exit with code 1 when a document scores below n (a CI gate)')
+    .option('--audience <audience>', 'who the text is for, which sets the readability target: children, general, technical, academic')
+    .option('--fix', 'write fixed copies (<name>.fixed.md) with every safe fix applied')
+    .option('--write', 'apply the safe fixes to the source files in place')
+    .option('--lang <tag>', 'document language when it is not declared (BCP 47)')
+    .option('--from <format>', 'input format when the extension does not say')
+    .option('--config <file>', 'use this config file instead of searching for export-ia.config.yaml')
+    .option('--no-config', 'do not read any config file')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core)')
+    .option('--data-dir <dir>', 'where job history lives (default: EXPORT_IA_DATA_DIR or ~/.local/share/export-ia)')
+    .option('-q, --quiet', 'print the text report only when something fails')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  export-ia analyze report.md
+  export-ia analyze 'docs/**/*.md' --min-score 80          # CI gate
+  export-ia analyze report.md --format sarif -o quality.sarif
+  export-ia analyze report.md --format html                # report.quality.html beside it
+  export-ia analyze report.md --fix                        # report.fixed.md with safe fixes
+${EXIT_CODES}`,
+    )
+    .action(async (inputs: string[], flags: AnalyzeFlags) => {
+      try {
+        const config = loadConfig(flags, ctx);
+        setExit(await withHost(config, ctx, (host) => runAnalyze(inputs, flags, host, config, ctx)));
+      } catch (err) {
+        setExit(printError(ctx, err));
+      }
+    });
+
   registerJobCommands(program, {
     ctx,
     setExit,
