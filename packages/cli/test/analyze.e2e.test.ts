@@ -1,0 +1,142 @@
+/**
+ * `export-ia analyze` and `export --quality`, end to end with real processes and the built-in
+ * checkers: reports in every format, the CI gate's exit code, safe fixes, bad input, history.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = join(repo, 'packages/cli/bin/export-ia.js');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    input: '',
+    env: { ...process.env, NO_COLOR: '1', EXPORT_IA_DATA_DIR: join(cwd, 'data') },
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
+}
+
+const FLAWED = `---
+title: Flawed
+lang: en
+---
+
+# Flawed notes
+
+We recieve many letters every week and we answer them.
+
+![](photo.png)
+
+## Details
+
+#### Skipped level
+
+For the rest, [click here](#nowhere).
+`;
+
+const CLEAN = `---
+title: Clean notes
+lang: en
+---
+
+# Clean notes
+
+This short note explains how the team answers letters. Each letter gets a reply within two days.
+
+## Replies
+
+Replies are short and polite. They name the person who will follow up.
+`;
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'eia-analyze-'));
+  writeFileSync(join(dir, 'flawed.md'), FLAWED);
+  writeFileSync(join(dir, 'clean.md'), CLEAN);
+  return dir;
+}
+
+describe('export-ia analyze', () => {
+  it('prints findings grouped by file with line:col, rule and score; JSON and SARIF carry the same findings', () => {
+    const dir = workspace();
+    const text = run(['analyze', 'flawed.md', 'clean.md'], dir);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/flawed\.md\s+score \d+\/100/);
+    expect(text.out).toMatch(/8:4\s+warning\s+Unknown word “recieve”.*spelling\/unknown-word/);
+    expect(text.out).toMatch(/accessibility\/image-alt/);
+    expect(text.out).toMatch(/structure\/heading-skip|structure\/broken-anchor/);
+    expect(text.out).toMatch(/finding.* in 2 files; lowest score \d+/);
+
+    const json = JSON.parse(run(['analyze', 'flawed.md', '--format', 'json'], dir).out) as {
+      documents: Array<{ file: string; score: { score: number; subscores: unknown[] }; findings: Array<{ rule: string; position: { line: number } }> }>;
+    };
+    const doc = json.documents[0];
+    expect(doc?.file).toBe('flawed.md');
+    expect(doc?.findings.some((f) => f.rule === 'spelling/unknown-word' && f.position.line === 8)).toBe(true);
+    expect(doc?.score.subscores.length).toBeGreaterThan(0);
+
+    const sarif = JSON.parse(run(['analyze', 'flawed.md', '--format', 'sarif'], dir).out) as {
+      version: string;
+      runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }>;
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.results.length).toBe(doc?.findings.length);
+    expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('flawed.md');
+  });
+
+  it('gates CI with --min-score: exit 1 below it, 0 above it', () => {
+    const dir = workspace();
+    const low = run(['analyze', 'flawed.md', '--min-score', '99'], dir);
+    expect(low.code).toBe(1);
+    expect(low.out).toContain('(below 99)');
+    expect(run(['analyze', 'clean.md', '--min-score', '50', '-q'], dir)).toMatchObject({ code: 0, out: '' });
+  });
+
+  it('writes a self-contained HTML report beside the document', () => {
+    const dir = workspace();
+    expect(run(['analyze', 'flawed.md', '--format', 'html'], dir).code).toBe(0);
+    const html = readFileSync(join(dir, 'flawed.quality.html'), 'utf8');
+    expect(html).toContain('<!doctype html>'.slice(0, 9));
+    expect(html).toMatch(/recieve/);
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('refuses bad usage with exit 2 and names what it knows; an unreadable input is exit 3', () => {
+    const dir = workspace();
+    const unknown = run(['analyze', 'flawed.md', '--checkers', 'spellling'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('EIA_COMPONENT_NOT_FOUND');
+    expect(unknown.err).toContain('spelling');
+    expect(run(['analyze', 'flawed.md', '--format', 'pdf'], dir).code).toBe(2);
+    expect(run(['analyze', 'flawed.md', '--audience', 'aliens'], dir).code).toBe(2);
+    const missing = run(['analyze', 'missing.md'], dir);
+    expect(missing.code).toBe(3);
+    expect(missing.out).toContain('EIA_INPUT_NOT_FOUND');
+  });
+
+  it('records analyses as jobs: history shows the score trend', () => {
+    const dir = workspace();
+    run(['analyze', 'flawed.md'], dir);
+    writeFileSync(join(dir, 'flawed.md'), FLAWED.replace('recieve', 'receive'));
+    run(['analyze', 'flawed.md'], dir);
+    const history = run(['history', 'flawed.md'], dir);
+    expect(history.out.match(/ analyze /g)).toHaveLength(2);
+    expect(history.out).toMatch(/score trend \S+\s+\d+ → \d+/);
+  });
+
+  it('export --quality writes <name>.quality.json and .html beside the outputs; --min-score gates it', () => {
+    const dir = workspace();
+    const r = run(['export', 'flawed.md', '--to', 'html', '-o', 'out/', '--quality', '--min-score', '99'], dir);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(dir, 'out', 'flawed.html'))).toBe(true);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'flawed.quality.json'), 'utf8')) as { score: { score: number } };
+    expect(report.score.score).toBeLessThan(99);
+    expect(readFileSync(join(dir, 'out', 'flawed.quality.html'), 'utf8')).toContain('flawed.md');
+  });
+});
