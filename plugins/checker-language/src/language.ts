@@ -37,7 +37,7 @@ async function importModel(model: EldModel): Promise<Detector> {
 }
 
 /** The eld detector for a database size, loaded once. */
-export function loadDetector(model: EldModel = 'medium'): Promise<Detector> {
+export function loadDetector(model: EldModel = 'extrasmall'): Promise<Detector> {
   let p = detectors.get(model);
   if (!p) {
     p = importModel(model);
@@ -121,7 +121,7 @@ function frontMatterLangPosition(text: string | undefined): FindingPosition | un
 export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Promise<CheckResult> {
   const cfg = ctx.config;
   const groupValue = (cfg.language ?? {}) as Record<string, unknown>;
-  const model = (typeof groupValue.model === 'string' ? groupValue.model : 'medium') as EldModel;
+  const model = (typeof groupValue.model === 'string' ? groupValue.model : 'extrasmall') as EldModel;
   const minWords = configNumber(cfg, 'language', 'minWords', 4);
   const minChars = configNumber(cfg, 'language', 'minChars', 25);
   const mixedShare = configNumber(cfg, 'language', 'mixedShare', 0.2);
