@@ -1,1 +1,121 @@
-export {};
+/**
+ * @export-ia/plugin-checker-style — grammar and style findings with safe fixes: a few actionable
+ * default rules, opt-in noisy ones, and Vale-style house rules from YAML. Metrics:
+ * `style: { words, findings, byRule, per1000 }` (findings = everything but `info`, for the score).
+ */
+import {
+  type CheckContext,
+  type CheckResult,
+  type DocumentModel,
+  definePlugin,
+  type Finding,
+  inCode,
+  type ProseBlock,
+  proseBlocks,
+  sentences,
+  words,
+} from '@export-ia/core/plugin';
+import { type ActiveRule, compileStyle } from './config.js';
+import type { BlockContext, Hit } from './rule.js';
+import { SourceMap } from './source-map.js';
+
+export { BUILTIN_RULES, type StyleConfig } from './config.js';
+export { articleSound } from './rules-english.js';
+
+const URL = /(?:\b(?:https?|ftp):\/\/|\bwww\.|\bmailto:)[^\s<>"”’]*[^\s<>"”’.,;:!?)\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*/gu;
+/** Languages written without spaces between words: counted with Intl.Segmenter. */
+const UNSPACED = new Set(['zh', 'ja', 'th', 'lo', 'km', 'my', 'bo']);
+
+function countWords(block: ProseBlock, lang: string): number {
+  let n = 0;
+  for (const p of block.pieces) {
+    if (p.code) continue;
+    const text = block.text.slice(p.from, p.to);
+    if (UNSPACED.has(lang)) n += words(text, lang).length;
+    else {
+      WORD.lastIndex = 0;
+      while (WORD.exec(text)) n++;
+    }
+  }
+  return n;
+}
+
+function urlSpans(text: string): Array<[number, number]> {
+  if (!text.includes('://') && !text.includes('www.') && !text.includes('@') && !text.includes('mailto:')) return [];
+  return Array.from(text.matchAll(URL), (m) => [m.index, m.index + m[0].length] as [number, number]);
+}
+
+const excerptOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : text).replace(/\s+/g, ' ');
+
+/** Runs the active rules over a document. Exported for tests and embedding. */
+export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' | 'cwd' | 'language' | 'text'>): CheckResult {
+  const compiled = compileStyle(ctx.config, ctx.cwd);
+  const lang = ctx.language;
+  const rules: ActiveRule[] = compiled.active.filter((a) => !a.rule.english || lang === 'en');
+  const map = new SourceMap(ctx.text);
+  const findings: Finding[] = [];
+  const counts = new Map<string, number>();
+  let wordCount = 0;
+  let current: ActiveRule | undefined;
+
+  for (const block of proseBlocks(doc.root)) {
+    wordCount += countWords(block, lang);
+    let urls: Array<[number, number]> | undefined;
+    let sentenceCache: Array<{ sentence: string; index: number }> | undefined;
+    const skip = (from: number, to: number) => {
+      urls ??= urlSpans(block.text);
+      return inCode(block, from, to) || urls.some(([a, b]) => from < b && to > a);
+    };
+    const run: BlockContext = {
+      block,
+      lang,
+      map,
+      options: compiled.options,
+      counts,
+      sentences: () => {
+        sentenceCache ??= sentences(block.text, lang);
+        return sentenceCache;
+      },
+      skip,
+      report(hit: Hit) {
+        if (!current || skip(hit.from, hit.to)) return false;
+        const finding: Finding = {
+          rule: current.rule.id,
+          severity: current.severity,
+          message: hit.message,
+          excerpt: excerptOf(block.text.slice(hit.from, hit.to)),
+        };
+        const position = map.position(block, hit.from, hit.to);
+        if (position) finding.position = position;
+        if (hit.suggestion !== undefined) finding.suggestion = hit.suggestion;
+        if (hit.fix) finding.fix = hit.fix;
+        if (hit.data) finding.data = hit.data;
+        findings.push(finding);
+        return true;
+      },
+    };
+    for (const active of rules) {
+      if (block.quoted && !active.rule.quoted) continue;
+      current = active;
+      active.rule.check(run);
+    }
+  }
+
+  const byRule: Record<string, number> = {};
+  let counted = 0;
+  for (const f of findings) {
+    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    if (f.severity !== 'info') counted++;
+  }
+  const per1000 = wordCount === 0 ? 0 : Math.round((counted / wordCount) * 100_000) / 100;
+  return { findings, metrics: { style: { words: wordCount, findings: counted, byRule, per1000 } } };
+}
+
+export default definePlugin({
+  setup(api) {
+    api.checker('style', {
+      check: (doc, ctx) => checkStyle(doc, ctx),
+    });
+  },
+});
