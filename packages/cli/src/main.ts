@@ -24,6 +24,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-checker-language',
   '@export-ia/plugin-checker-structure',
   '@export-ia/plugin-checker-spelling',
+  '@export-ia/plugin-checker-style',
 ] as const;
 
 const require = createRequire(import.meta.url);

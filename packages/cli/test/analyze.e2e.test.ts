@@ -30,7 +30,7 @@ lang: en
 
 # Flawed notes
 
-We recieve many letters every week and we answer them.
+We recieve many letters every week and we answer the the letters.
 
 ![](photo.png)
 
@@ -88,6 +88,20 @@ describe('export-ia analyze', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results.length).toBe(doc?.findings.length);
     expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('flawed.md');
+  });
+
+  it('applies safe fixes: --fix writes a fixed copy, --write edits the source; a second run finds nothing left to fix', () => {
+    const dir = workspace();
+    const fixed = run(['analyze', 'flawed.md', '--fix'], dir);
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toMatch(/fixed \d+ → .*flawed\.fixed\.md/);
+    const copy = readFileSync(join(dir, 'flawed.fixed.md'), 'utf8');
+    expect(copy).toContain('we answer the letters.');
+    expect(readFileSync(join(dir, 'flawed.md'), 'utf8')).toContain('the the letters');
+    expect(run(['analyze', 'flawed.md', '--write'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'flawed.md'), 'utf8')).toBe(copy);
+    const again = JSON.parse(run(['analyze', 'flawed.md', '--format', 'json'], dir).out) as { documents: Array<{ findings: Array<{ fix?: unknown }> }> };
+    expect(again.documents[0]?.findings.filter((f) => f.fix)).toEqual([]);
   });
 
   it('gates CI with --min-score: exit 1 below it, 0 above it', () => {
