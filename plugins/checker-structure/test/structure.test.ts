@@ -1,8 +1,9 @@
-import { join } from 'node:path';
-import type { Host } from '@export-ia/core';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createHost, type Host } from '@export-ia/core';
 import { applyFixes } from '@export-ia/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze, fixtures, repo, structureHost, tempMarkdown, where } from './helpers.js';
+import { analyze, fixtures, plugins, repo, structureHost, tempMarkdown, where } from './helpers.js';
 
 let host: Host;
 beforeAll(async () => {
@@ -152,6 +153,25 @@ describe('structure rules', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.data).toEqual({ words: 160, max: 150 });
     expect(found[0]?.position).toMatchObject({ line: 3, column: 1 });
+  });
+});
+
+describe('HTML input', () => {
+  it('resolves anchors to any id in the source, and flags a table without header cells; no markdownlint', async () => {
+    const h = await createHost({ plugins: [join(repo, 'plugins/importer-html'), ...plugins], cwd: repo });
+    try {
+      const path = tempMarkdown('');
+      const file = join(dirname(path), 'page.html');
+      writeFileSync(
+        file,
+        '<!doctype html><html lang="en"><head><title>Page</title></head><body>\n<h1>Page</h1>\n<p id="intro">See <a href="#intro">the intro</a>, <a href="#details">the details</a> and <a href="#gone">a lost part</a>.</p>\n<h2 id="details">Details</h2>\n<table><tr><td>a</td><td>b</td></tr></table>\n</body></html>\n',
+      );
+      const r = await analyze(h, file);
+      // <html lang="en"> declares the language; the importer adds an empty header row to a table without <th>.
+      expect(where(r.findings)).toEqual(['structure/broken-anchor@3', 'accessibility/table-header@5']);
+    } finally {
+      await h.close();
+    }
   });
 });
 
