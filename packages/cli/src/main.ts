@@ -25,6 +25,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-checker-structure',
   '@export-ia/plugin-checker-spelling',
   '@export-ia/plugin-checker-style',
+  '@export-ia/plugin-checker-readability',
 ] as const;
 
 const require = createRequire(import.meta.url);

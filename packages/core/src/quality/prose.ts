@@ -98,8 +98,11 @@ export function proseBlocks(root: Root): ProseBlock[] {
 
 /** The source position of `index` (and optionally `end`) in a block's text; undefined when not known. */
 export function locate(block: ProseBlock, index: number, end?: number): FindingPosition | undefined {
-  const at = (i: number) => {
-    const piece = block.pieces.find((p) => i >= p.from && i < p.to) ?? block.pieces.find((p) => i === p.to);
+  // An end index belongs to the run it closes (end-exclusive), not to the run that starts there.
+  const at = (i: number, isEnd = false) => {
+    const piece = isEnd
+      ? (block.pieces.find((p) => i > p.from && i <= p.to) ?? block.pieces.find((p) => i === p.from))
+      : (block.pieces.find((p) => i >= p.from && i < p.to) ?? block.pieces.find((p) => i === p.to));
     if (!piece?.start) return undefined;
     if (!piece.exact)
       return { line: piece.start.line, column: piece.start.column, ...(piece.start.offset === undefined ? {} : { offset: piece.start.offset }) };
@@ -112,7 +115,7 @@ export function locate(block: ProseBlock, index: number, end?: number): FindingP
   const start = at(index);
   if (!start) return undefined;
   if (end === undefined) return start;
-  const stop = at(end);
+  const stop = at(end, true);
   if (!stop) return start;
   return {
     ...start,

@@ -54,6 +54,8 @@ describe('prose', () => {
     expect(p.pieces.filter((x) => x.code)).toHaveLength(1);
     expect(locate(p, p.text.indexOf('Then'))).toEqual({ line: 6, column: 1, offset: 38 });
     expect(locate(p, p.text.indexOf('now'), p.text.indexOf('now') + 3)).toMatchObject({ line: 5, column: 14, endColumn: 17 });
+    // An end on a run boundary closes the run before it (not the inline code after "Run ").
+    expect(locate(p, 0, 4)).toMatchObject({ line: 5, column: 1, endLine: 5, endColumn: 5, endOffset: 24 });
     expect(words('Don’t stop, e.g. now.').map((w) => w.word)).toEqual(['Don’t', 'stop', 'e.g', 'now']);
     expect(sentences('One here. Two there! Three?').map((s) => s.sentence.trim())).toEqual(['One here.', 'Two there!', 'Three?']);
   });
