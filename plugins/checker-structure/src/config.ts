@@ -113,6 +113,8 @@ export function readConfig(raw: Readonly<Record<string, unknown>>): PluginConfig
   for (const [key, level] of Object.entries(rules)) {
     const bare = key.replace(/^(structure|accessibility)\//, '');
     const full = levels.has(`structure/${bare}`) ? `structure/${bare}` : levels.has(`accessibility/${bare}`) ? `accessibility/${bare}` : undefined;
+    const md = /^(?:structure\/)?markdownlint\/(\w+)$/.exec(key);
+    if (md) throw invalid(`rule "${key}": set markdownlint's own rules under "markdownlint" (e.g. markdownlint: { ${md[1]}: false })`);
     if (!full || (key.includes('/') && full !== key)) {
       const suggestion = closest(bare, known);
       throw invalid(`unknown rule "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);

@@ -9,6 +9,9 @@ describe('configuration', () => {
       message: expect.stringContaining('unknown rule "heading-skp" (did you mean "heading-skip"?)'),
     });
     await expect(structureHost({ rules: { 'accessibility/heading-skip': 'off' } })).rejects.toMatchObject({ code: 'EIA_CONFIG_INVALID' });
+    await expect(structureHost({ rules: { 'markdownlint/MD040': 'off' } })).rejects.toMatchObject({
+      message: expect.stringContaining('markdownlint: { MD040: false }'),
+    });
     await expect(structureHost({ rules: { 'totally-unrelated-name': 'off' } })).rejects.toMatchObject({
       message: expect.not.stringContaining('did you mean'),
     });
