@@ -10,7 +10,8 @@
  *    document in each language (spelling dictionaries, language models), in a fresh process each.
  * 3. Peers on the same text (plain text for diction, Markdown for proselint), one process each.
  *
- * Installs nothing. Writes .bench-out/quality.json. Environment: BENCH_RUNS (default 15).
+ * Installs nothing. Writes .bench-out/quality.json. Environment: BENCH_RUNS (default 15),
+ * BENCH_NO_MARKDOWNLINT=1 (structure checker without markdownlint).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,9 @@ if (process.argv[2] === '--memory') {
   process.exit(0);
 }
 
-const host = await createHost({ plugins: builtinPluginDirs(), cwd: repo });
+// BENCH_NO_MARKDOWNLINT=1 measures the structure checker without markdownlint (its costliest part).
+const pluginConfig = process.env.BENCH_NO_MARKDOWNLINT ? { 'checker-structure': { markdownlint: false } } : {};
+const host = await createHost({ plugins: builtinPluginDirs(), cwd: repo, pluginConfig });
 const checkers = host.analyzePipeline().spec.steps.flatMap((s) => ('checkers' in s ? s.checkers : []));
 const first = await host.analyzePipeline().run(input(report), { settings: [] });
 const words = first.analysis.metrics.metadata?.words ?? proseBlocks(first.document.root).reduce((n, b) => n + b.text.split(/\s+/).filter(Boolean).length, 0);
