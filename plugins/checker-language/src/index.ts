@@ -4,6 +4,7 @@
  * Heavy models (eld's n-grams, wink's lexicon) load on first use, once per process.
  */
 import { definePlugin } from '@export-ia/core/plugin';
+import { fillKeywords } from './keywords-transform.js';
 import { checkLanguage } from './language.js';
 import { checkMetadata } from './metadata.js';
 import { checkTone } from './tone.js';
@@ -13,5 +14,6 @@ export default definePlugin({
     api.checker('language', { check: checkLanguage });
     api.checker('tone', { check: checkTone });
     api.checker('metadata', { check: checkMetadata });
+    api.transform('keywords', { transform: fillKeywords });
   },
 });
