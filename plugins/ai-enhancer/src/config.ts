@@ -1,0 +1,72 @@
+/**
+ * The AI enhancer's configuration (`pluginConfig.ai-enhancer`), with its defaults. The host has
+ * validated it against the manifest's `configSchema`; this only fills what is missing and tells
+ * what still is (an endpoint and a model are the user's choice, never a default).
+ */
+
+export type Mode = 'rewrite' | 'explain';
+
+export interface AiConfig {
+  /** The chat-completions address (`…/v1/chat/completions`). */
+  endpoint: URL;
+  model: string;
+  /** Name of the environment variable that holds the API key (read at run time). */
+  apiKeyEnv: string;
+  mode: Mode;
+  maxPassages: number;
+  timeoutMs: number;
+  maxTokens?: number;
+  temperature: number;
+  /** Language to answer in (BCP 47); default: the document's. */
+  language?: string;
+}
+
+export const DEFAULTS = { apiKeyEnv: 'EXPORT_IA_AI_KEY', mode: 'rewrite', maxPassages: 5, timeoutMs: 30_000, temperature: 0.2 } as const;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const int = (v: unknown, min: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? v : undefined);
+
+/** `…/v1` → `…/v1/chat/completions`; an address that already names the route is kept. */
+export function chatEndpoint(base: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!/\/chat\/completions\/?$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return url;
+}
+
+/** The configuration with defaults, or what is missing or wrong (for `ai/not-configured`). */
+export function readConfig(raw: Readonly<Record<string, unknown>> | undefined): { config: AiConfig } | { problems: string[] } {
+  const problems: string[] = [];
+  const url = str(raw?.url);
+  const endpoint = url === undefined ? undefined : chatEndpoint(url);
+  if (url === undefined) problems.push('`url` is not set');
+  else if (!endpoint) problems.push('`url` is not an http(s) address');
+  const model = str(raw?.model);
+  if (model === undefined) problems.push('`model` is not set');
+  if (!endpoint || model === undefined) return { problems };
+
+  const apiKeyEnv = str(raw?.apiKeyEnv);
+  const temperature = raw?.temperature;
+  const language = str(raw?.language);
+  const config: AiConfig = {
+    endpoint,
+    model,
+    apiKeyEnv: apiKeyEnv !== undefined && ENV_NAME.test(apiKeyEnv) ? apiKeyEnv : DEFAULTS.apiKeyEnv,
+    mode: raw?.mode === 'explain' ? 'explain' : 'rewrite',
+    maxPassages: int(raw?.maxPassages, 0) ?? DEFAULTS.maxPassages,
+    timeoutMs: int(raw?.timeoutMs, 1) ?? DEFAULTS.timeoutMs,
+    temperature: typeof temperature === 'number' && temperature >= 0 && temperature <= 2 ? temperature : DEFAULTS.temperature,
+  };
+  const maxTokens = int(raw?.maxTokens, 1);
+  if (maxTokens !== undefined) config.maxTokens = maxTokens;
+  if (language !== undefined && LANGUAGE.test(language)) config.language = language;
+  return { config };
+}
