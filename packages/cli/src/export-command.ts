@@ -195,7 +195,8 @@ export async function runExport(
     for (const f of formats) {
       if (!exporters.has(f)) throw new ExportIaError('EIA_UNKNOWN_FORMAT', { format: f, known: [...exporters.keys()].join(', ') });
     }
-    host.resolveTheme(merged.theme); // unknown or invalid theme: a usage error before any work
+    // Unknown or invalid theme: a usage error before any work (`auto` is chosen per document).
+    if (merged.theme !== 'auto') host.resolveTheme(merged.theme);
     if (inputsArg.length === 0) throw new ExportIaError('EIA_USAGE', { detail: 'no input given (a file, a glob, or - for stdin)' });
     const inputs = await expandInputs(inputsArg, ctx.cwd);
     const plan = planOutputs(

@@ -88,7 +88,7 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .argument('[inputs...]', "input files, globs such as 'docs/**/*.md', or - for stdin")
     .option('-t, --to <formats>', 'output formats, comma-separated: pdf, docx, html (repeatable)', collect)
     .option('-o, --output <path>', 'output directory (ending in /), a file for one input and format, or - for stdout')
-    .option('--theme <name|file>', 'theme id (default, report, academic) or a theme file')
+    .option('--theme <name|file|auto>', 'theme id (default, report, academic), a theme file, or auto (chosen from the document type)')
     .option('-M, --metadata <key=value>', 'set document metadata such as title or author (repeatable)', collect)
     .addOption(new Option('--pdf-standard <standard>', 'PDF standard').choices(['a-2b', 'a-3u', 'ua-1']))
     .option('--toc', 'add a table of contents')

@@ -444,6 +444,7 @@ export const catalog = {
     'Link "{url}" uses a scheme that can run code ({scheme}); it was removed.',
     'Use http(s), mailto or a relative link.',
   ),
+  EIA_THEME_AUTO: entry('warning', 'Theme chosen automatically', 'Theme auto: "{theme}" ({detail}).', 'Pass --theme <name> to choose it yourself.'),
   EIA_PDF_WARNING: entry('warning', 'PDF typesetting warning', '{detail}', 'Usually harmless; check the page it mentions.'),
 
   // ── Internal (exit 70) ───────────────────────────────────────────────────────────

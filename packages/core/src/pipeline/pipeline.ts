@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { Root } from 'mdast';
 import { type ExportSettings, mergeSettings, type SettingsLayer } from '../config/settings.js';
-import { type Diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
+import { type Diagnostic, diagnostic, ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
 import { decodeText, extensionOf } from '../io/input.js';
 import type { DocumentModel } from '../model/document.js';
 import { applyMetadataOverrides, interpretFrontMatter } from '../model/front-matter.js';
@@ -388,7 +388,9 @@ export class Pipeline {
     const outputs: Output[] = [];
     const failures: PipelineResult['failures'] = [];
     if (formats.length > 0) {
-      const theme = this.#host.resolveTheme(settings.theme);
+      const theme = this.#host.resolveTheme(
+        settings.theme === AUTO_THEME ? await this.#autoTheme(doc, input, settings, analysis, timed, diagnostics) : settings.theme,
+      );
       const finalDoc = doc;
       await Promise.all(
         formats.map(async (format) => {
@@ -419,6 +421,41 @@ export class Pipeline {
     return analysis
       ? { file, document: doc, settings, outputs, failures, diagnostics, steps, analysis }
       : { file, document: doc, settings, outputs, failures, diagnostics, steps };
+  }
+
+  /**
+   * `--theme auto`: the template checker's proposal (from the analysis when it ran, else run on
+   * its own), reported as an info finding with its reason; `default` when there is none.
+   */
+  async #autoTheme(
+    doc: DocumentModel,
+    input: SourceInput,
+    settings: ExportSettings,
+    analysis: Analysis | undefined,
+    timed: <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T) => Promise<T>,
+    diagnostics: Diagnostic[],
+  ): Promise<string> {
+    type Template = { type?: string; theme?: string; confidence?: number; reason?: string };
+    let template = analysis?.metrics.template as Template | undefined;
+    if (!template && this.#host.registry.checkers.has(TEMPLATE_CHECKER)) {
+      const own = await this.#check([TEMPLATE_CHECKER], doc, input, settings, timed);
+      template = own.metrics.template as Template | undefined;
+    }
+    const proposed = template?.theme;
+    const chosen = proposed && this.#host.registry.themes.has(proposed) ? proposed : 'default';
+    diagnostics.push(
+      diagnostic(
+        'EIA_THEME_AUTO',
+        {
+          theme: chosen,
+          detail: template?.type
+            ? `${template.type}${template.confidence === undefined ? '' : `, ${Math.round(template.confidence * 100)}% sure`}${template.reason ? `: ${template.reason}` : ''}`
+            : 'no document-type checker is installed',
+        },
+        { file: input.name, severity: 'info' },
+      ),
+    );
+    return chosen;
   }
 
   async #check(
@@ -497,6 +534,10 @@ export class Pipeline {
     return this.#runImporter(r.descriptor, r.implementation, input, ctx);
   }
 }
+
+/** `--theme auto` picks the theme from this checker's `template` metric. */
+export const AUTO_THEME = 'auto';
+const TEMPLATE_CHECKER = 'template';
 
 /** `es-ES` → `es`; undefined → `en`. */
 export function primaryLanguage(tag: string | undefined): string {

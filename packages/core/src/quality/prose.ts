@@ -142,7 +142,7 @@ function segmenterFor(lang: string) {
 }
 
 // Letters, marks and digits, joined by apostrophes, hyphens and inner dots (don't, state-of-the-art, e.g).
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-][\p{L}\p{M}\p{N}]+)*/gu;
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*/gu;
 /** Scripts written without spaces between words need the dictionary-based segmenter. */
 const UNSPACED = /^(zh|ja|th|lo|km|my|bo)$/;
 
