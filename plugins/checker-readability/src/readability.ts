@@ -2,7 +2,7 @@
  * The readability check: counts the document's sentences, scores the document, each section and
  * each sentence with the language's formulas, and reports the hardest and the longest sentences.
  */
-import { type CheckResult, type Finding, type FindingPosition, locate, type ProseBlock } from '@export-ia/core/plugin';
+import { type CheckResult, type Finding, locate, type ProseBlock } from '@export-ia/core/plugin';
 import {
   addCounts,
   type Counts,
@@ -92,21 +92,6 @@ function excerptOf(block: ProseBlock, start: number, end: number): string {
   return `${text.slice(0, cut > 100 ? cut : 199)}…`;
 }
 
-/**
- * The source span of [start, end) in a block. `locate` maps an end index that falls on a run
- * boundary to the start of the next run (after a footnote reference, say); a sentence ends
- * right after its last character, so that character is located and the span widened by one.
- */
-function span(block: ProseBlock, start: number, end: number): FindingPosition | undefined {
-  const last = block.pieces.find((p) => end - 1 >= p.from && end - 1 < p.to);
-  const ch = block.text.charCodeAt(end - 1);
-  if (!last?.exact || ch === 10 || (ch >= 0xd800 && ch <= 0xdbff)) return locate(block, start, end);
-  const where = locate(block, start, end - 1);
-  if (where?.endColumn !== undefined) where.endColumn++;
-  if (where?.endOffset !== undefined) where.endOffset++;
-  return where;
-}
-
 /** Runs the check on a document's prose blocks in the given language (primary subtag). */
 export function checkReadability(blocks: readonly ProseBlock[], lang: string, config: ReadabilityConfig): CheckResult {
   const profile = profileFor(lang);
@@ -155,7 +140,7 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
         ...(profile.syllables ? { syllables: counts.syllables } : {}),
       },
     };
-    const where = span(block, start, end);
+    const where = locate(block, start, end);
     if (where) finding.position = where;
     findings.push(finding);
   }
@@ -173,7 +158,7 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
         excerpt: excerptOf(block, start, end),
         data: { words: counts.words, limit: config.maxSentenceWords },
       };
-      const where = span(block, start, end);
+      const where = locate(block, start, end);
       if (where) finding.position = where;
       findings.push(finding);
     }
