@@ -1,0 +1,369 @@
+/**
+ * The similarity checker: the document's prose against a corpus. Copied passages (shared runs of
+ * words, found through winnowed k-gram fingerprints and extended word by word), near-duplicate
+ * documents (MinHash estimate of the Jaccard similarity of the k-gram sets), and the metric the
+ * quality score reads (`similarity.maxContainment`).
+ */
+import {
+  type CheckContext,
+  type Checker,
+  type CheckResult,
+  type DocumentModel,
+  type Finding,
+  type FindingPosition,
+  locate,
+  type ProseBlock,
+  proseBlocks,
+} from '@export-ia/core/plugin';
+import type { CorpusDocument, CorpusIndex } from './corpus.js';
+import { countWords, jaccard, kgramHashes, minhash, TokenStream, tokenize } from './fingerprint.js';
+import { matchCorpus, type Passage } from './match.js';
+
+export interface SimilarityConfig {
+  /** Words per k-gram for a corpus built from `sources` (a host corpus brings its own). */
+  k: number;
+  /** Winnowing window for a corpus built from `sources`. */
+  window: number;
+  foldDiacritics: boolean;
+  /** Passages with fewer identical words are not reported. */
+  minPassageWords: number;
+  /** A passage this long (in words) is an error rather than a warning. */
+  errorWords: number;
+  /** Files or folders (relative to the working directory) making up the corpus when the host gives none. */
+  sources: string[];
+  /** Passages in block quotes or between quotation marks are attributed, not copied. */
+  ignoreQuoted: boolean;
+  /** Estimated Jaccard similarity from which a corpus document is a near-duplicate. */
+  nearDuplicate: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<SimilarityConfig> = {
+  k: 5,
+  window: 4,
+  foldDiacritics: true,
+  minPassageWords: 8,
+  errorWords: 50,
+  sources: [],
+  ignoreQuoted: true,
+  nearDuplicate: 0.8,
+};
+
+const int = (v: unknown, min: number, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fallback);
+
+/** The plugin configuration with defaults filled in (the host validated it against the schema). */
+export function readConfig(raw: Readonly<Record<string, unknown>> = {}): SimilarityConfig {
+  const d = DEFAULT_CONFIG;
+  return {
+    k: int(raw.k, 2, d.k),
+    window: int(raw.window, 1, d.window),
+    foldDiacritics: typeof raw.foldDiacritics === 'boolean' ? raw.foldDiacritics : d.foldDiacritics,
+    minPassageWords: int(raw.minPassageWords, 1, d.minPassageWords),
+    errorWords: int(raw.errorWords, 1, d.errorWords),
+    sources: Array.isArray(raw.sources) ? raw.sources.filter((s): s is string => typeof s === 'string') : [],
+    ignoreQuoted: typeof raw.ignoreQuoted === 'boolean' ? raw.ignoreQuoted : d.ignoreQuoted,
+    nearDuplicate: typeof raw.nearDuplicate === 'number' && raw.nearDuplicate >= 0 && raw.nearDuplicate <= 1 ? raw.nearDuplicate : d.nearDuplicate,
+  };
+}
+
+/**
+ * Finds the corpus for one check: the host's index, or one built from the configuration.
+ * `warn` attaches findings about the corpus itself (a source that could not be read).
+ */
+export type CorpusProvider = (
+  ctx: CheckContext,
+  config: SimilarityConfig,
+  warn: (finding: Finding) => void,
+) => CorpusIndex | undefined | Promise<CorpusIndex | undefined>;
+
+/** One corpus document in the metric. */
+export interface SourceMetric {
+  doc: string;
+  name: string;
+  /** Share of the checked document's words found in this document's passages (0-1). */
+  containment: number;
+  /** Estimated Jaccard similarity of the two documents' k-gram sets (0-1). */
+  jaccard: number;
+  passages: number;
+}
+
+/** `metrics.similarity`. */
+export interface SimilarityMetric {
+  /** Largest share of the document matching any one corpus document (0-1): the quality score's input. */
+  maxContainment: number;
+  /** Share of the document matching some corpus document (0-1), passages of all sources together. */
+  containment: number;
+  /** Prose words checked (quoted words included, code left out). */
+  words: number;
+  /** Words in block quotes or quotation marks (not compared when `ignoreQuoted`). */
+  quotedWords: number;
+  /** Corpus size and the fingerprint scheme used. */
+  corpus: { documents: number; scheme: string };
+  /** Corpus documents with a passage or a near-duplicate finding, most contained first (at most 20). */
+  sources: SourceMetric[];
+}
+
+const MAX_SOURCES_IN_METRIC = 20;
+/** Candidates (by shared k-grams) whose signatures are compared. */
+const MAX_JACCARD_CANDIDATES = 50;
+
+/** Creates the checker; `getCorpus` finds the corpus for each check. */
+export function createSimilarityChecker(getCorpus: CorpusProvider): Checker {
+  return {
+    async check(doc, ctx) {
+      const config = readConfig(ctx.config);
+      const findings: Finding[] = [];
+      const corpus = await getCorpus(ctx, config, (f) => findings.push(f));
+      const documents = corpus?.documents() ?? [];
+      if (!corpus || documents.length === 0) {
+        findings.push({
+          rule: 'similarity/no-corpus',
+          severity: 'info',
+          message: 'There is no corpus to compare the document with, so its originality was not checked.',
+          suggestion: 'Add documents to the corpus (`export-ia corpus add`), or list files and folders under `sources` in the plugin configuration.',
+        });
+        return { findings };
+      }
+      return checkAgainst(doc, ctx, corpus, documents, config, findings);
+    },
+  };
+}
+
+/** The checked document's words: prose blocks, quoted text left out (and counted) when `ignoreQuoted`. */
+export function documentWords(blocks: readonly ProseBlock[], fold: boolean, ignoreQuoted: boolean): { stream: TokenStream; quotedWords: number } {
+  const stream = new TokenStream();
+  let quotedWords = 0;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b] as ProseBlock;
+    if (ignoreQuoted && block.quoted) {
+      quotedWords += countWords(block.text);
+      stream.barrier();
+      continue;
+    }
+    let at = 0;
+    if (ignoreQuoted) {
+      for (const m of block.text.matchAll(INLINE_QUOTE)) {
+        stream.append(block.text, fold, b, at, m.index);
+        quotedWords += countWords(block.text, m.index, m.index + m[0].length);
+        stream.barrier();
+        at = m.index + m[0].length;
+      }
+    }
+    stream.append(block.text, fold, b, at);
+  }
+  return { stream, quotedWords };
+}
+
+// Text between quotation marks on one line or paragraph: “…”, "…", «…», „…“.
+const INLINE_QUOTE = /“[^“”]*”|"[^"\n]*"|«[^«»]*»|„[^„“”]*[“”]/g;
+
+async function checkAgainst(
+  doc: DocumentModel,
+  ctx: CheckContext,
+  corpus: CorpusIndex,
+  documents: readonly CorpusDocument[],
+  config: SimilarityConfig,
+  findings: Finding[],
+): Promise<CheckResult> {
+  const options = corpus.options;
+  const blocks = proseBlocks(doc.root);
+  const { stream, quotedWords } = documentWords(blocks, options.foldDiacritics, config.ignoreQuoted);
+  const words = stream.count + quotedWords;
+  const grams = kgramHashes(stream, options.k);
+  const byId = new Map(documents.map((d) => [d.id, d]));
+  const self = doc.source.path;
+  const exclude = new Set(self === undefined ? [] : documents.filter((d) => d.path === self).map((d) => d.id));
+  const sourceWords = sourceWordsOf(corpus);
+  const { sources: matches, matched: matchedAny } = matchCorpus(
+    stream,
+    grams,
+    corpus,
+    { ...options, minPassageWords: config.minPassageWords, exclude },
+    (id) => sourceWords(id)?.words,
+  );
+
+  // Near-duplicates: signatures of the documents sharing the most k-grams.
+  const signature = minhash(grams);
+  const similarity = new Map<string, number>();
+  for (const m of [...matches].sort((a, b) => b.hits - a.hits).slice(0, MAX_JACCARD_CANDIDATES)) {
+    const other = corpus.signature(m.doc);
+    if (other) similarity.set(m.doc, jaccard(signature, other));
+  }
+  for (const [id, j] of similarity) {
+    if (j < config.nearDuplicate) continue;
+    const d = byId.get(id);
+    const m = matches.find((x) => x.doc === id);
+    findings.push({
+      rule: 'similarity/near-duplicate',
+      severity: 'warning',
+      message: `The document is a near-duplicate of ${quote(d?.name ?? id)}: about ${pct(j)} of their ${options.k}-word phrases are shared.`,
+      suggestion: 'If this is a new version of that document, remove the old one from the corpus; otherwise rewrite the document in your own words.',
+      data: { source: id, sourceName: d?.name ?? id, jaccard: round(j), containment: round(m && words > 0 ? m.matched / words : 0) },
+    });
+  }
+
+  // Copied passages: the longest first; a stretch matching several sources is reported once.
+  const all = matches.flatMap((m) => m.passages).sort((a, b) => b.matched - a.matched || a.docStart - b.docStart);
+  const reported: Array<{ passage: Passage; also: string[] }> = [];
+  for (const p of all) {
+    const overlapping = reported.find((r) => 2 * (Math.min(r.passage.docEnd, p.docEnd) - Math.max(r.passage.docStart, p.docStart)) > p.docEnd - p.docStart);
+    if (overlapping) overlapping.also.push(p.source);
+    else reported.push({ passage: p, also: [] });
+  }
+  reported.sort((a, b) => a.passage.docStart - b.passage.docStart);
+  const containmentOf = new Map(matches.map((m) => [m.doc, words > 0 ? m.matched / words : 0]));
+  for (const { passage, also } of reported) {
+    findings.push(passageFinding(passage, also, stream, blocks, ctx.text, byId, containmentOf.get(passage.source) ?? 0, config, sourceWords));
+  }
+
+  const sources: SourceMetric[] = matches
+    .filter((m) => m.passages.length > 0 || (similarity.get(m.doc) ?? 0) >= config.nearDuplicate)
+    .map((m) => ({
+      doc: m.doc,
+      name: byId.get(m.doc)?.name ?? m.doc,
+      containment: round(containmentOf.get(m.doc) ?? 0),
+      jaccard: round(similarity.get(m.doc) ?? 0),
+      passages: m.passages.length,
+    }))
+    .sort((a, b) => b.containment - a.containment || b.jaccard - a.jaccard || cmp(a.doc, b.doc))
+    .slice(0, MAX_SOURCES_IN_METRIC);
+  const metric: SimilarityMetric = {
+    maxContainment: round(Math.max(0, ...[...containmentOf.values()])),
+    containment: round(words > 0 ? matchedAny / words : 0),
+    words,
+    quotedWords,
+    corpus: { documents: documents.length, scheme: schemeName(options) },
+    sources,
+  };
+  return { findings, metrics: { similarity: metric } };
+}
+
+function schemeName(o: CorpusIndex['options']): string {
+  return `k${o.k}/w${o.window}/${o.foldDiacritics ? 'fold' : 'exact'}`;
+}
+
+function passageFinding(
+  p: Passage,
+  also: readonly string[],
+  stream: TokenStream,
+  blocks: readonly ProseBlock[],
+  text: string | undefined,
+  byId: ReadonlyMap<string, CorpusDocument>,
+  containment: number,
+  config: SimilarityConfig,
+  sourceWords: (id: string) => Source | undefined,
+): Finding {
+  const first = p.docStart;
+  const last = p.docEnd - 1;
+  const position = spanPosition(blocks, stream, first, last);
+  const span = p.docEnd - p.docStart;
+  const name = byId.get(p.source)?.name ?? p.source;
+  const docText =
+    text !== undefined && position?.offset !== undefined && position.endOffset !== undefined
+      ? text.slice(position.offset, position.endOffset)
+      : wordsText(blocks, stream, first, last);
+  const passage: Record<string, number> = { startWord: p.docStart, endWord: p.docEnd };
+  if (position?.offset !== undefined && position.endOffset !== undefined) Object.assign(passage, { start: position.offset, end: position.endOffset });
+  const sourcePassage: Record<string, number | string> = { startWord: p.srcStart, endWord: p.srcEnd };
+  const src = sourceWords(p.source);
+  if (src && p.srcEnd <= src.words.count) {
+    const start = src.words.start[p.srcStart] as number;
+    const end = src.words.end[p.srcEnd - 1] as number;
+    Object.assign(sourcePassage, { start, end, excerpt: shorten(src.text.slice(start, end)) });
+  }
+  const identical = p.matched < span ? ` (${p.matched} identical)` : '';
+  const finding: Finding = {
+    rule: 'similarity/copied-passage',
+    severity: span >= config.errorWords ? 'error' : 'warning',
+    message: `This passage of ${span} words${identical} matches ${quote(name)} in the corpus${also.length > 0 ? ` (and ${also.length} other ${also.length === 1 ? 'document' : 'documents'})` : ''}.`,
+    suggestion: 'Quote it and cite the source, or rewrite it in your own words.',
+    excerpt: shorten(docText),
+    data: {
+      source: p.source,
+      sourceName: name,
+      sourcePassage,
+      passage,
+      words: span,
+      matchedWords: p.matched,
+      containment: round(containment),
+      ...(also.length > 0 ? { alsoIn: also } : {}),
+    },
+  };
+  if (position) finding.position = position;
+  return finding;
+}
+
+/** Source position of words first … last of the stream (they may lie in different blocks). */
+function spanPosition(blocks: readonly ProseBlock[], stream: TokenStream, first: number, last: number): FindingPosition | undefined {
+  const a = blocks[stream.part[first] as number];
+  const b = blocks[stream.part[last] as number];
+  if (!a || !b) return undefined;
+  if (a === b) return locate(a, stream.start[first] as number, stream.end[last] as number);
+  const start = locate(a, stream.start[first] as number);
+  const end = locate(b, stream.start[last] as number, stream.end[last] as number);
+  if (!start) return undefined;
+  if (!end?.endLine) return start;
+  const pos: FindingPosition = { ...start, endLine: end.endLine };
+  if (end.endColumn !== undefined) pos.endColumn = end.endColumn;
+  if (end.endOffset !== undefined) pos.endOffset = end.endOffset;
+  return pos;
+}
+
+function wordsText(blocks: readonly ProseBlock[], stream: TokenStream, first: number, last: number): string {
+  const parts: string[] = [];
+  let i = first;
+  while (i <= last) {
+    const part = stream.part[i] as number;
+    let j = i;
+    while (j < last && stream.part[j + 1] === part) j++;
+    parts.push((blocks[part]?.text ?? '').slice(stream.start[i], stream.end[j]));
+    i = j + 1;
+  }
+  return parts.join(' ');
+}
+
+/** A corpus document's text and its words. */
+interface Source {
+  text: string;
+  words: TokenStream;
+}
+
+// Source words, tokenised once per corpus text (the most recently used kept).
+const sourceCache = new WeakMap<CorpusIndex, Map<string, Source>>();
+const SOURCE_CACHE_SIZE = 64;
+
+function sourceWordsOf(corpus: CorpusIndex): (id: string) => Source | undefined {
+  let cache = sourceCache.get(corpus);
+  if (!cache) {
+    cache = new Map();
+    sourceCache.set(corpus, cache);
+  }
+  const lru = cache;
+  const local = new Map<string, Source | undefined>();
+  return (id) => {
+    if (local.has(id)) return local.get(id);
+    const text = corpus.text?.(id);
+    let source: Source | undefined;
+    if (text !== undefined) {
+      const hit = lru.get(id);
+      source = hit && hit.text === text ? hit : { text, words: tokenize(text, corpus.options.foldDiacritics) };
+      lru.delete(id);
+      lru.set(id, source);
+      if (lru.size > SOURCE_CACHE_SIZE) lru.delete(lru.keys().next().value as string);
+    }
+    local.set(id, source);
+    return source;
+  };
+}
+
+/** Whitespace collapsed; long texts keep their beginning and end. */
+function shorten(text: string, max = 240): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const head = Math.floor(max * 0.6);
+  return `${t.slice(0, head).trimEnd()} … ${t.slice(t.length - (max - head - 3)).trimStart()}`;
+}
+
+const quote = (s: string) => `“${s}”`;
+const round = (n: number) => Math.round(n * 10000) / 10000;
+const pct = (n: number) => `${Math.round(n * 100)}%`;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
