@@ -113,8 +113,7 @@ export function createSimilarityChecker(getCorpus: CorpusProvider): Checker {
       const config = readConfig(ctx.config);
       const findings: Finding[] = [];
       const corpus = await getCorpus(ctx, config, (f) => findings.push(f));
-      const documents = corpus?.documents() ?? [];
-      if (!corpus || documents.length === 0) {
+      if (!corpus || corpus.count() === 0) {
         findings.push({
           rule: 'similarity/no-corpus',
           severity: 'info',
@@ -123,7 +122,7 @@ export function createSimilarityChecker(getCorpus: CorpusProvider): Checker {
         });
         return { findings };
       }
-      return checkAgainst(doc, ctx, corpus, documents, config, findings);
+      return checkAgainst(doc, ctx, corpus, config, findings);
     },
   };
 }
@@ -156,22 +155,20 @@ export function documentWords(blocks: readonly ProseBlock[], fold: boolean, igno
 // Text between quotation marks on one line or paragraph: “…”, "…", «…», „…“.
 const INLINE_QUOTE = /“[^“”]*”|"[^"\n]*"|«[^«»]*»|„[^„“”]*[“”]/g;
 
-async function checkAgainst(
-  doc: DocumentModel,
-  ctx: CheckContext,
-  corpus: CorpusIndex,
-  documents: readonly CorpusDocument[],
-  config: SimilarityConfig,
-  findings: Finding[],
-): Promise<CheckResult> {
+function checkAgainst(doc: DocumentModel, ctx: CheckContext, corpus: CorpusIndex, config: SimilarityConfig, findings: Finding[]): CheckResult {
   const options = corpus.options;
   const blocks = proseBlocks(doc.root);
   const { stream, quotedWords } = documentWords(blocks, options.foldDiacritics, config.ignoreQuoted);
   const words = stream.count + quotedWords;
   const grams = kgramHashes(stream, options.k);
-  const byId = new Map(documents.map((d) => [d.id, d]));
+  const listed = new Map<string, CorpusDocument | undefined>();
+  const listing = (id: string) => {
+    if (!listed.has(id)) listed.set(id, corpus.document(id));
+    return listed.get(id);
+  };
+  const nameOf = (id: string) => listing(id)?.name ?? id;
   const self = doc.source.path;
-  const exclude = new Set(self === undefined ? [] : documents.filter((d) => d.path === self).map((d) => d.id));
+  const exclude = (id: string) => self !== undefined && listing(id)?.path === self;
   const sourceWords = sourceWordsOf(corpus);
   const { sources: matches, matched: matchedAny } = matchCorpus(
     stream,
@@ -182,22 +179,23 @@ async function checkAgainst(
   );
 
   // Near-duplicates: signatures of the documents sharing the most k-grams.
-  const signature = minhash(grams);
+  // (Computed only when some document shares a k-gram: most checks of original text skip it.)
   const similarity = new Map<string, number>();
+  let signature: Uint32Array | undefined;
   for (const m of [...matches].sort((a, b) => b.hits - a.hits).slice(0, MAX_JACCARD_CANDIDATES)) {
     const other = corpus.signature(m.doc);
+    signature ??= minhash(grams);
     if (other) similarity.set(m.doc, jaccard(signature, other));
   }
   for (const [id, j] of similarity) {
     if (j < config.nearDuplicate) continue;
-    const d = byId.get(id);
     const m = matches.find((x) => x.doc === id);
     findings.push({
       rule: 'similarity/near-duplicate',
       severity: 'warning',
-      message: `The document is a near-duplicate of ${quote(d?.name ?? id)}: about ${pct(j)} of their ${options.k}-word phrases are shared.`,
+      message: `The document is a near-duplicate of ${quote(nameOf(id))}: about ${pct(j)} of their ${options.k}-word phrases are shared.`,
       suggestion: 'If this is a new version of that document, remove the old one from the corpus; otherwise rewrite the document in your own words.',
-      data: { source: id, sourceName: d?.name ?? id, jaccard: round(j), containment: round(m && words > 0 ? m.matched / words : 0) },
+      data: { source: id, sourceName: nameOf(id), jaccard: round(j), containment: round(m && words > 0 ? m.matched / words : 0) },
     });
   }
 
@@ -212,14 +210,14 @@ async function checkAgainst(
   reported.sort((a, b) => a.passage.docStart - b.passage.docStart);
   const containmentOf = new Map(matches.map((m) => [m.doc, words > 0 ? m.matched / words : 0]));
   for (const { passage, also } of reported) {
-    findings.push(passageFinding(passage, also, stream, blocks, ctx.text, byId, containmentOf.get(passage.source) ?? 0, config, sourceWords));
+    findings.push(passageFinding(passage, also, stream, blocks, ctx.text, nameOf(passage.source), containmentOf.get(passage.source) ?? 0, config, sourceWords));
   }
 
   const sources: SourceMetric[] = matches
     .filter((m) => m.passages.length > 0 || (similarity.get(m.doc) ?? 0) >= config.nearDuplicate)
     .map((m) => ({
       doc: m.doc,
-      name: byId.get(m.doc)?.name ?? m.doc,
+      name: nameOf(m.doc),
       containment: round(containmentOf.get(m.doc) ?? 0),
       jaccard: round(similarity.get(m.doc) ?? 0),
       passages: m.passages.length,
@@ -231,7 +229,7 @@ async function checkAgainst(
     containment: round(words > 0 ? matchedAny / words : 0),
     words,
     quotedWords,
-    corpus: { documents: documents.length, scheme: schemeName(options) },
+    corpus: { documents: corpus.count(), scheme: schemeName(options) },
     sources,
   };
   return { findings, metrics: { similarity: metric } };
@@ -247,7 +245,7 @@ function passageFinding(
   stream: TokenStream,
   blocks: readonly ProseBlock[],
   text: string | undefined,
-  byId: ReadonlyMap<string, CorpusDocument>,
+  name: string,
   containment: number,
   config: SimilarityConfig,
   sourceWords: (id: string) => Source | undefined,
@@ -256,7 +254,6 @@ function passageFinding(
   const last = p.docEnd - 1;
   const position = spanPosition(blocks, stream, first, last);
   const span = p.docEnd - p.docStart;
-  const name = byId.get(p.source)?.name ?? p.source;
   const docText =
     text !== undefined && position?.offset !== undefined && position.endOffset !== undefined
       ? text.slice(position.offset, position.endOffset)

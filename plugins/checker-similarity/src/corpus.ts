@@ -26,7 +26,9 @@ export interface Posting {
 
 /**
  * What the similarity checker needs from a corpus. Implementations: `MemoryCorpus` (here), and
- * the host's persistent index. All methods are synchronous (better-sqlite3 is).
+ * the host's persistent index. All methods are synchronous (better-sqlite3 is); a check calls
+ * `count`, `lookup` once, then `document`, `signature` and `text` for the documents that share
+ * k-grams with the checked one only.
  */
 export interface CorpusIndex {
   /**
@@ -34,7 +36,11 @@ export interface CorpusIndex {
    * checker fingerprints documents the same way, whatever its own `k`/`window` configuration.
    */
   readonly options: Readonly<FingerprintOptions>;
-  /** Every document of the corpus. */
+  /** Number of documents (0: the checker reports that there is no corpus). */
+  count(): number;
+  /** One document's listing: names the source of a passage, and tells the checked file's own copy by its path. */
+  document(id: string): CorpusDocument | undefined;
+  /** Every document of the corpus (for listings; a check never calls it, so its cost does not grow with the corpus). */
   documents(): readonly CorpusDocument[];
   /**
    * The postings of every given hash that occurs in the corpus (hashes with none are absent
@@ -102,10 +108,6 @@ export class MemoryCorpus implements CorpusIndex {
     this.options = Object.freeze({ ...DEFAULT_FINGERPRINT_OPTIONS, ...options });
   }
 
-  get size(): number {
-    return this.#docs.size;
-  }
-
   /** Adds (or replaces) a document; returns it as listed. */
   add(id: string, name: string, text: string, extra: { path?: string } = {}): CorpusDocument {
     if (this.#docs.has(id)) this.remove(id);
@@ -146,6 +148,15 @@ export class MemoryCorpus implements CorpusIndex {
     this.#dead += doc.fingerprints;
     if (this.#dead * 2 > this.#postings) this.#compact();
     return true;
+  }
+
+  count(): number {
+    return this.#docs.size;
+  }
+
+  document(id: string): CorpusDocument | undefined {
+    const d = this.#docs.get(id);
+    return d && this.#public(d);
   }
 
   documents(): CorpusDocument[] {

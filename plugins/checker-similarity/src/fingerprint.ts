@@ -65,17 +65,47 @@ export class TokenStream {
    * of `text`); `part` tags them (a block index) so their place can be found again.
    */
   append(text: string, foldDiacritics: boolean, part = 0, from = 0, to = text.length): void {
-    WORD.lastIndex = from;
-    for (let m = WORD.exec(text); m !== null && m.index < to; m = WORD.exec(text)) {
-      const word = m[0];
-      if (this.count === this.start.length) this.#grow();
-      const i = this.count++;
-      this.start[i] = m.index;
-      this.end[i] = m.index + word.length;
-      this.part[i] = part;
-      this.segment[i] = this.#segment;
-      hashWord(word, foldDiacritics, this, i);
+    // ASCII words are cut and hashed in place (most words of most texts); anything else goes
+    // through the regular expression, which defines what a word is.
+    let i = from;
+    while (i < to) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && !isAsciiAlnum(c)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      if (c < 128) {
+        j = i + 1;
+        while (j < text.length && isAsciiAlnum(text.charCodeAt(j))) j++;
+        const next = j < text.length ? text.charCodeAt(j) : 32;
+        if (next < 128 && next !== 39) {
+          hashAscii(text, i, j);
+          this.#push(i, j, part);
+          i = j;
+          continue;
+        }
+      }
+      WORD.lastIndex = i;
+      const m = WORD.exec(text);
+      if (m === null || m.index >= to) return;
+      const end = m.index + m[0].length;
+      hashWord(m[0], foldDiacritics);
+      this.#push(m.index, end, part);
+      i = end;
     }
+  }
+
+  /** Appends a word whose hashes `hashAscii` or `hashWord` just computed. */
+  #push(start: number, end: number, part: number): void {
+    if (this.count === this.start.length) this.#grow();
+    const i = this.count++;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.part[i] = part;
+    this.segment[i] = this.#segment;
+    this.h1[i] = fmix32(hashA);
+    this.h2[i] = fmix32(hashB ^ 0x2545f491);
   }
 
   /** True when words `a` of this stream and `b` of `other` have the same normalised form. */
@@ -130,36 +160,36 @@ export function normalizeWord(word: string, foldDiacritics = true): string {
   return w;
 }
 
-/** Hashes a word into `out.h1[i]`, `out.h2[i]`; ASCII words take a fast path with no string work. */
-function hashWord(word: string, fold: boolean, out: TokenStream, i: number): void {
+const isAsciiAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+// The two running hashes of the last word hashed (module scratch: no allocation per word).
+let hashA = 0;
+let hashB = 0;
+
+/** FNV-1a and a Murmur-style multiply-xorshift over the normalised characters of text[from, to). */
+function hashChars(text: string, from: number, to: number, lower: boolean): void {
   let a = 0x811c9dc5 | 0;
   let b = 0x9747b28c | 0;
-  let ascii = true;
-  for (let j = 0; j < word.length; j++) {
-    let c = word.charCodeAt(j);
-    if (c > 127) {
-      ascii = false;
-      break;
-    }
-    if (c === 39) continue;
-    if (c >= 65 && c <= 90) c += 32;
+  for (let j = from; j < to; j++) {
+    let c = text.charCodeAt(j);
+    if (lower && c >= 65 && c <= 90) c += 32;
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  if (!ascii) {
-    const w = normalizeWord(word, fold);
-    a = 0x811c9dc5 | 0;
-    b = 0x9747b28c | 0;
-    for (let j = 0; j < w.length; j++) {
-      const c = w.charCodeAt(j);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-  }
-  out.h1[i] = fmix32(a);
-  out.h2[i] = fmix32(b ^ 0x2545f491);
+  hashA = a;
+  hashB = b;
+}
+
+/** An ASCII letters-and-digits word: lower-cased on the fly (NFKC and folding change nothing). */
+function hashAscii(text: string, from: number, to: number): void {
+  hashChars(text, from, to, true);
+}
+
+/** Any other word: normalised first. */
+function hashWord(word: string, fold: boolean): void {
+  const w = normalizeWord(word, fold);
+  hashChars(w, 0, w.length, false);
 }
 
 /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */

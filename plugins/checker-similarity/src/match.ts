@@ -20,7 +20,7 @@ export interface MatchOptions {
   /** K-grams found in more places than this are too common to say anything (boilerplate); ignored. */
   maxPostings?: number;
   /** Corpus documents never to match (the checked file's own copy). */
-  exclude?: ReadonlySet<string>;
+  exclude?: (id: string) => boolean;
 }
 
 /** A passage of the checked document that matches a corpus document. */
@@ -80,6 +80,15 @@ export function matchCorpus(
   const postings = corpus.lookup(query);
   if (postings.size === 0) return { sources: [], matched: 0 };
 
+  const verdicts = new Map<string, boolean>();
+  const excluded = (id: string) => {
+    let v = verdicts.get(id);
+    if (v === undefined) {
+      v = options.exclude?.(id) ?? false;
+      verdicts.set(id, v);
+    }
+    return v;
+  };
   // Hits per source, in document order.
   const bySource = new Map<string, { pairs: number[]; hits: number }>();
   for (let d = 0; d < grams.length; d++) {
@@ -87,7 +96,7 @@ export function matchCorpus(
     if (!list || list.length > maxPostings) continue;
     let lastDoc = '';
     for (const p of list) {
-      if (options.exclude?.has(p.doc)) continue;
+      if (excluded(p.doc)) continue;
       let entry = bySource.get(p.doc);
       if (!entry) {
         entry = { pairs: [], hits: 0 };

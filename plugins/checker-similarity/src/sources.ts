@@ -136,6 +136,7 @@ export function maskMarkdown(text: string): string {
   return text
     .replace(/^---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?=\r?\n|$)/, blank)
     .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:\n {0,3}\1[`~]*[ \t]*(?=\n|$)|$)/gm, blank)
+    .replace(/<((?:https?|ftp|mailto):[^\s<>]*|[^\s<>@]+@[^\s<>]+)>/gi, (_m, inner: string) => ` ${inner} `)
     .replace(/<!--[\s\S]*?-->|<\/?[A-Za-z][^<>]*>/g, blank)
     .replace(/(\]\s?)(\([^()\s]*(?:\s+"[^"]*")?\))/g, (_m, close: string, dest: string) => close + blank(dest))
     .replace(/^ {0,3}\[[^\]\n]+\]:[^\n]*$/gm, blank);
