@@ -26,6 +26,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-checker-spelling',
   '@export-ia/plugin-checker-style',
   '@export-ia/plugin-checker-readability',
+  '@export-ia/plugin-checker-template',
   '@export-ia/plugin-ai-enhancer',
 ] as const;
 

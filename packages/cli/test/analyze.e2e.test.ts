@@ -144,6 +144,27 @@ describe('export-ia analyze', () => {
     expect(history.out).toMatch(/score trend \S+\s+\d+ → \d+/);
   });
 
+  it('export --theme auto classifies each document and picks its theme, saying why', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'letter.md'), readFileSync(join(repo, 'examples/documents/letter.md'), 'utf8').replace(/^theme: .*$/m, ''));
+    writeFileSync(
+      join(dir, 'minutes.md'),
+      '# Minutes of the board meeting\n\nDate: 3 March 2026\n\nPresent: A. Lee, B. Ruiz, C. Wong\n\n## Agenda\n\n1. Budget\n2. Hiring\n\n## Decisions\n\nThe board approved the budget.\n\n## Action items\n\n- B. Ruiz to draft the hiring plan by 17 March.\n',
+    );
+    const r = run(['export', 'letter.md', 'minutes.md', '--to', 'html', '-o', 'out/', '--theme', 'auto', '--json'], dir);
+    expect(r.code).toBe(0);
+    const auto = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; code?: string; file?: string; params?: { theme: string; detail: string } })
+      .filter((e) => e.code === 'EIA_THEME_AUTO');
+    expect(auto.map((e) => [e.file, e.params?.theme])).toEqual([
+      ['letter.md', 'default'],
+      ['minutes.md', 'report'],
+    ]);
+    expect(auto[0]?.params?.detail).toMatch(/^letter, \d+% sure: .*salutation/);
+  });
+
   it('export --quality writes <name>.quality.json and .html beside the outputs; --min-score gates it', () => {
     const dir = workspace();
     const r = run(['export', 'flawed.md', '--to', 'html', '-o', 'out/', '--quality', '--min-score', '99'], dir);
