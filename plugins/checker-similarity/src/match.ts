@@ -47,6 +47,11 @@ export interface SourceMatch {
   matched: number;
 }
 
+/** A k-gram repeated more often than this in the checked document is left out. */
+const MAX_REPEATS = 16;
+/** Chains followed at once for one source; past this the oldest is closed (bounds the work on repetitive texts). */
+const MAX_OPEN_CHAINS = 64;
+
 interface Chain {
   hits: number[]; // flat d, s pairs
   lastD: number;
@@ -69,13 +74,12 @@ export function matchCorpus(
   const gap = options.gap ?? 2 * (k + options.window);
   const drift = options.drift ?? 3;
   const maxPostings = options.maxPostings ?? 500;
+  // How often each k-gram occurs in the document: one repeated more than MAX_REPEATS times is
+  // a refrain (or an attack on the chaining's cost), not evidence of copying.
+  const repeats = new Map<number, number>();
+  for (const h of grams) if (h !== NO_HASH) repeats.set(h, (repeats.get(h) ?? 0) + 1);
   const query: number[] = [];
-  const seen = new Set<number>();
-  for (const h of grams) {
-    if (h === NO_HASH || seen.has(h)) continue;
-    seen.add(h);
-    query.push(h);
-  }
+  for (const [h, n] of repeats) if (n <= MAX_REPEATS) query.push(h);
   if (query.length === 0) return { sources: [], matched: 0 };
   const postings = corpus.lookup(query);
   if (postings.size === 0) return { sources: [], matched: 0 };
@@ -93,7 +97,7 @@ export function matchCorpus(
   const bySource = new Map<string, { pairs: number[]; hits: number }>();
   for (let d = 0; d < grams.length; d++) {
     const list = postings.get(grams[d] as number);
-    if (!list || list.length > maxPostings) continue;
+    if (!list || list.length > maxPostings || (repeats.get(grams[d] as number) ?? 0) > MAX_REPEATS) continue;
     let lastDoc = '';
     for (const p of list) {
       if (excluded(p.doc)) continue;
@@ -182,7 +186,10 @@ function chainHits(pairs: number[], gap: number, drift: number): Chain[] {
       best.hits.push(d, s);
       best.lastD = d;
       best.lastS = s;
-    } else open.push({ hits: [d, s], lastD: d, lastS: s });
+    } else {
+      if (open.length >= MAX_OPEN_CHAINS) done.push(open.shift() as Chain);
+      open.push({ hits: [d, s], lastD: d, lastS: s });
+    }
   }
   return done.concat(open);
 }

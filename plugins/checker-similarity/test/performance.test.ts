@@ -58,3 +58,19 @@ describe('performance', () => {
     expect(buildMs).toBeLessThan(5000);
   }, 120_000);
 });
+
+describe('repetitive texts', () => {
+  it('stay fast when document and corpus repeat the same phrases hundreds of times', async () => {
+    const refrain = 'the same five words again and again in a loop';
+    const corpus = new MemoryCorpus();
+    corpus.add('loop', 'Loop', Array.from({ length: 450 }, () => refrain).join(' '));
+    corpus.add('one', 'One', `Once: ${refrain} and then something else entirely different from the rest.`);
+    const doc = await importDoc(tempDoc(`${Array.from({ length: 600 }, () => refrain).join(' ')}\n`));
+    const checker = createSimilarityChecker(defaultCorpusProvider());
+    const ctx = { config: {}, cwd: process.cwd(), file: 'doc.md', language: 'en', metrics: {}, corpus } as unknown as CheckContext;
+    const t = performance.now();
+    const r = await checker.check(doc, ctx);
+    expect(performance.now() - t).toBeLessThan(200);
+    expect(r.metrics?.similarity).toMatchObject({ words: 6000 });
+  });
+});
