@@ -6,7 +6,7 @@
  * (`maxContainment` feeds the quality score's originality; no corpus, no metric).
  */
 import { type CheckContext, definePlugin } from '@export-ia/core/plugin';
-import { type CorpusProvider, createSimilarityChecker, readConfig, type SimilarityConfig } from './checker.js';
+import { type CorpusProvider, createSimilarityChecker, type SimilarityConfig } from './checker.js';
 import type { CorpusIndex } from './corpus.js';
 import { indexCorpusText } from './corpus.js';
 import { SourceCorpus } from './sources.js';
@@ -35,7 +35,7 @@ export {
 /** The host's corpus, when it passes one on the check context (see README, "Corpus index"). */
 function hostCorpus(ctx: CheckContext): CorpusIndex | undefined {
   const corpus = (ctx as CheckContext & { corpus?: CorpusIndex }).corpus;
-  return corpus && typeof corpus.lookup === 'function' && typeof corpus.documents === 'function' ? corpus : undefined;
+  return corpus && typeof corpus.lookup === 'function' && typeof corpus.count === 'function' && typeof corpus.document === 'function' ? corpus : undefined;
 }
 
 /** The host's corpus, else one kept up to date from the configured `sources`. */
@@ -66,7 +66,6 @@ export function defaultCorpusProvider(): CorpusProvider {
 
 export default definePlugin({
   setup(api) {
-    readConfig(api.config);
     const checker = createSimilarityChecker(defaultCorpusProvider());
     // Offered to the host for `export-ia corpus add`: the fingerprints to store for a text.
     api.checker('similarity', Object.assign(checker, { indexCorpusText }));

@@ -273,5 +273,70 @@ function extend(chain: Chain, doc: TokenStream, src: TokenStream, k: number, sta
     runDiag = s - d;
   }
   if (docStart < 0) return undefined;
-  return { source: '', docStart, docEnd, srcStart, srcEnd, matched, verified: true, stamp: id };
+  const passage: Candidate = { source: '', docStart, docEnd, srcStart, srcEnd, matched, verified: true, stamp: id };
+  bridge(passage, doc, src, stamp, 1);
+  bridge(passage, doc, src, stamp, -1);
+  return passage;
+}
+
+// Ways past an edit at a passage's end: words skipped in the document and in the source
+// (substitution, insertion, deletion; one or two words), simplest first.
+const SKIPS: ReadonlyArray<readonly [number, number]> = [
+  [1, 1],
+  [1, 0],
+  [0, 1],
+  [2, 2],
+  [2, 1],
+  [1, 2],
+  [2, 0],
+  [0, 2],
+];
+/** Identical words needed after a skipped edit to carry a passage on. */
+const CONFIRM = 3;
+/** Edits bridged at each end of a passage, at most. */
+const MAX_BRIDGES = 8;
+
+/**
+ * Carries a passage on past small edits at one end (`dir` 1: after its end, −1: before its
+ * start), while at least CONFIRM identical words follow each edit: the short runs between edits
+ * near a passage's ends hold no shared fingerprint of their own (a run of fewer than k + w − 1
+ * words may hold none). Never crosses a segment boundary (a left-out quotation).
+ */
+function bridge(p: Candidate, doc: TokenStream, src: TokenStream, stamp: Int32Array, dir: 1 | -1): void {
+  const seg = doc.segment[dir === 1 ? p.docEnd - 1 : p.docStart];
+  // Edge positions: the first word outside the passage on that side (in both texts).
+  let e = dir === 1 ? p.docEnd : p.docStart - 1;
+  let f = dir === 1 ? p.srcEnd : p.srcStart - 1;
+  const inDoc = (i: number) => i >= 0 && i < doc.count && doc.segment[i] === seg;
+  const inSrc = (i: number) => i >= 0 && i < src.count;
+  for (let bridges = 0; bridges < MAX_BRIDGES; bridges++) {
+    let found = false;
+    for (const [sd, ss] of SKIPS) {
+      const e2 = e + dir * sd;
+      const f2 = f + dir * ss;
+      let ok = true;
+      for (let j = 0; j < CONFIRM && ok; j++) ok = inDoc(e2 + dir * j) && inSrc(f2 + dir * j) && doc.same(e2 + dir * j, src, f2 + dir * j);
+      if (!ok) continue;
+      e = e2;
+      f = f2;
+      found = true;
+      break;
+    }
+    if (!found) return;
+    while (inDoc(e) && inSrc(f) && doc.same(e, src, f)) {
+      if (stamp[e] !== p.stamp) {
+        stamp[e] = p.stamp;
+        p.matched++;
+      }
+      e += dir;
+      f += dir;
+    }
+    if (dir === 1) {
+      p.docEnd = e;
+      p.srcEnd = f;
+    } else {
+      p.docStart = e + 1;
+      p.srcStart = f + 1;
+    }
+  }
 }

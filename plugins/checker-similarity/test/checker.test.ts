@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { CheckContext, DocumentModel } from '@export-ia/core/plugin';
 import { describe, expect, it } from 'vitest';
 import type { SimilarityMetric } from '../src/checker.js';
@@ -50,6 +50,14 @@ describe('corpus sources', () => {
     expect(unreadable[1]?.message).toContain(join(dir, 'image.md'));
     expect(passages(r).map((f) => f.data?.source)).toEqual([join(dir, 'good.md')]);
     expect(r.similarity?.corpus.documents).toBe(1);
+  });
+
+  it('resolves sources from the working directory and names their documents as configured', async () => {
+    const run = sentenceOf(12);
+    const { dir } = corpusOf({ 'notes/a.md': `${run}.\n` });
+    const configured = relative(process.cwd(), dir);
+    const r = await analyze(tempDoc(`Mine. ${run}.\n`), { sources: [`${configured}/`] });
+    expect(passages(r).map((f) => f.data?.source)).toEqual([`${configured}/notes/a.md`]);
   });
 
   it('reads a source again when it changes, and forgets a removed one', async () => {
