@@ -98,6 +98,7 @@ export {
   type Fix,
   SEVERITY_ORDER,
 } from './quality/findings.js';
+export { type CorpusDocument, type CorpusEntry, type CorpusIndex, type CorpusPosting, SqliteCorpus } from './quality/corpus.js';
 export { inCode, locate, type ProseBlock, proseBlocks, sentences, words } from './quality/prose.js';
 export { type AnalyzedDocument, type QualityReport, toSarif } from './quality/report-data.js';
 export { AUDIENCE_EASE, type Audience, type QualityScore, SCORE_VERSION, type ScoreOptions, type SubScore, scoreQuality } from './quality/score.js';

@@ -113,6 +113,8 @@ export function createSimilarityChecker(getCorpus: CorpusProvider): Checker {
       const config = readConfig(ctx.config);
       const findings: Finding[] = [];
       const corpus = await getCorpus(ctx, config, (f) => findings.push(f));
+      // No corpus at all (none added, no sources): nothing to say; the score lists originality as not checked.
+      if (!corpus && config.sources.length === 0) return { findings };
       if (!corpus || corpus.count() === 0) {
         findings.push({
           rule: 'similarity/no-corpus',

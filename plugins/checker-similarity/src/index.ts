@@ -6,7 +6,7 @@
  * (`maxContainment` feeds the quality score's originality; no corpus, no metric).
  */
 import { type CheckContext, definePlugin } from '@export-ia/core/plugin';
-import { type CorpusProvider, createSimilarityChecker, type SimilarityConfig } from './checker.js';
+import { type CorpusProvider, createSimilarityChecker, readConfig, type SimilarityConfig } from './checker.js';
 import type { CorpusIndex } from './corpus.js';
 import { indexCorpusText } from './corpus.js';
 import { SourceCorpus } from './sources.js';
@@ -67,7 +67,9 @@ export function defaultCorpusProvider(): CorpusProvider {
 export default definePlugin({
   setup(api) {
     const checker = createSimilarityChecker(defaultCorpusProvider());
-    // Offered to the host for `export-ia corpus add`: the fingerprints to store for a text.
-    api.checker('similarity', Object.assign(checker, { indexCorpusText }));
+    const config = readConfig(api.config);
+    const options = { k: config.k, window: config.window, foldDiacritics: config.foldDiacritics };
+    // `indexCorpus`: what the host stores for a text added with `export-ia corpus add`.
+    api.checker('similarity', { check: checker.check, indexCorpus: (text) => ({ ...indexCorpusText(text, options), options }) });
   },
 });

@@ -63,6 +63,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `),
+  // 2: the similarity corpus (SqliteCorpus).
+  (db) =>
+    db.exec(`
+      CREATE TABLE corpus_documents (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        path TEXT,
+        sha256 TEXT NOT NULL,
+        words INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        scheme TEXT NOT NULL,
+        options TEXT NOT NULL,
+        signature BLOB NOT NULL,
+        added_at INTEGER NOT NULL
+      );
+      CREATE TABLE corpus_fingerprints (hash INTEGER NOT NULL, doc INTEGER NOT NULL, position INTEGER NOT NULL);
+      CREATE INDEX corpus_fingerprints_by_hash ON corpus_fingerprints (hash);
+      CREATE INDEX corpus_fingerprints_by_doc ON corpus_fingerprints (doc);
+    `),
 ];
 
 const MAX_STREAM_ID = 500;

@@ -15,6 +15,7 @@ import { assignHeadingIds, checkDepth, pushAll } from '../model/tree.js';
 import type { CheckContext, ExportContext, ImportResult, SourceInput, StepContext } from '../plugins/contracts.js';
 import type { ImporterDescriptor } from '../plugins/manifest.js';
 import type { LoadedPlugin, Registry } from '../plugins/plugin-loader.js';
+import type { CorpusIndex } from '../quality/corpus.js';
 import { compareFindings, type Finding } from '../quality/findings.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { LruCache } from '../util/lru-cache.js';
@@ -93,6 +94,8 @@ export interface PipelineHost {
   readonly cwd: string;
   resolveTheme(nameOrPath: string): ResolvedTheme;
   readonly importCache: LruCache<string, CachedImport>;
+  /** The similarity corpus given to checkers, when the app opened one. */
+  corpus?: CorpusIndex | undefined;
 }
 
 function refOf(plugin: LoadedPlugin): PluginRef {
@@ -481,7 +484,14 @@ export class Pipeline {
           const started = performance.now();
           try {
             const result = await timed(`checker:${id}`, checker.plugin, settings, (ctx) => {
-              const checkCtx: CheckContext = { ...ctx, language, metrics: metricsBefore, ...(input.text === undefined ? {} : { text: input.text }) };
+              const corpus = this.#host.corpus;
+              const checkCtx: CheckContext = {
+                ...ctx,
+                language,
+                metrics: metricsBefore,
+                ...(input.text === undefined ? {} : { text: input.text }),
+                ...(corpus ? { corpus } : {}),
+              };
               return checker.implementation.check(doc, checkCtx);
             });
             analysis.checkers.push({ id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'ok' });

@@ -7,6 +7,7 @@ import type { Root } from 'mdast';
 import type { ExportSettings } from '../config/settings.js';
 import type { Diagnostic } from '../errors/export-ia-error.js';
 import type { DocumentModel } from '../model/document.js';
+import type { CorpusEntry, CorpusIndex } from '../quality/corpus.js';
 import type { CheckResult } from '../quality/findings.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { ManifestInput } from './manifest.js';
@@ -76,11 +77,15 @@ export interface CheckContext extends StepContext {
   readonly language: string;
   /** Metrics of the checkers that ran in earlier stages (language detection runs first). */
   readonly metrics: Readonly<Record<string, unknown>>;
+  /** The user's corpus (`export-ia corpus add`), for similarity checkers; absent when empty or unavailable. */
+  readonly corpus?: CorpusIndex;
 }
 
 /** A quality checker: reads the document, never changes it; returns findings and metrics. */
 export interface Checker {
   check(doc: DocumentModel, ctx: CheckContext): CheckResult | Promise<CheckResult>;
+  /** For corpus-based checkers: what to store for a text added to the corpus (fingerprints). */
+  indexCorpus?(text: string): CorpusEntry;
 }
 
 export interface Exporter {
