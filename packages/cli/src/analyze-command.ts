@@ -24,6 +24,7 @@ import {
   resolveDataDir,
   type SettingsLayer,
   type SourceInput,
+  SqliteCorpus,
   settingsFromEnv,
   toSarif,
   writeFileAtomic,
@@ -131,12 +132,16 @@ export async function runAnalyze(
     throw new ExportIaError('EIA_USAGE', { detail: `--jobs must be a positive whole number, not "${flags.jobs}"` });
 
   const jobStore = openJobStore(resolveDataDir(flags.dataDir, ctx.env, ctx.cwd));
+  // The similarity corpus lives in the same database; checks that use it run in this thread.
+  const corpus = new SqliteCorpus(jobStore.store.database);
+  if (corpus.count() > 0) host.corpus = corpus;
+  const useThreads = host.corpus ? 1 : threads;
   const runner = new JobRunner({
     store: jobStore.store,
     blobs: jobStore.blobs,
     host,
-    threads,
-    concurrency: threads > 1 ? threads * 2 : 1,
+    threads: useThreads,
+    concurrency: useThreads > 1 ? useThreads * 2 : 1,
     metadata: { correlationId: randomUUID() },
   });
   try {

@@ -31,6 +31,7 @@ import {
   resolveDataDir,
   type SettingsLayer,
   type SourceInput,
+  SqliteCorpus,
   settingsFromEnv,
   writeFileAtomic,
 } from '@export-ia/core';
@@ -211,13 +212,16 @@ export async function runExport(
     if (flags.jobs && (!/^\d+$/.test(flags.jobs.trim()) || !Number.isInteger(jobs) || jobs < 1))
       throw new ExportIaError('EIA_USAGE', { detail: `--jobs must be a positive whole number, not "${flags.jobs}"` });
     const jobStore = openJobStore(resolveDataDir(flags.dataDir, ctx.env, ctx.cwd));
+    const corpus = quality ? new SqliteCorpus(jobStore.store.database) : undefined;
+    if (corpus && corpus.count() > 0) host.corpus = corpus;
     const runner = new JobRunner({
       store: jobStore.store,
       blobs: jobStore.blobs,
       host,
-      threads: jobs,
+      // Checks against the corpus run in this thread (worker threads have no database handle).
+      threads: host.corpus ? 1 : jobs,
       // Two jobs per worker thread keep every thread busy while the main thread stores outputs.
-      concurrency: jobs > 1 ? jobs * 2 : 1,
+      concurrency: !host.corpus && jobs > 1 ? jobs * 2 : 1,
       metadata: { correlationId: randomUUID() },
       onEvent: (e) => reporter.event(e),
       stdout: (bytes) => new Promise<void>((resolve) => ctx.streams.stdout.write(bytes, () => resolve())),

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
+import { registerCorpusCommands } from './corpus-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
 import { registerJobCommands } from './jobs-command.js';
 
@@ -27,6 +28,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-checker-style',
   '@export-ia/plugin-checker-readability',
   '@export-ia/plugin-checker-template',
+  '@export-ia/plugin-checker-similarity',
   '@export-ia/plugin-ai-enhancer',
 ] as const;
 
@@ -222,6 +224,13 @@ ${EXIT_CODES}`,
         setExit(printError(ctx, err));
       }
     });
+
+  registerCorpusCommands(program, {
+    ctx,
+    setExit,
+    printError,
+    withHost: (c, fn) => withHost(loadConfig({}, c), c, fn),
+  });
 
   registerJobCommands(program, {
     ctx,

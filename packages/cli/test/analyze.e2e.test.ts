@@ -165,6 +165,37 @@ describe('export-ia analyze', () => {
     expect(auto[0]?.params?.detail).toMatch(/^letter, \d+% sure: .*salutation/);
   });
 
+  it('finds passages copied from the corpus (corpus add, list, remove) and skips binary corpus files with a warning', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'source.md'), readFileSync(join(repo, 'examples/documents/report.md'), 'utf8'));
+    writeFileSync(join(dir, 'image.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
+    const added = run(['corpus', 'add', 'source.md', 'image.md'], dir);
+    expect(added.code).toBe(3);
+    expect(added.out).toMatch(/added source\.md \([\d,]+ words\)/);
+    expect(added.err).toMatch(/warning: skipped image\.md: EIA_INPUT_BINARY/);
+    expect(run(['corpus', 'list'], dir).out).toMatch(/^\s+1\s+[\d,]+ words\s+\S+\s+source\.md$/m);
+    // A document that copies two paragraphs of the source between its own sentences.
+    const paragraphs = readFileSync(join(dir, 'source.md'), 'utf8')
+      .split('\n\n')
+      .filter((p) => /^[A-Z][^#|`>\n-]{300,}$/.test(p));
+    writeFileSync(join(dir, 'essay.md'), `# My essay\n\nI wrote this opening myself.\n\n${paragraphs[2]}\n\nAnd this closing line too.\n`);
+    const r = JSON.parse(run(['analyze', 'essay.md', '--checkers', 'similarity', '--format', 'json'], dir).out) as {
+      documents: Array<{
+        score: { subscores: Array<{ id: string; score: number }> };
+        findings: Array<{ rule: string; position: { line: number }; data: { source: { name: string } } }>;
+      }>;
+    };
+    const copied = r.documents[0]?.findings.find((f) => f.rule === 'similarity/copied-passage');
+    expect(copied?.position.line).toBe(5);
+    expect(JSON.stringify(copied?.data)).toContain('source.md');
+    expect(r.documents[0]?.score.subscores.find((s) => s.id === 'similarity')?.score).toBeLessThan(50);
+    expect(run(['corpus', 'remove', 'source.md'], dir).code).toBe(0);
+    const after = JSON.parse(run(['analyze', 'essay.md', '--checkers', 'similarity', '--format', 'json'], dir).out) as {
+      documents: Array<{ findings: unknown[] }>;
+    };
+    expect(after.documents[0]?.findings).toEqual([]);
+  });
+
   it('export --quality writes <name>.quality.json and .html beside the outputs; --min-score gates it', () => {
     const dir = workspace();
     const r = run(['export', 'flawed.md', '--to', 'html', '-o', 'out/', '--quality', '--min-score', '99'], dir);
