@@ -88,6 +88,7 @@ export { type LoadedPlugin, loadPlugins, orderByDependencies, type PluginSet, ty
 export { type Projection, type ProjectionStatus, Projector, type ProjectorOptions } from './projections/projector.js';
 export { documentHistory, findJob, type HistoryRow, type JobRow, jobSteps, listJobs, type Stats, type StepRow, stats } from './projections/queries.js';
 export { analyticsProjection, historyProjection, jobsProjection, READ_MODELS } from './projections/read-models.js';
+export { type CorpusDocument, type CorpusEntry, type CorpusIndex, type CorpusPosting, SqliteCorpus } from './quality/corpus.js';
 export {
   applyFixes,
   type CheckResult,
@@ -98,7 +99,6 @@ export {
   type Fix,
   SEVERITY_ORDER,
 } from './quality/findings.js';
-export { type CorpusDocument, type CorpusEntry, type CorpusIndex, type CorpusPosting, SqliteCorpus } from './quality/corpus.js';
 export { inCode, locate, type ProseBlock, proseBlocks, sentences, words } from './quality/prose.js';
 export { type AnalyzedDocument, type QualityReport, toSarif } from './quality/report-data.js';
 export { AUDIENCE_EASE, type Audience, type QualityScore, SCORE_VERSION, type ScoreOptions, type SubScore, scoreQuality } from './quality/score.js';

@@ -37,6 +37,7 @@ export type {
   ThemeDescriptor,
   TransformDescriptor,
 } from './plugins/manifest.js';
+export type { CorpusDocument, CorpusEntry, CorpusIndex, CorpusPosting } from './quality/corpus.js';
 export {
   applyFixes,
   type CheckResult,
@@ -47,7 +48,6 @@ export {
   type Fix,
   SEVERITY_ORDER,
 } from './quality/findings.js';
-export type { CorpusDocument, CorpusEntry, CorpusIndex, CorpusPosting } from './quality/corpus.js';
 export { inCode, locate, type ProseBlock, type ProseKind, type ProsePiece, proseBlocks, sentences, words } from './quality/prose.js';
 export { FetchRefused, isPrivateAddress, type SafeFetchOptions, type SafeFetchResult, safeFetch } from './security/safe-fetch.js';
 export { fillPlaceholders } from './themes/placeholders.js';

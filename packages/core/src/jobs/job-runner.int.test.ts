@@ -66,7 +66,7 @@ function plugins(dir: string, b: Behaviour) {
             },
           });
           api.checker('count', {
-            check: (doc) => ({
+            check: () => ({
               findings: [{ rule: 'count/short', severity: 'warning', message: 'Too short.', position: { line: 1, column: 1 } }],
               metrics: { style: { words: 100, findings: 1 } },
             }),

@@ -89,16 +89,18 @@ export class SqliteCorpus implements CorpusIndex {
 
   /** Documents with their key, hash and time added, for listings. */
   listing(): Array<CorpusDocument & { key: string; sha256: string; addedAt: number; scheme: string }> {
-    return (
-      this.#db.read((db) => db.prepare('SELECT * FROM corpus_documents ORDER BY id').all()) as Array<DocRow & { sha256: string; added_at: number }>
-    ).map((r) => ({ ...this.#toDoc(r), key: r.key, sha256: r.sha256, addedAt: r.added_at, scheme: r.scheme }));
+    return (this.#db.read((db) => db.prepare('SELECT * FROM corpus_documents ORDER BY id').all()) as Array<DocRow & { sha256: string; added_at: number }>).map(
+      (r) => ({ ...this.#toDoc(r), key: r.key, sha256: r.sha256, addedAt: r.added_at, scheme: r.scheme }),
+    );
   }
 
   lookup(hashes: readonly number[]): Map<number, CorpusPosting[]> {
     const out = new Map<number, CorpusPosting[]>();
     if (hashes.length === 0) return out;
     const rows = this.#db.read((db) =>
-      db.prepare('SELECT f.hash AS hash, f.doc AS doc, f.position AS position FROM corpus_fingerprints f JOIN json_each(?) j ON f.hash = j.value').all(JSON.stringify([...new Set(hashes)])),
+      db
+        .prepare('SELECT f.hash AS hash, f.doc AS doc, f.position AS position FROM corpus_fingerprints f JOIN json_each(?) j ON f.hash = j.value')
+        .all(JSON.stringify([...new Set(hashes)])),
     ) as Array<{ hash: number; doc: number; position: number }>;
     for (const r of rows) {
       const list = out.get(r.hash) ?? [];
@@ -116,7 +118,7 @@ export class SqliteCorpus implements CorpusIndex {
   }
 
   text(id: string): string | undefined {
-    return (this.#db.read((db) => db.prepare('SELECT text FROM corpus_documents WHERE id = ?').get(Number(id)) as { text: string } | undefined))?.text;
+    return this.#db.read((db) => db.prepare('SELECT text FROM corpus_documents WHERE id = ?').get(Number(id)) as { text: string } | undefined)?.text;
   }
 
   /**
@@ -125,8 +127,11 @@ export class SqliteCorpus implements CorpusIndex {
    */
   async add(doc: { key: string; name: string; path?: string; sha256: string; text: string }, entry: CorpusEntry): Promise<{ id: string; replaced: boolean }> {
     const result = await this.#db.write((db) => {
-      const other = db.prepare('SELECT scheme FROM corpus_documents WHERE scheme != ? AND key != ? LIMIT 1').get(entry.scheme, doc.key) as { scheme: string } | undefined;
-      if (other) throw new Error(`the corpus uses fingerprint scheme ${other.scheme}, this checker ${entry.scheme}: remove the corpus documents and add them again`);
+      const other = db.prepare('SELECT scheme FROM corpus_documents WHERE scheme != ? AND key != ? LIMIT 1').get(entry.scheme, doc.key) as
+        | { scheme: string }
+        | undefined;
+      if (other)
+        throw new Error(`the corpus uses fingerprint scheme ${other.scheme}, this checker ${entry.scheme}: remove the corpus documents and add them again`);
       const prior = db.prepare('SELECT id FROM corpus_documents WHERE key = ?').get(doc.key) as { id: number } | undefined;
       if (prior) {
         db.prepare('DELETE FROM corpus_fingerprints WHERE doc = ?').run(prior.id);
@@ -151,7 +156,9 @@ export class SqliteCorpus implements CorpusIndex {
   /** Removes documents by id, key or name; returns how many went. */
   async remove(what: string): Promise<number> {
     return this.#db.write((db) => {
-      const rows = db.prepare('SELECT id FROM corpus_documents WHERE id = ? OR key = ? OR name = ?').all(Number(what) || -1, what, what) as Array<{ id: number }>;
+      const rows = db.prepare('SELECT id FROM corpus_documents WHERE id = ? OR key = ? OR name = ?').all(Number(what) || -1, what, what) as Array<{
+        id: number;
+      }>;
       for (const r of rows) {
         db.prepare('DELETE FROM corpus_fingerprints WHERE doc = ?').run(r.id);
         db.prepare('DELETE FROM corpus_documents WHERE id = ?').run(r.id);
