@@ -461,6 +461,24 @@ export class Pipeline {
     return chosen;
   }
 
+  /** A checker renders the document with another plugin's exporter (declared dependency only). */
+  async #exportWith(caller: LoadedPlugin, format: string, doc: DocumentModel, settings: ExportSettings, ctx: StepContext): Promise<Uint8Array> {
+    const exporter = this.#host.registry.exporters.get(format);
+    if (!exporter) throw new ExportIaError('EIA_UNKNOWN_FORMAT', { format, known: [...this.#host.registry.exporters.keys()].join(', ') });
+    const target = exporter.plugin.manifest.id;
+    if (target !== caller.manifest.id && !(target in caller.manifest.dependencies)) {
+      throw new ExportIaError('EIA_PLUGIN_DEPENDENCY_UNDECLARED', {
+        plugin: `${caller.manifest.id}@${caller.manifest.version}`,
+        dependency: target,
+        kind: 'exporter',
+        id: format,
+      });
+    }
+    const theme = this.#host.resolveTheme(settings.theme === AUTO_THEME ? 'default' : settings.theme);
+    const exportCtx: ExportContext = { ...ctx, config: exporter.plugin.config, plugin: refOf(exporter.plugin), theme };
+    return exporter.implementation.export(doc, exportCtx);
+  }
+
   async #check(
     ids: readonly string[],
     doc: DocumentModel,
@@ -487,6 +505,7 @@ export class Pipeline {
               const corpus = this.#host.corpus;
               const checkCtx: CheckContext = {
                 ...ctx,
+                exportWith: (format) => this.#exportWith(checker.plugin, format, doc, settings, ctx),
                 language,
                 metrics: metricsBefore,
                 ...(input.text === undefined ? {} : { text: input.text }),

@@ -79,6 +79,12 @@ export interface CheckContext extends StepContext {
   readonly metrics: Readonly<Record<string, unknown>>;
   /** The user's corpus (`export-ia corpus add`), for similarity checkers; absent when empty or unavailable. */
   readonly corpus?: CorpusIndex;
+  /**
+   * Renders the document with an exporter (`html`, `pdf`…) and the run's theme, for checkers
+   * that inspect the output (accessibility of the HTML, tags of the PDF). The exporter's plugin
+   * must be one of the checker plugin's declared dependencies.
+   */
+  exportWith(format: string): Promise<Uint8Array>;
 }
 
 /** A quality checker: reads the document, never changes it; returns findings and metrics. */

@@ -96,7 +96,8 @@ describe('checkers in the pipeline', () => {
               apiVersion: 1,
               contributes: {
                 importers: [{ id: 'text', extensions: ['.txt'] }],
-                checkers: [{ id: 'lang', stage: 10 }, { id: 'words' }, { id: 'broken' }, { id: 'extra', default: false }],
+                checkers: [{ id: 'lang', stage: 10 }, { id: 'words' }, { id: 'broken' }, { id: 'extra', default: false }, { id: 'output', default: false }],
+                exporters: [{ id: 'txt', extension: '.txt', mediaType: 'text/plain' }],
                 themes: [{ id: 'plain', file: 'plain.yaml' }],
               },
             },
@@ -126,6 +127,17 @@ describe('checkers in the pipeline', () => {
                 },
               });
               api.checker('extra', { check: () => ({ findings: [] }) });
+              api.exporter('txt', { export: (doc) => new TextEncoder().encode(`rendered ${doc.root.children.length}`) });
+              api.checker('output', {
+                async check(_doc, ctx) {
+                  const rendered = new TextDecoder().decode(await ctx.exportWith('txt'));
+                  const unknown = await ctx.exportWith('nope').then(
+                    () => 'none',
+                    (e: { code: string }) => e.code,
+                  );
+                  return { findings: [], metrics: { output: { rendered, unknown } } };
+                },
+              });
             },
           }),
         },
@@ -133,7 +145,10 @@ describe('checkers in the pipeline', () => {
     });
     const bytes = new TextEncoder().encode('hola mundo bonito');
     const result = await host.analyzePipeline().run({ name: 'a.txt', dir, bytes, hash: sha256(bytes) }, { settings: [{ theme: 'plain' }] });
+    const output = await host.analyzePipeline(['output']).run({ name: 'a.txt', dir, bytes, hash: sha256(bytes) }, { settings: [{ theme: 'plain' }] });
     await host.close();
+    // A checker can render the document with an exporter to inspect the output.
+    expect(output.analysis?.metrics.output).toEqual({ rendered: 'rendered 1', unknown: 'EIA_UNKNOWN_FORMAT' });
     expect(seen).toEqual(['es', JSON.stringify({ language: { document: 'es' } }), 'hola mundo bonito']);
     expect(result.analysis?.findings).toEqual([
       { rule: 'words/count', severity: 'info', message: '3 words', position: { line: 1, column: 1 }, file: 'a.txt', checker: 'words' },
