@@ -76,6 +76,11 @@ describe('score', () => {
     expect(a.subscores[0]?.reason).toContain('10 unknown words in 1,000');
     expect(scoreQuality(metrics, { audience: 'technical' }).subscores.find((s) => s.id === 'readability')?.score).toBe(100);
     expect(scoreQuality({}).score).toBe(100);
+    // Source rules and axe on the output both count; overall containment wins over the largest single source.
+    expect(
+      scoreQuality({ accessibility: { critical: 0, serious: 1, moderate: 0, minor: 0 }, axe: { critical: 1, serious: 0, moderate: 0, minor: 0 } }).score,
+    ).toBe(65);
+    expect(scoreQuality({ similarity: { maxContainment: 0.3, containment: 0.5 } }).score).toBe(50);
   });
 });
 

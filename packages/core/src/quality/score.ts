@@ -9,8 +9,10 @@
  * - `spelling`: `{ words, misspelled }`
  * - `style`: `{ words, findings }`
  * - `readability`: `{ ease }` (0-100, higher = easier; the language's own formula)
- * - `accessibility`: `{ critical, serious, moderate, minor }`
- * - `similarity`: `{ maxContainment }` (0-1)
+ * - `accessibility`: `{ critical, serious, moderate, minor }` (source rules), plus `axe` in the same
+ *   shape (axe-core on the HTML output) when that checker ran: both count
+ * - `similarity`: `{ containment }` (0-1: share of the text found in the corpus, all sources
+ *   together), else `{ maxContainment }` (the largest share from one source)
  */
 
 export const SCORE_VERSION = 1;
@@ -116,11 +118,13 @@ export function scoreQuality(metrics: Readonly<Record<string, unknown>>, options
   } else missing.push('readability');
 
   const a11y = m('accessibility');
-  if (a11y && num(a11y.critical) !== undefined) {
-    const c = num(a11y.critical) ?? 0;
-    const s = num(a11y.serious) ?? 0;
-    const mo = num(a11y.moderate) ?? 0;
-    const mi = num(a11y.minor) ?? 0;
+  const axe = m('axe');
+  if ((a11y && num(a11y.critical) !== undefined) || (axe && num(axe.critical) !== undefined)) {
+    const count = (key: string) => (num(a11y?.[key]) ?? 0) + (num(axe?.[key]) ?? 0);
+    const c = count('critical');
+    const s = count('serious');
+    const mo = count('moderate');
+    const mi = count('minor');
     subs.push({
       id: 'accessibility',
       label: 'Accessibility',
@@ -131,7 +135,7 @@ export function scoreQuality(metrics: Readonly<Record<string, unknown>>, options
   } else missing.push('accessibility');
 
   const similarity = m('similarity');
-  const containment = num(similarity?.maxContainment);
+  const containment = num(similarity?.containment) ?? num(similarity?.maxContainment);
   if (containment !== undefined) {
     subs.push({
       id: 'similarity',
