@@ -18,6 +18,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-importer-html',
   '@export-ia/plugin-importer-docx',
   '@export-ia/plugin-transform-assets',
+  '@export-ia/plugin-transform-images',
   '@export-ia/plugin-exporter-html',
   '@export-ia/plugin-exporter-docx',
   '@export-ia/plugin-exporter-pdf-typst',
