@@ -31,6 +31,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-checker-template',
   '@export-ia/plugin-checker-similarity',
   '@export-ia/plugin-ai-enhancer',
+  '@export-ia/plugin-checker-output',
 ] as const;
 
 const require = createRequire(import.meta.url);

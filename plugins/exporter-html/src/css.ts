@@ -87,7 +87,7 @@ math[display="block"] { display: block math; }
 .callout > :last-child { margin-bottom: 0; }
 .callout-title { font-family: var(--headings); font-weight: 700; color: var(--callout); margin-bottom: 0.3em; }
 .callout-note { --callout: #0969da; } .callout-tip { --callout: #1a7f37; } .callout-important { --callout: #8250df; }
-.callout-warning { --callout: #9a6700; } .callout-caution { --callout: #cf222e; }
+.callout-warning { --callout: #7d4e00; } .callout-caution { --callout: #cf222e; }
 .doc-header { margin-bottom: 2.5em; ${theme.titlePage.align === 'center' ? 'text-align: center; ' : ''}}
 .doc-header .logo { max-height: 3.5em; margin-bottom: 1.2em; }
 .doc-header .title { font-size: ${(Number(h(1)) * 1.3).toFixed(3)}em; margin: 0 0 0.2em; border: 0; padding: 0; text-transform: none; letter-spacing: normal; }
@@ -110,7 +110,7 @@ math[display="block"] { display: block math; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .doc-footer { margin-top: 3em; padding-top: 1em; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.85em; display: flex; justify-content: space-between; gap: 1em; }
 .page-break { height: 0; }
-.hljs-comment, .hljs-quote { color: #6e7781; font-style: italic; }
+.hljs-comment, .hljs-quote { color: #57606a; font-style: italic; }
 .hljs-keyword, .hljs-selector-tag, .hljs-meta .hljs-keyword, .hljs-doctag, .hljs-section { color: #cf222e; }
 .hljs-string, .hljs-regexp, .hljs-meta .hljs-string { color: #0a3069; }
 .hljs-number, .hljs-literal, .hljs-variable, .hljs-template-variable, .hljs-attr, .hljs-attribute, .hljs-symbol { color: #0550ae; }
