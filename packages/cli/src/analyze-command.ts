@@ -197,7 +197,7 @@ export async function runAnalyze(
     else if (format === 'html') {
       if (docs.length > 1 && !outDir) throw new ExportIaError('EIA_USAGE', { detail: 'several inputs with --format html need -o <directory>/' });
       for (const d of docs) {
-        const html = renderQualityHtml(d, sourceTextOf(d), { generatedAt: report.generatedAt, toolVersion: version });
+        const html = renderQualityHtml(d, sourceTextOf(d), { generatedAt: report.generatedAt, toolVersion: version, ...(d.title ? { title: d.title } : {}) });
         const name = `${basename(d.file, extname(d.file))}.quality.html`;
         if (!flags.output) {
           const target = d.path ? join(dirname(d.path), name) : resolve(ctx.cwd, name);

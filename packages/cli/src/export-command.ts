@@ -277,7 +277,12 @@ export async function runExport(
           const html = json.path.replace(/\.json$/, '.html');
           writeFileAtomic(
             html,
-            new TextEncoder().encode(renderQualityHtml(r.analysis, sourceTextOf(r.analysis), { generatedAt: new Date().toISOString() })),
+            new TextEncoder().encode(
+              renderQualityHtml(r.analysis, sourceTextOf(r.analysis), {
+                generatedAt: new Date().toISOString(),
+                ...(r.analysis.title ? { title: r.analysis.title } : {}),
+              }),
+            ),
             html,
           );
         }

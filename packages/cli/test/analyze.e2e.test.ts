@@ -116,6 +116,7 @@ describe('export-ia analyze', () => {
     const dir = workspace();
     expect(run(['analyze', 'flawed.md', '--format', 'html'], dir).code).toBe(0);
     const html = readFileSync(join(dir, 'flawed.quality.html'), 'utf8');
+    expect(html).toMatch(/<h1[^>]*>Flawed<\/h1>/);
     expect(html).toContain('<!doctype html>'.slice(0, 9));
     expect(html).toMatch(/recieve/);
     expect(html).not.toMatch(/<script/i);

@@ -536,6 +536,7 @@ export class JobRunner {
     const doc: AnalyzedDocument = {
       file: req.input.name,
       ...(req.input.path ? { path: req.input.path } : {}),
+      ...(analysis.title ? { title: analysis.title } : {}),
       ...(language ? { language } : {}),
       ...(words === undefined ? {} : { words }),
       score,

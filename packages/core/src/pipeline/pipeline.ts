@@ -58,6 +58,8 @@ export interface Analysis {
   /** Every checker's metrics, merged (`readability`, `language`, `spelling`…). */
   metrics: Record<string, unknown>;
   checkers: Array<{ id: string; plugin: PluginRef; ms: number; status: 'ok' | 'failed'; error?: SerializedError }>;
+  /** The document's title, when it has one (front matter, --metadata, first heading). */
+  title?: string;
 }
 
 export interface PipelineResult {
@@ -532,6 +534,7 @@ export class Pipeline {
       }
     }
     analysis.findings.sort(compareFindings);
+    if (doc.meta.title) analysis.title = doc.meta.title;
     return analysis;
   }
 

@@ -15,6 +15,7 @@ export interface AnalyzedDocument {
   file: string;
   /** Absolute path, when it is a file. */
   path?: string;
+  title?: string;
   language?: string;
   words?: number;
   score: QualityScore;
