@@ -210,7 +210,8 @@ export async function runAnalyze(
     if (format !== 'text' && failed.length > 0)
       for (const f of failed) ctx.streams.stderr.write(`error ${f.error?.code ?? 'EIA_INTERNAL'} ${f.input}: ${f.error?.message ?? 'failed'}\n`);
 
-    if (failed.length > 0) return 3;
+    // A checker that failed leaves its sub-score out: the result is incomplete, so a gate must not pass.
+    if (failed.length > 0 || docs.some((d) => d.checkers.some((c) => c.status === 'failed'))) return 3;
     if (minScore !== undefined && docs.some((d) => d.score.score < minScore)) return 1;
     return 0;
   } finally {

@@ -269,8 +269,10 @@ export async function runExport(
       const results = await runner.runAll(jobIds);
       outcomes.push(...results);
       let belowGate = false;
+      let checkerFailed = false;
       for (const r of results) {
         if (!r.analysis) continue;
+        if (r.analysis.checkers.some((c) => c.status === 'failed')) checkerFailed = true;
         if (minScore !== undefined && r.analysis.score.score < minScore) belowGate = true;
         const json = r.written.find((w) => w.format === 'quality');
         if (json) {
@@ -296,7 +298,8 @@ export async function runExport(
       const orphans = jobStore.store.database.read(() => new JobQueue(jobStore.store.database).all().filter((r) => isAdoptable(r, Date.now())).length);
       if (orphans > 0 && !flags.json && !flags.quiet)
         ctx.streams.stderr.write(`note: ${orphans} unfinished job(s) from an earlier run are waiting; \`export-ia jobs resume\` finishes them\n`);
-      const code = exitCodeOf(outcomes) || (belowGate ? 1 : 0);
+      // A failed checker leaves the score incomplete: like a failed input (a gate must not pass).
+      const code = exitCodeOf(outcomes) || (checkerFailed ? 3 : belowGate ? 1 : 0);
       reporter.done(outcomes, code);
       return code;
     } finally {

@@ -301,8 +301,12 @@ function upperBound(sorted: readonly number[], value: number): number {
   return lo;
 }
 
-function renderLine(text: string, from: number, to: number, spans: readonly Span[]): string {
-  if (spans.length === 0) return escapeHtml(text.slice(from, to));
+/** Highlights per line; a line with more (a hostile one) shows the first ones, the list has them all. */
+const MAX_SPANS_PER_LINE = 64;
+
+function renderLine(text: string, from: number, to: number, all: readonly Span[]): string {
+  if (all.length === 0) return escapeHtml(text.slice(from, to));
+  const spans = all.length > MAX_SPANS_PER_LINE ? all.slice(0, MAX_SPANS_PER_LINE) : all;
   const cuts = new Set([from, to]);
   for (const s of spans) {
     if (s.start > from && s.start < to) cuts.add(s.start);

@@ -104,6 +104,27 @@ describe('export-ia analyze', () => {
     expect(again.documents[0]?.findings.filter((f) => f.fix)).toEqual([]);
   });
 
+  it('fails closed when a checker fails (exit 3, named in the report) instead of scoring without it', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'export-ia.config.yaml'), 'pluginConfig:\n  checker-style:\n    styles: [missing-styles]\n');
+    const r = run(['analyze', 'clean.md', '--min-score', '10'], dir);
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/checker failed style: .*missing-styles/);
+  });
+
+  it('stays fast and whole on hostile text: huge entities, long runs, an e-mail next to 200k characters', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'hostile.md'), `# Hostile\n\nThis &#9999999; is is text. Mail me@x.com now. ${'a.'.repeat(100_000)}\n\n${'b'.repeat(200_000)}\n`);
+    const started = Date.now();
+    const r = run(['analyze', 'hostile.md', '--format', 'json'], dir);
+    expect(r.code).toBe(0);
+    const doc = (JSON.parse(r.out) as { documents: Array<{ checkers: Array<{ status: string }>; findings: Array<{ rule: string }> }> }).documents[0];
+    expect(doc?.checkers.every((c) => c.status === 'ok')).toBe(true);
+    expect(doc?.findings.some((f) => f.rule === 'style/repeated-word')).toBe(true);
+    // This input took 25 s before (quadratic e-mail patterns in four checkers); < 1 s now.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('gates CI with --min-score: exit 1 below it, 0 above it', () => {
     const dir = workspace();
     const low = run(['analyze', 'flawed.md', '--min-score', '99'], dir);

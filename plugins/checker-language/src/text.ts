@@ -34,7 +34,8 @@ export function proseOnly(block: ProseBlock, fill = ' '): string {
   return out + block.text.slice(at);
 }
 
-const URLISH = /\b(?:https?:\/\/|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
+// Starts only where a run starts, with bounded parts: linear on long runs such as 'a.a.a…' (was quadratic).
+const URLISH = /\b(?:https?:\/\/|www\.)\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/gi;
 
 /** Text for statistical language tools: no inline code, no URLs or e-mail addresses. */
 export function cleanForDetection(block: ProseBlock): string {

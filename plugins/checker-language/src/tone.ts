@@ -37,7 +37,10 @@ export interface TextTone {
 
 /** Sentiment of a text: every sentence scored, the text scored as their mean. The one scoring function tone uses. */
 export function scoreText(nlp: WinkMethods, text: string): TextTone {
-  const sents = nlp.readDoc(text).sentences();
+  // wink-nlp's tokenizer is quadratic on very long tokens (200k letters: 20 s): cut tokens to 100
+  // characters and a text to 20,000; sentiment words are short and a paragraph is not that long.
+  const bounded = (text.length > 20_000 ? text.slice(0, 20_000) : text).replace(/\S{101,}/g, (t) => t.slice(0, 100));
+  const sents = nlp.readDoc(bounded).sentences();
   const scores = sents.out(nlp.its.sentiment) as unknown as number[];
   let sum = 0;
   let min = 0;

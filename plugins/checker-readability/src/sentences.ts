@@ -114,7 +114,9 @@ function withoutSoftBreaks(block: ProseBlock): string {
 
 // A web or mail address reads as one unit, not as the words ICU finds in it.
 const ADDRESS_HINT = /:\/\/|www\.|@/;
-const ADDRESS = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>()"'«»]*[^\s<>()"'«».,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
+// Starts only where a run starts, with bounded parts: linear on long runs such as 'a.a.a…' (was quadratic).
+const ADDRESS =
+  /(?<![a-z0-9+.-])(?:[a-z][a-z0-9+.-]{0,30}:\/\/|www\.)[^\s<>()"'«»]*[^\s<>()"'«».,;:!?]|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/gi;
 
 function addressRanges(text: string): number[] {
   if (!ADDRESS_HINT.test(text)) return [];

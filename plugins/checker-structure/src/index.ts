@@ -40,7 +40,17 @@ export default definePlugin({
         const scan = scanDocument(doc.root);
         checkStructure(doc, ctx, config, scan, emit, (rule: StructureRule) => level(`structure/${rule}`) !== 'off');
 
-        if (lint && ctx.text !== undefined && markdownlintLevel !== 'off') {
+        // markdownlint's own parser slows down badly on pathological sources (a 200k-character
+        // line of emphasis markers, a 1000×200 table): above these sizes it is skipped, and said so.
+        const tooBig = ctx.text !== undefined && (ctx.text.length > 2_000_000 || /[^\n]{20000}/.test(ctx.text));
+        if (lint && tooBig && markdownlintLevel !== 'off') {
+          findings.push({
+            rule: 'structure/markdownlint-skipped',
+            severity: 'info',
+            message: 'markdownlint was not run: the source has a line over 20,000 characters or is over 2 MB.',
+          });
+        }
+        if (lint && !tooBig && ctx.text !== undefined && markdownlintLevel !== 'off') {
           try {
             for (const f of lintFindings(await lint, ctx.text, markdownlintLevel)) findings.push(f);
           } catch (err) {

@@ -14,9 +14,12 @@ function decodeEntity(source: string, at: number): { char: string; length: numbe
   if (!m?.[1]) return undefined;
   const name = m[1];
   let char: string | undefined;
-  if (name.startsWith('#x') || name.startsWith('#X')) char = String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-  else if (name.startsWith('#')) char = String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-  else char = ENTITIES[name];
+  if (name.startsWith('#')) {
+    const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+    // Not a character (0, a surrogate, past U+10FFFF): the parser shows U+FFFD; no mapping here.
+    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+    char = String.fromCodePoint(code);
+  } else char = ENTITIES[name];
   return char === undefined ? undefined : { char, length: m[0].length };
 }
 

@@ -122,7 +122,7 @@ const QUOTE_CURLY = /[“«„]([^”»“«]{8,300})[”»“]/gu;
 const QUOTE_STRAIGHT = /(?:^|[\s(])"([^"\n]{8,300})"/gu;
 const QUESTION = /[?？](?=\s|$|["”»)])/g;
 const TIME = /\b(?:[01]?\d|2[0-3])(?::[0-5]\d|h[0-5]\d)\b|\b(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?![\p{L}])/giu;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const EMAIL = /(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g;
 const PHONE = /(?:\+\d{1,3}|\(0\d{1,4}\)|\b0\d{2,4})[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}\b/g;
 const BADGE_URL = /shields\.io|badge|\/workflows\/|travis-ci|circleci|codecov|coveralls|badgen|readthedocs\.org\/projects/i;
 
