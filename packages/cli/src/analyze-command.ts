@@ -95,7 +95,13 @@ function fixDocument(doc: AnalyzedDocument, inPlace: boolean, outDir: string | u
   const r = applyFixes(text, fixes);
   const ext = extname(doc.path);
   const target = inPlace ? doc.path : join(outDir ?? dirname(doc.path), `${basename(doc.path, ext)}.fixed${ext}`);
-  writeFileAtomic(target, new TextEncoder().encode(r.text), target);
+  // The offsets refer to the text without its byte-order mark: keep the mark the file had.
+  const bom = readFileSync(doc.path)
+    .subarray(0, 3)
+    .equals(Buffer.from([0xef, 0xbb, 0xbf]))
+    ? '\ufeff'
+    : '';
+  writeFileAtomic(target, new TextEncoder().encode(bom + r.text), target);
   doc.fixed = { path: target, applied: r.applied.length, skipped: r.skipped.length };
 }
 

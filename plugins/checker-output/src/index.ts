@@ -191,7 +191,8 @@ function contrastFindings(html: string, findings: Finding[], metrics: Record<str
   if (css === undefined) return;
   const pairs = themeContrast(css);
   // Exporter colours count only where the document uses them (a code comment, a warning callout).
-  const used = (p: ContrastPair) => p.source === 'theme' || (p.className !== undefined && new RegExp(`class="[^"]*\\b${p.className}\\b`).test(html));
+  const used = (p: ContrastPair) =>
+    p.source === 'theme' || (p.className !== undefined && new RegExp(`class="[^"]*\\b${p.className.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(html));
   const relevant = pairs.filter(used);
   metrics.contrast = relevant.map((p) => ({
     pair: p.pair,
