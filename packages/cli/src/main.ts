@@ -59,6 +59,7 @@ async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: 
     plugins: [...builtinPluginDirs(), ...(config?.plugins ?? [])],
     cwd: ctx.cwd,
     pluginConfig: config?.pluginConfig ?? {},
+    ...(config ? { configDir: config.dir } : {}),
   });
   try {
     return await fn(host);

@@ -3,7 +3,7 @@
  * checkers: reports in every format, the CI gate's exit code, safe fixes, bad input, history.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,18 @@ describe('export-ia analyze', () => {
     const r = run(['analyze', 'clean.md', '--min-score', '10'], dir);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/checker failed style: .*missing-styles/);
+  });
+
+  it('resolves paths in plugin configuration from the config file, whatever the working directory', () => {
+    const dir = workspace();
+    mkdirSync(join(dir, 'styles'));
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'styles', 'NoLetters.yml'), 'extends: existence\nmessage: "Avoid \'%s\'."\nlevel: warning\ntokens: [letters]\n');
+    writeFileSync(join(dir, 'export-ia.config.yaml'), 'pluginConfig:\n  checker-style:\n    styles: [styles]\n');
+    writeFileSync(join(dir, 'docs', 'note.md'), CLEAN);
+    const r = run(['analyze', 'note.md', '--checkers', 'style'], join(dir, 'docs'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Avoid 'letters'/);
   });
 
   it('stays fast and whole on hostile text: huge entities, long runs, an e-mail next to 200k characters', () => {

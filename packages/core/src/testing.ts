@@ -206,6 +206,7 @@ async function exportDoc(host: Host, format: string, doc: DocumentModel, theme: 
   return exporter.implementation.export(doc, {
     file: doc.source.name,
     cwd: host.cwd,
+    configDir: host.cwd,
     settings,
     config: exporter.plugin.config,
     signal: new AbortController().signal,

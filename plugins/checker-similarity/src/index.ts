@@ -45,13 +45,14 @@ export function defaultCorpusProvider(): CorpusProvider {
     const host = hostCorpus(ctx);
     if (host) return host;
     if (config.sources.length === 0) return undefined;
-    const key = JSON.stringify([ctx.cwd, config.k, config.window, config.foldDiacritics, config.sources]);
+    const base = ctx.configDir ?? ctx.cwd;
+    const key = JSON.stringify([base, config.k, config.window, config.foldDiacritics, config.sources]);
     let sources = bySettings.get(key);
     if (!sources) {
       sources = new SourceCorpus({ k: config.k, window: config.window, foldDiacritics: config.foldDiacritics });
       bySettings.set(key, sources);
     }
-    for (const problem of sources.refresh(ctx.cwd, config.sources)) {
+    for (const problem of sources.refresh(base, config.sources)) {
       warn({
         rule: 'similarity/source-unreadable',
         severity: 'warning',

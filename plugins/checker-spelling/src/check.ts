@@ -57,7 +57,7 @@ const NAME_PARTICLES = new Set([
 
 export async function checkSpelling(doc: DocumentModel, ctx: CheckContext): Promise<CheckResult> {
   const options = spellingOptions(ctx.config, ctx.plugin.id);
-  const personal = options.wordListFile ? union(options.words, readWordList(options.wordListFile, ctx.cwd, ctx.plugin.id)) : options.words;
+  const personal = options.wordListFile ? union(options.words, readWordList(options.wordListFile, ctx.configDir ?? ctx.cwd, ctx.plugin.id)) : options.words;
 
   // The declared tag can name a region (en-GB) whose dictionary is preferred when installed.
   const declared = ctx.settings.lang ?? doc.meta.lang;

@@ -50,8 +50,9 @@ function urlSpans(text: string): Array<[number, number]> {
 const excerptOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : text).replace(/\s+/g, ' ');
 
 /** Runs the active rules over a document. Exported for tests and embedding. */
-export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' | 'cwd' | 'language' | 'text'>): CheckResult {
-  const compiled = compileStyle(ctx.config, ctx.cwd);
+export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' | 'cwd' | 'language' | 'text'> & { configDir?: string }): CheckResult {
+  // Style files named in the config file resolve from its folder (the working directory without one).
+  const compiled = compileStyle(ctx.config, ctx.configDir ?? ctx.cwd);
   const lang = ctx.language;
   const rules: ActiveRule[] = compiled.active.filter((a) => !a.rule.english || lang === 'en');
   const map = new SourceMap(ctx.text);

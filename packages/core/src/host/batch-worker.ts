@@ -22,7 +22,12 @@ const data = workerData as BatchWorkerData;
 let hostPromise: Promise<Host> | undefined;
 
 serveWorker<BatchTask | ProduceTask, InputOutcome | ProduceResult, BatchEvent | ProduceEvent>(async (task, emit) => {
-  hostPromise ??= createHost({ plugins: data.plugins, cwd: data.cwd, pluginConfig: data.pluginConfig });
+  hostPromise ??= createHost({
+    plugins: data.plugins,
+    cwd: data.cwd,
+    pluginConfig: data.pluginConfig,
+    ...(data.configDir ? { configDir: data.configDir } : {}),
+  });
   const host = await hostPromise;
   if ('produce' in task) return { result: await produce(host, task, emit) };
   const options = {

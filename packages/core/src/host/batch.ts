@@ -180,6 +180,7 @@ export interface BatchTask {
 export interface BatchWorkerData {
   plugins: readonly string[];
   cwd: string;
+  configDir?: string;
   pluginConfig: Readonly<Record<string, unknown>>;
 }
 
@@ -234,7 +235,12 @@ async function batchPool(host: Host, size: number): Promise<BatchPool> {
   const current = pools.get(host);
   if (current && current.size === size) return current.pool;
   if (current) await releasePool(host);
-  const workerData: BatchWorkerData = { plugins: host.pluginSpecs ?? [], cwd: host.cwd, pluginConfig: host.pluginConfig };
+  const workerData: BatchWorkerData = {
+    plugins: host.pluginSpecs ?? [],
+    cwd: host.cwd,
+    pluginConfig: host.pluginConfig,
+    ...(host.configDir ? { configDir: host.configDir } : {}),
+  };
   const pool: BatchPool = new WorkerPool({
     filename: workerFile(import.meta.url, './batch-worker.js'),
     size,

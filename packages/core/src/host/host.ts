@@ -20,6 +20,8 @@ export interface HostOptions {
   cwd?: string;
   /** Configuration per plugin id, validated against each plugin's configSchema. */
   pluginConfig?: Readonly<Record<string, unknown>>;
+  /** Folder of the config file the plugin configuration came from: relative paths in it resolve from there. */
+  configDir?: string;
   /** Parsed documents kept for reuse (by content hash). Default 32. */
   importCacheEntries?: number;
 }
@@ -72,6 +74,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const host: Host = {
     cwd,
+    ...(options.configDir ? { configDir: options.configDir } : {}),
     plugins: set.plugins,
     registry,
     pluginSpecs,

@@ -96,6 +96,8 @@ export interface PipelineHost {
   readonly cwd: string;
   resolveTheme(nameOrPath: string): ResolvedTheme;
   readonly importCache: LruCache<string, CachedImport>;
+  /** Folder of the config file that set plugin configuration (relative plugin paths resolve from it). */
+  readonly configDir?: string | undefined;
   /** The similarity corpus given to checkers, when the app opened one. */
   corpus?: CorpusIndex | undefined;
 }
@@ -290,6 +292,7 @@ export class Pipeline {
     const context = (plugin: LoadedPlugin, step: string, settings: ExportSettings, signal: AbortSignal): StepContext => ({
       file,
       cwd: this.#host.cwd,
+      configDir: this.#host.configDir ?? this.#host.cwd,
       settings,
       config: plugin.config,
       signal,

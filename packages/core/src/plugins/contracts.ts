@@ -33,6 +33,11 @@ export interface StepContext {
   readonly file: string;
   /** The host's working directory (relative settings paths resolve from it). */
   readonly cwd: string;
+  /**
+   * Where relative paths in this plugin's configuration resolve from: the folder of the config
+   * file that set it, else the working directory.
+   */
+  readonly configDir: string;
   readonly settings: Readonly<ExportSettings>;
   /** The plugin's configuration, validated against its `configSchema`. */
   readonly config: Readonly<Record<string, unknown>>;
