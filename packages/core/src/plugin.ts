@@ -53,5 +53,6 @@ export { FetchRefused, isPrivateAddress, type SafeFetchOptions, type SafeFetchRe
 export { fillPlaceholders } from './themes/placeholders.js';
 export type { ResolvedTheme } from './themes/theme-loader.js';
 export type { FontRole, PageSize, RunningText, Theme } from './themes/theme-schema.js';
+export { closest, editDistance } from './util/closest.js';
 export { type ImageInfo, type ImageMediaType, readImageInfo } from './util/image-info.js';
 export { serveWorker, WorkerPool, type WorkerPoolOptions, workerFile } from './util/worker-pool.js';

@@ -2,7 +2,7 @@
  * The rule catalogue of both checkers (ids, default severities, accessibility impacts) and the
  * plugin configuration read once at setup: severities by rule, thresholds, markdownlint options.
  */
-import { ExportIaError, type FindingSeverity } from '@export-ia/core/plugin';
+import { closest, ExportIaError, type FindingSeverity } from '@export-ia/core/plugin';
 
 export type RuleLevel = Exclude<FindingSeverity, 'info'> | 'off';
 export type Impact = 'critical' | 'serious' | 'moderate' | 'minor';
@@ -62,35 +62,6 @@ export interface PluginConfig {
   maxAltLength: number;
   /** Resolved markdownlint `config`, or false when markdownlint is off. */
   markdownlint: Record<string, unknown> | false;
-}
-
-/** Levenshtein distance (two rows), for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
-
-/** The closest candidate within a third of the word's length (at least 2 edits), or undefined. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.ceil(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
 }
 
 const invalid = (detail: string) => new ExportIaError('EIA_CONFIG_INVALID', { source: 'pluginConfig.checker-structure', detail });

@@ -5,6 +5,7 @@
  */
 import {
   type CheckContext,
+  closest,
   type DocumentModel,
   type Finding,
   type FindingPosition,
@@ -14,7 +15,7 @@ import {
   sentences,
   words,
 } from '@export-ia/core/plugin';
-import { closest, type PluginConfig, type StructureRule } from './config.js';
+import type { PluginConfig, StructureRule } from './config.js';
 import { FileProbe, localPath } from './files.js';
 import { type HeadingInfo, positionOf, type Scan } from './scan.js';
 
