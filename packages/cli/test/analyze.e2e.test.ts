@@ -192,6 +192,8 @@ describe('export-ia analyze', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; code?: string; file?: string; params?: { theme: string; detail: string } })
       .filter((e) => e.code === 'EIA_THEME_AUTO');
+    // Documents run side by side: their events come in either order.
+    auto.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
     expect(auto.map((e) => [e.file, e.params?.theme])).toEqual([
       ['letter.md', 'default'],
       ['minutes.md', 'report'],
