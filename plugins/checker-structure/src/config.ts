@@ -18,6 +18,7 @@ export const STRUCTURE_RULES = {
   'missing-image': 'error',
   'missing-link-target': 'error',
   'empty-link': 'warning',
+  'code-language': 'warning',
   'long-sentence': 'suggestion',
   'long-paragraph': 'suggestion',
   'model-invalid': 'error',
@@ -41,6 +42,7 @@ export type AccessibilityRule = keyof typeof ACCESSIBILITY_RULES;
 /** markdownlint options that keep it from fighting our parser or repeating our own rules. */
 export const MARKDOWNLINT_DEFAULTS: Readonly<Record<string, unknown>> = {
   default: true,
+  MD040: false, // fenced-code-language: structure/code-language
   MD001: false, // heading-increment: structure/heading-skip
   MD013: false, // line-length: prose paragraphs are long lines
   MD024: false, // no-duplicate-heading: structure/duplicate-heading (same parent only)
@@ -102,7 +104,9 @@ export function readConfig(raw: Readonly<Record<string, unknown>>): PluginConfig
   };
 
   let markdownlint: Record<string, unknown> | false = false;
-  const ml = raw.markdownlint ?? true;
+  // Off unless asked: markdownlint lints how the Markdown is written (list markers, blank lines),
+  // not the document, and its second parse costs more than every other checker together.
+  const ml = raw.markdownlint ?? false;
   if (ml === true) markdownlint = { ...MARKDOWNLINT_DEFAULTS };
   else if (typeof ml === 'object' && ml !== null && !Array.isArray(ml)) markdownlint = { ...MARKDOWNLINT_DEFAULTS, ...(ml as Record<string, unknown>) };
   else if (ml !== false) throw invalid('"markdownlint" must be true, false or an object of markdownlint rule options');

@@ -6,7 +6,7 @@
 import { type CheckResult, definePlugin, diagnostic, type Finding } from '@export-ia/core/plugin';
 import { checkAccessibility, type EmitA11y } from './accessibility.js';
 import { ACCESSIBILITY_RULES, type Impact, type RuleLevel, readConfig, type StructureRule } from './config.js';
-import { lintFindings, MarkdownLinter } from './markdownlint.js';
+import { lintFindings, longestLine, MAX_LINT_CHARS, MAX_LINT_LINE, MarkdownLinter } from './markdownlint.js';
 import { scanDocument } from './scan.js';
 import { checkStructure, type Emit } from './structure.js';
 
@@ -22,10 +22,12 @@ export default definePlugin({
       async check(doc, ctx): Promise<CheckResult> {
         // Started first so markdownlint's parse overlaps with everything below.
         const markdownlintLevel = level('structure/markdownlint');
+        const wantLint = config.markdownlint && markdownlintLevel !== 'off' && doc.source.format === 'markdown' && ctx.text !== undefined;
+        // markdownlint's own parser slows down badly on pathological sources (a 200k-character
+        // line of emphasis markers, a 1000×200 table): above these sizes it is not started, and said so.
+        const tooBig = wantLint && ctx.text !== undefined && (ctx.text.length > MAX_LINT_CHARS || longestLine(ctx.text) > MAX_LINT_LINE);
         const lint =
-          config.markdownlint && markdownlintLevel !== 'off' && doc.source.format === 'markdown' && ctx.text !== undefined
-            ? linter.lint({ text: ctx.text, config: config.markdownlint })
-            : undefined;
+          wantLint && !tooBig && config.markdownlint && ctx.text !== undefined ? linter.lint({ text: ctx.text, config: config.markdownlint }) : undefined;
         // Rejections are handled below; this keeps an early failure from being "unhandled" meanwhile.
         lint?.catch(() => undefined);
 
@@ -40,17 +42,14 @@ export default definePlugin({
         const scan = scanDocument(doc.root);
         checkStructure(doc, ctx, config, scan, emit, (rule: StructureRule) => level(`structure/${rule}`) !== 'off');
 
-        // markdownlint's own parser slows down badly on pathological sources (a 200k-character
-        // line of emphasis markers, a 1000×200 table): above these sizes it is skipped, and said so.
-        const tooBig = ctx.text !== undefined && (ctx.text.length > 2_000_000 || /[^\n]{20000}/.test(ctx.text));
-        if (lint && tooBig && markdownlintLevel !== 'off') {
+        if (tooBig) {
           findings.push({
             rule: 'structure/markdownlint-skipped',
             severity: 'info',
             message: 'markdownlint was not run: the source has a line over 20,000 characters or is over 2 MB.',
           });
         }
-        if (lint && !tooBig && ctx.text !== undefined && markdownlintLevel !== 'off') {
+        if (lint && ctx.text !== undefined && markdownlintLevel !== 'off') {
           try {
             for (const f of lintFindings(await lint, ctx.text, markdownlintLevel)) findings.push(f);
           } catch (err) {

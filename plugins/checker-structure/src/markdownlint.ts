@@ -39,6 +39,23 @@ export class MarkdownLinter {
   }
 }
 
+/** Above these sizes markdownlint is not run (its parser slows down badly on pathological sources). */
+export const MAX_LINT_CHARS = 2_000_000;
+export const MAX_LINT_LINE = 20_000;
+
+/** Length of the longest line of `text`, in one linear pass (a regex like /[^\n]{20000}/ rescans every line from each position). */
+export function longestLine(text: string): number {
+  let longest = 0;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    if (end - start > longest) longest = end - start;
+    if (nl === -1) return longest;
+    start = nl + 1;
+  }
+}
+
 /** Offsets where each line of `text` starts (any line ending). */
 function lineStarts(text: string): number[] {
   const starts = [0];

@@ -6,7 +6,7 @@
  */
 
 import type { FindingPosition } from '@export-ia/core/plugin';
-import type { Definition, Heading, Html, Image, ImageReference, Link, LinkReference, Nodes, Root, Table } from 'mdast';
+import type { Code, Definition, Heading, Html, Image, ImageReference, Link, LinkReference, Nodes, Root, Table } from 'mdast';
 
 export interface HeadingInfo {
   node: Heading;
@@ -38,6 +38,8 @@ export interface Scan {
   links: LinkInfo[];
   images: ImageInfo[];
   tables: Table[];
+  /** Code blocks (fenced and indented). */
+  code: Code[];
   /** Raw HTML nodes (explicit anchors, `<img>` tags). */
   html: Html[];
   /** Footnote definition identifiers. */
@@ -98,7 +100,7 @@ interface Entry {
 export function scanDocument(root: Root): Scan {
   const cached = cache.get(root);
   if (cached) return cached;
-  const scan: Scan = { headings: [], links: [], images: [], tables: [], html: [], footnotes: [], invalid: [] };
+  const scan: Scan = { headings: [], links: [], images: [], tables: [], code: [], html: [], footnotes: [], invalid: [] };
   const definitions = new Map<string, Definition>();
   const references = new Map<LinkReference | ImageReference, LinkInfo | ImageInfo>();
   const seen = new Set<object>();
@@ -164,6 +166,9 @@ export function scanDocument(root: Root): Scan {
         break;
       case 'html':
         scan.html.push(node);
+        break;
+      case 'code':
+        scan.code.push(node);
         break;
     }
     if (current && !footnote && !heading && node.type !== 'heading') {

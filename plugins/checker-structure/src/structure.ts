@@ -240,6 +240,25 @@ function lengthRules(doc: DocumentModel, ctx: CheckContext, config: PluginConfig
   }
 }
 
+/**
+ * A fenced code block with no language (markdownlint MD040): no syntax highlighting in the
+ * output, and readers (and screen readers) are not told what it is. Indented blocks cannot
+ * declare one, so only fences count (the source is read at the block's offset).
+ */
+function codeRules(text: string, scan: Scan, emit: Emit): void {
+  for (const code of scan.code) {
+    if (code.lang) continue;
+    const at = code.position?.start.offset;
+    if (at === undefined) continue;
+    const fence = /^[ \t]*(`{3,}|~{3,})/.exec(text.slice(at, at + 64))?.[1];
+    if (!fence) continue;
+    const position = positionOf(code);
+    emit('code-language', 'Fenced code block without a language (e.g. ```js): the output cannot highlight it or say what it is', position, {
+      suggestion: `Name the language after the opening ${fence}: js, python, sh, json, text…`,
+    });
+  }
+}
+
 /** Runs the structure rules (emit drops the ones that are off). */
 export function checkStructure(
   doc: DocumentModel,
@@ -253,6 +272,7 @@ export function checkStructure(
   outlineRules(doc, scan, emit);
   anchorRules(doc, ctx, scan, emit);
   fileRules(doc, ctx, scan, emit);
+  if (ctx.text !== undefined && doc.source.format === 'markdown') codeRules(ctx.text, scan, emit);
   // The prose walk trusts the tree: skip it when the model is broken (a cycle would never end).
   if (scan.invalid.length > 0) return;
   const on = { sentence: isOn('long-sentence'), paragraph: isOn('long-paragraph') };

@@ -69,7 +69,7 @@ describe('structure and accessibility on a document with one of every defect', (
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(r.metrics.validation).toMatchObject({ errors: 0 });
     // Its only structural warning: one fenced code block without a language (markdownlint MD040).
-    expect(where(r.findings.filter((f) => f.severity === 'warning'))).toEqual(['structure/markdownlint/MD040@434']);
+    expect(where(r.findings.filter((f) => f.severity === 'warning'))).toEqual(['structure/code-language@434']);
     for (const name of ['articulo.md', 'letter.md']) {
       const other = await analyze(host, join(repo, 'examples/documents', name));
       expect(other.findings.filter((f) => f.severity === 'error')).toEqual([]);
@@ -175,19 +175,43 @@ describe('HTML input', () => {
   });
 });
 
-describe('markdownlint', () => {
+describe('code-language', () => {
+  it('flags fences without a language, not indented blocks or fences that name one', async () => {
+    const text = '# Code\n\n```\nplain\n```\n\n~~~~\ntilde\n~~~~\n\n    indented\n\n```js\nok()\n```\n\n> ```\n> quoted\n> ```\n';
+    const r = await analyze(host, tempMarkdown(text), { ids: ['structure'] });
+    expect(where(r.findings)).toEqual(['structure/code-language@3', 'structure/code-language@7', 'structure/code-language@17']);
+    expect(r.findings[0]?.position).toMatchObject({ line: 3, column: 1, endLine: 5 });
+    expect(r.findings[1]?.suggestion).toContain('~~~~');
+  });
+});
+
+describe('markdownlint (opt-in)', () => {
+  let lintHost: Host;
+  beforeAll(async () => {
+    lintHost = await structureHost({ markdownlint: true });
+  });
+  afterAll(async () => {
+    await lintHost?.close();
+  });
+
+  it('is off by default', async () => {
+    const r = await analyze(host, tempMarkdown('#  Spaced\n\n\n\nText.'), { ids: ['structure'] });
+    expect(r.findings.filter((f) => f.rule.includes('markdownlint'))).toEqual([]);
+  });
+
   it('maps markdownlint results to findings with line, column and safe fixes only', async () => {
     const text = '---\ntitle: Lint\nlang: en\n---\n\n#  Lint\n\n\n\nText.\n\n```\ncode\n```\n\nEnd.';
     const path = tempMarkdown(text);
-    const r = await analyze(host, path, { ids: ['structure'] });
+    const r = await analyze(lintHost, path, { ids: ['structure'] });
     const lint = r.findings.filter((f) => f.rule.startsWith('structure/markdownlint/'));
+    // MD040 is ours (structure/code-language), so markdownlint's is off.
     expect(where(lint)).toEqual([
       'structure/markdownlint/MD019@6',
       'structure/markdownlint/MD012@8',
       'structure/markdownlint/MD012@9',
-      'structure/markdownlint/MD040@12',
       'structure/markdownlint/MD047@16',
     ]);
+    expect(where(r.findings.filter((f) => f.rule === 'structure/code-language'))).toEqual(['structure/code-language@12']);
     expect(lint.every((f) => f.severity === 'warning')).toBe(true);
     expect(lint[0]?.position).toMatchObject({ line: 6, column: 3, offset: text.indexOf('#  Lint') + 2 });
     const fixed = applyFixes(
@@ -195,7 +219,18 @@ describe('markdownlint', () => {
       lint.flatMap((f) => (f.fix ? [f.fix] : [])),
     );
     expect(fixed.text).toBe('---\ntitle: Lint\nlang: en\n---\n\n# Lint\n\nText.\n\n```\ncode\n```\n\nEnd.\n');
-    expect(lint.find((f) => f.rule.endsWith('MD040'))?.fix).toBeUndefined();
+  });
+
+  it('does not run markdownlint on a source with a line over 20,000 characters, and says so', async () => {
+    const long = `# Long\n\nText ${'a '.repeat(10_010)}end.\n\n#  Spaced\n`;
+    const r = await analyze(lintHost, tempMarkdown(long), { ids: ['structure'] });
+    expect(r.findings.filter((f) => f.rule.startsWith('structure/markdownlint'))).toEqual([
+      expect.objectContaining({ rule: 'structure/markdownlint-skipped', severity: 'info' }),
+    ]);
+    // Just under the limit it runs (and finds the doubled space after the second heading's #).
+    const short = long.replace('a '.repeat(10_010), 'a '.repeat(9_990));
+    const s = await analyze(lintHost, tempMarkdown(short), { ids: ['structure'] });
+    expect(where(s.findings.filter((f) => f.rule.startsWith('structure/markdownlint')))).toEqual(['structure/markdownlint/MD019@5']);
   });
 
   it('takes markdownlint options over the defaults, or can be turned off', async () => {

@@ -64,7 +64,6 @@ export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' 
   for (const block of proseBlocks(doc.root)) {
     wordCount += countWords(block, lang);
     let urls: Array<[number, number]> | undefined;
-    let sentenceCache: Array<{ sentence: string; index: number }> | undefined;
     const skip = (from: number, to: number) => {
       urls ??= urlSpans(block.text);
       return inCode(block, from, to) || urls.some(([a, b]) => from < b && to > a);
@@ -75,10 +74,8 @@ export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' 
       map,
       options: compiled.options,
       counts,
-      sentences: () => {
-        sentenceCache ??= sentences(block.text, lang);
-        return sentenceCache;
-      },
+      // Split once per text and language, shared with the other checkers.
+      sentences: () => sentences(block.text, lang),
       skip,
       report(hit: Hit) {
         if (!current || skip(hit.from, hit.to)) return false;

@@ -64,8 +64,24 @@ function collectInline(node: Node, out: { text: string; pieces: ProsePiece[] }):
   if (children) for (const c of children) collectInline(c, out);
 }
 
-/** Every prose block of a tree, in document order (iterative: hostile nesting cannot overflow). */
-export function proseBlocks(root: Root): ProseBlock[] {
+// Every checker reads the prose of the same tree: it is computed once per tree. Trees are not
+// changed after import and transforms (checkers only read them), so the root identifies it.
+const blocksOf = new WeakMap<Root, readonly ProseBlock[]>();
+
+/**
+ * Every prose block of a tree, in document order (iterative: hostile nesting cannot overflow).
+ * Computed once per tree and shared by every caller: the array and its blocks are frozen.
+ */
+export function proseBlocks(root: Root): readonly ProseBlock[] {
+  let blocks = blocksOf.get(root);
+  if (!blocks) {
+    blocks = Object.freeze(collectBlocks(root).map((b) => Object.freeze(b)));
+    blocksOf.set(root, blocks);
+  }
+  return blocks;
+}
+
+function collectBlocks(root: Root): ProseBlock[] {
   const blocks: ProseBlock[] = [];
   let section = '';
   let sectionIndex = 0;
@@ -151,19 +167,55 @@ const UNSPACED = /^(zh|ja|th|lo|km|my|bo)$/;
  * (≈ 40× faster than Intl.Segmenter on a 5.9k-word document, same words); Chinese, Japanese,
  * Thai and the like use Intl.Segmenter.
  */
-export function words(text: string, lang = 'en'): Array<{ word: string; index: number }> {
-  const out: Array<{ word: string; index: number }> = [];
-  if (UNSPACED.test(lang)) {
-    for (const seg of segmenterFor(lang).words.segment(text)) if (seg.isWordLike) out.push({ word: seg.segment, index: seg.index });
+export function words(text: string, lang = 'en'): ReadonlyArray<{ readonly word: string; readonly index: number }> {
+  return remember(wordCache, text, lang, () => {
+    const out: Array<{ word: string; index: number }> = [];
+    if (UNSPACED.test(lang)) {
+      for (const seg of segmenterFor(lang).words.segment(text)) if (seg.isWordLike) out.push({ word: seg.segment, index: seg.index });
+      return out;
+    }
+    for (const m of text.matchAll(WORD)) out.push({ word: m[0], index: m.index });
     return out;
-  }
-  for (const m of text.matchAll(WORD)) out.push({ word: m[0], index: m.index });
-  return out;
+  });
 }
 
 /** Sentences of a text (Intl.Segmenter) with their indexes; whitespace-only segments dropped. */
-export function sentences(text: string, lang = 'en'): Array<{ sentence: string; index: number }> {
-  const out: Array<{ sentence: string; index: number }> = [];
-  for (const seg of segmenterFor(lang).sentences.segment(text)) if (seg.segment.trim() !== '') out.push({ sentence: seg.segment, index: seg.index });
-  return out;
+export function sentences(text: string, lang = 'en'): ReadonlyArray<{ readonly sentence: string; readonly index: number }> {
+  return remember(sentenceCache, text, lang, () => {
+    const out: Array<{ sentence: string; index: number }> = [];
+    for (const seg of segmenterFor(lang).sentences.segment(text)) if (seg.segment.trim() !== '') out.push({ sentence: seg.segment, index: seg.index });
+    return out;
+  });
+}
+
+// Several checkers split the same block texts into words and sentences: the last results are
+// kept (by text and language, up to ~2 M characters of text) and shared, frozen.
+const CACHE_CHARS = 2_000_000;
+interface TextCache<T> {
+  /** By language, then by text (a string's hash is computed once and kept with it). */
+  byLang: Map<string, Map<string, readonly T[]>>;
+  chars: number;
+}
+const wordCache: TextCache<{ word: string; index: number }> = { byLang: new Map(), chars: 0 };
+const sentenceCache: TextCache<{ sentence: string; index: number }> = { byLang: new Map(), chars: 0 };
+
+function remember<T>(cache: TextCache<T>, text: string, lang: string, compute: () => T[]): readonly T[] {
+  // Short texts are cheaper to split again than to look up.
+  if (text.length < 32) return Object.freeze(compute());
+  let map = cache.byLang.get(lang);
+  const hit = map?.get(text);
+  if (hit) return hit;
+  const value = Object.freeze(compute().map((x) => Object.freeze(x)));
+  if (cache.chars + text.length > CACHE_CHARS) {
+    cache.byLang.clear();
+    cache.chars = 0;
+    map = undefined;
+  }
+  if (!map) {
+    map = new Map();
+    cache.byLang.set(lang, map);
+  }
+  map.set(text, value);
+  cache.chars += text.length;
+  return value;
 }
