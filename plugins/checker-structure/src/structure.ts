@@ -116,6 +116,12 @@ function htmlIds(html: string, into: Set<string>): void {
   }
 }
 
+/**
+ * "Did you mean" work per document: distinct broken targets × candidate ids compared. Past it,
+ * broken anchors are still reported, without a suggestion (5,000 headings → the first 40 targets).
+ */
+const SUGGESTION_BUDGET = 200_000;
+
 function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Emit): void {
   // DOCX input has no source text and keeps only heading bookmarks: other targets cannot be known.
   if (ctx.text === undefined) return;
@@ -129,6 +135,10 @@ function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Em
   for (const node of scan.html) htmlIds(node.value, ids);
   // An HTML source keeps ids on elements the model has no node for.
   if (doc.source.format !== 'markdown') htmlIds(ctx.text, ids);
+  const candidates = [...ids].filter((id) => id !== '' && id !== 'top');
+  // One suggestion per distinct target, and only for the first ones: a document with thousands
+  // of broken links to thousands of headings must not cost a "did you mean" for each pair.
+  const suggestions = new Map<string, string | undefined>();
   for (const link of internal) {
     let target = (link.url as string).slice(1);
     try {
@@ -137,10 +147,11 @@ function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Em
       // not percent-encoded: keep as is
     }
     if (ids.has(target)) continue;
-    const near = closest(
-      target,
-      [...ids].filter((id) => id !== '' && id !== 'top'),
-    );
+    let near = suggestions.get(target);
+    if (!suggestions.has(target) && (suggestions.size + 1) * candidates.length <= SUGGESTION_BUDGET) {
+      near = closest(target, candidates);
+      suggestions.set(target, near);
+    }
     emit(
       'broken-anchor',
       `The link "${excerpt(link.text || (link.url as string), 60)}" points at #${target}, which no heading, footnote or anchor defines`,

@@ -175,6 +175,20 @@ describe('HTML input', () => {
   });
 });
 
+describe('broken anchors at scale', () => {
+  it('reports every broken anchor among 3,000 headings, with a "did you mean" for the first targets only', async () => {
+    const headings = Array.from({ length: 3_000 }, (_, i) => `## Section ${i}\n\nText ${i}.\n`).join('\n');
+    const links = Array.from({ length: 400 }, (_, i) => `[s${i}](#sectoin-${i})`).join(' ');
+    const r = await analyze(host, tempMarkdown(`# Big\n\n${links}\n\n${headings}`), { ids: ['structure'] });
+    const broken = r.findings.filter((f) => f.rule === 'structure/broken-anchor');
+    expect(broken).toHaveLength(400);
+    const suggested = broken.filter((f) => f.suggestion?.startsWith('Did you mean'));
+    // 200,000 comparisons / 3,001 candidates = 66 targets get one.
+    expect(suggested).toHaveLength(66);
+    expect(suggested[0]?.suggestion).toBe('Did you mean #section-0?');
+  });
+});
+
 describe('code-language', () => {
   it('flags fences without a language, not indented blocks or fences that name one', async () => {
     const text = '# Code\n\n```\nplain\n```\n\n~~~~\ntilde\n~~~~\n\n    indented\n\n```js\nok()\n```\n\n> ```\n> quoted\n> ```\n';
