@@ -13,6 +13,7 @@ export const LIMIT_KEYS = [
   'remoteTimeoutMs',
   'maxRemoteBytes',
   'stepTimeoutMs',
+  'sectionBytes',
 ] as const;
 
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;

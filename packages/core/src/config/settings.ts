@@ -32,6 +32,11 @@ export interface Limits {
   maxRemoteBytes: number;
   /** Time limit for one pipeline step of one document. */
   stepTimeoutMs: number;
+  /**
+   * Analysis of a Markdown document larger than this (bytes of text) runs section by section,
+   * in parts of about this size, so memory follows the part, not the document.
+   */
+  sectionBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +49,7 @@ export const DEFAULT_LIMITS: Limits = {
   remoteTimeoutMs: 10_000,
   maxRemoteBytes: 10 * 1024 * 1024,
   stepTimeoutMs: 120_000,
+  sectionBytes: 512 * 1024,
 };
 
 /** Settings after merging every layer. */

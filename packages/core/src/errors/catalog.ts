@@ -445,6 +445,12 @@ export const catalog = {
     'Use http(s), mailto or a relative link.',
   ),
   EIA_THEME_AUTO: entry('warning', 'Theme chosen automatically', 'Theme auto: "{theme}" ({detail}).', 'Pass --theme <name> to choose it yourself.'),
+  EIA_ANALYSIS_SECTIONED: entry(
+    'warning',
+    'Analysed in sections',
+    'The document ({bytes} characters) was analysed in {parts} parts of about {sectionBytes} characters, so memory stays bounded.',
+    'Nothing to do. Raise `limits.sectionBytes` to analyse bigger documents in one piece (memory grows with it).',
+  ),
   EIA_PDF_WARNING: entry('warning', 'PDF typesetting warning', '{detail}', 'Usually harmless; check the page it mentions.'),
 
   // ── Internal (exit 70) ───────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ export interface Validator {
   errors?: ErrorObject[] | null;
 }
 export const validateSettingsLayer: Validator = validate10 as unknown as Validator;
-const schema11 = {"type":"object","additionalProperties":false,"properties":{"to":{"type":"array","items":{"type":"string","minLength":1}},"theme":{"type":"string","minLength":1},"toc":{"type":"boolean"},"lang":{"type":"string","pattern":"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},"pdfStandard":{"enum":["a-2b","a-3u","ua-1"]},"titlePage":{"type":"boolean"},"numberSections":{"type":"boolean"},"metadata":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string","minLength":1}}]}},"from":{"type":"string","minLength":1},"output":{"type":"string","minLength":1},"allowRemote":{"type":"boolean"},"remoteAllowHosts":{"type":"array","items":{"type":"string","minLength":1}},"resourcePaths":{"type":"array","items":{"type":"string","minLength":1}},"fontPaths":{"type":"array","items":{"type":"string","minLength":1}},"limits":{"type":"object","additionalProperties":false,"properties":{"maxInputBytes":{"type":"integer","minimum":1},"maxNesting":{"type":"integer","minimum":1},"maxImageBytes":{"type":"integer","minimum":1},"maxImagePixels":{"type":"integer","minimum":1},"maxUnzippedBytes":{"type":"integer","minimum":1},"maxZipEntries":{"type":"integer","minimum":1},"remoteTimeoutMs":{"type":"integer","minimum":1},"maxRemoteBytes":{"type":"integer","minimum":1},"stepTimeoutMs":{"type":"integer","minimum":1}}}}};
+const schema11 = {"type":"object","additionalProperties":false,"properties":{"to":{"type":"array","items":{"type":"string","minLength":1}},"theme":{"type":"string","minLength":1},"toc":{"type":"boolean"},"lang":{"type":"string","pattern":"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},"pdfStandard":{"enum":["a-2b","a-3u","ua-1"]},"titlePage":{"type":"boolean"},"numberSections":{"type":"boolean"},"metadata":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string","minLength":1}}]}},"from":{"type":"string","minLength":1},"output":{"type":"string","minLength":1},"allowRemote":{"type":"boolean"},"remoteAllowHosts":{"type":"array","items":{"type":"string","minLength":1}},"resourcePaths":{"type":"array","items":{"type":"string","minLength":1}},"fontPaths":{"type":"array","items":{"type":"string","minLength":1}},"limits":{"type":"object","additionalProperties":false,"properties":{"maxInputBytes":{"type":"integer","minimum":1},"maxNesting":{"type":"integer","minimum":1},"maxImageBytes":{"type":"integer","minimum":1},"maxImagePixels":{"type":"integer","minimum":1},"maxUnzippedBytes":{"type":"integer","minimum":1},"maxZipEntries":{"type":"integer","minimum":1},"remoteTimeoutMs":{"type":"integer","minimum":1},"maxRemoteBytes":{"type":"integer","minimum":1},"stepTimeoutMs":{"type":"integer","minimum":1},"sectionBytes":{"type":"integer","minimum":1}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ((s) => { let n = 0; for (const _ of s) n++; return n; });
 const pattern0 = new RegExp("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "u");
@@ -690,9 +690,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20.sectionBytes !== undefined){
+let data30 = data20.sectionBytes;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err51 = {instancePath:instancePath+"/limits/sectionBytes",schemaPath:"#/properties/limits/properties/sectionBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -701,15 +702,39 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-else {
-const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 < 1 || isNaN(data30)){
+const err52 = {instancePath:instancePath+"/limits/sectionBytes",schemaPath:"#/properties/limits/properties/sectionBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/limits",schemaPath:"#/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
 }
 errors++;
 }

@@ -12,11 +12,12 @@ import { decodeText, extensionOf } from '../io/input.js';
 import type { DocumentModel } from '../model/document.js';
 import { applyMetadataOverrides, interpretFrontMatter } from '../model/front-matter.js';
 import { assignHeadingIds, checkDepth, pushAll } from '../model/tree.js';
-import type { CheckContext, ExportContext, ImportResult, SourceInput, StepContext } from '../plugins/contracts.js';
+import type { CheckContext, ExportContext, Importer, ImportResult, SectionPart, SourceInput, StepContext } from '../plugins/contracts.js';
 import type { ImporterDescriptor } from '../plugins/manifest.js';
 import type { LoadedPlugin, Registry } from '../plugins/plugin-loader.js';
 import type { CorpusIndex } from '../quality/corpus.js';
-import { compareFindings, type Finding } from '../quality/findings.js';
+import { type CheckResult, compareFindings, type Finding } from '../quality/findings.js';
+import { type MarkdownPart, splitMarkdown, toDocumentFinding } from '../quality/sections.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { LruCache } from '../util/lru-cache.js';
 
@@ -60,6 +61,8 @@ export interface Analysis {
   checkers: Array<{ id: string; plugin: PluginRef; ms: number; status: 'ok' | 'failed'; error?: SerializedError }>;
   /** The document's title, when it has one (front matter, --metadata, first heading). */
   title?: string;
+  /** When the document was analysed section by section (limits.sectionBytes): how many parts. */
+  sections?: number;
 }
 
 export interface PipelineResult {
@@ -327,6 +330,29 @@ export class Pipeline {
       }
     };
 
+    // A huge Markdown document that is only analysed is checked part by part (limits.sectionBytes).
+    const checkStep = this.spec.steps.find((s): s is { checkers: string[] } => 'checkers' in s);
+    const lastStep = this.spec.steps[this.spec.steps.length - 1];
+    if (checkStep && !(lastStep && 'exporters' in lastStep) && importerId === 'markdown' && !importer.descriptor.binary) {
+      const text = input.text ?? decodeText(input, importer.descriptor.name ?? importerId);
+      if (text.length > preliminary.limits.sectionBytes) {
+        const parts = splitMarkdown(text, preliminary.limits.sectionBytes);
+        if (parts.length > 1) {
+          const doneParts = await this.#runSections({ input, text, parts, importer, importerId, layers, checkers: checkStep.checkers, timed, diagnostics });
+          return {
+            file,
+            document: doneParts.document,
+            settings: doneParts.settings,
+            outputs: [],
+            failures: [],
+            diagnostics,
+            steps,
+            analysis: doneParts.analysis,
+          };
+        }
+      }
+    }
+
     // 1. Import (cached by content hash: parse once, render many).
     const importStep = `importer:${importerId}`;
     // Every limit is part of the key: an input refused under strict limits must not be served
@@ -384,7 +410,6 @@ export class Pipeline {
     }
 
     // 3. Checkers, stage by stage (each stage concurrently); they read the document, never change it.
-    const checkStep = this.spec.steps.find((s): s is { checkers: string[] } => 'checkers' in s);
     let analysis: Analysis | undefined;
     if (checkStep) {
       // Checkers' offsets and fixes refer to the source text (binary inputs such as DOCX have none).
@@ -484,54 +509,17 @@ export class Pipeline {
     return exporter.implementation.export(doc, exportCtx);
   }
 
-  async #check(
-    ids: readonly string[],
-    doc: DocumentModel,
-    input: SourceInput,
-    settings: ExportSettings,
-    timed: <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T) => Promise<T>,
-  ): Promise<Analysis> {
+  async #check(ids: readonly string[], doc: DocumentModel, input: SourceInput, settings: ExportSettings, timed: Timed): Promise<Analysis> {
     const registry = this.#host.registry;
     const analysis: Analysis = { findings: [], metrics: {}, checkers: [] };
-    const stages = [...new Set(ids.map((id) => registry.checkers.get(id)?.descriptor.stage ?? 50))].sort((a, b) => a - b);
     const declared = settings.lang ?? doc.meta.lang;
-    for (const stage of stages) {
+    for (const inStage of stagesOf(ids, registry)) {
       const metricsBefore = { ...analysis.metrics };
-      const detected = (metricsBefore.language as { document?: unknown } | undefined)?.document;
-      const language = primaryLanguage(declared ?? (typeof detected === 'string' ? detected : undefined));
-      const inStage = ids.filter((id) => (registry.checkers.get(id)?.descriptor.stage ?? 50) === stage);
-      const results = await Promise.all(
-        inStage.map(async (id) => {
-          const checker = registry.checkers.get(id);
-          if (!checker) return undefined;
-          const started = performance.now();
-          try {
-            const result = await timed(`checker:${id}`, checker.plugin, settings, (ctx) => {
-              const corpus = this.#host.corpus;
-              const checkCtx: CheckContext = {
-                ...ctx,
-                exportWith: (format) => this.#exportWith(checker.plugin, format, doc, settings, ctx),
-                language,
-                metrics: metricsBefore,
-                ...(input.text === undefined ? {} : { text: input.text }),
-                ...(corpus ? { corpus } : {}),
-              };
-              return checker.implementation.check(doc, checkCtx);
-            });
-            analysis.checkers.push({ id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'ok' });
-            return { id, result };
-          } catch (err) {
-            const error =
-              isExportIaError(err) && err.code !== 'EIA_INTERNAL'
-                ? err
-                : new ExportIaError('EIA_CHECKER_FAILED', { checker: id, file: input.name, detail: (err as Error).message }, { cause: err });
-            analysis.checkers.push({ id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'failed', error: error.toJSON() });
-            return undefined;
-          }
-        }),
-      );
+      const language = languageOf(declared, metricsBefore);
+      const results = await Promise.all(inStage.map((id) => this.#runChecker(id, doc, input, settings, timed, language, metricsBefore)));
       for (const r of results) {
-        if (!r) continue;
+        analysis.checkers.push(r.record);
+        if (!r.result) continue;
         for (const f of r.result.findings) analysis.findings.push({ ...f, file: input.name, checker: r.id });
         Object.assign(analysis.metrics, r.result.metrics ?? {});
       }
@@ -539,6 +527,207 @@ export class Pipeline {
     analysis.findings.sort(compareFindings);
     if (doc.meta.title) analysis.title = doc.meta.title;
     return analysis;
+  }
+
+  /** Runs one checker on one document (or one part of it); a failure is recorded, not thrown. */
+  async #runChecker(
+    id: string,
+    doc: DocumentModel,
+    input: SourceInput,
+    settings: ExportSettings,
+    timed: Timed,
+    language: string,
+    metrics: Record<string, unknown>,
+    part?: SectionPart,
+  ): Promise<{ id: string; result?: CheckResult; record: Analysis['checkers'][number] }> {
+    const checker = this.#host.registry.checkers.get(id);
+    if (!checker) throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'checker', id, known: [...this.#host.registry.checkers.keys()].join(', ') });
+    const started = performance.now();
+    try {
+      const result = await timed(`checker:${id}`, checker.plugin, settings, (ctx) => {
+        const corpus = this.#host.corpus;
+        const checkCtx: CheckContext = {
+          ...ctx,
+          exportWith: (format) => this.#exportWith(checker.plugin, format, doc, settings, ctx),
+          language,
+          metrics,
+          ...(input.text === undefined ? {} : { text: input.text }),
+          ...(corpus ? { corpus } : {}),
+          ...(part ? { part } : {}),
+        };
+        return checker.implementation.check(doc, checkCtx);
+      });
+      return { id, result, record: { id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'ok' } };
+    } catch (err) {
+      const error =
+        isExportIaError(err) && err.code !== 'EIA_INTERNAL'
+          ? err
+          : new ExportIaError('EIA_CHECKER_FAILED', { checker: id, file: input.name, detail: (err as Error).message }, { cause: err });
+      return { id, record: { id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'failed', error: error.toJSON() } };
+    }
+  }
+
+  /**
+   * Analysis of a huge Markdown document section by section: for each stage of checkers, every
+   * part is imported, transformed and checked in turn, and dropped before the next one; then each
+   * checker's `merge` turns its parts' results into the document's. Later stages see the merged
+   * metrics of earlier ones (the document's language, not a part's). Memory follows the largest
+   * part, not the document.
+   */
+  async #runSections(o: {
+    input: SourceInput;
+    text: string;
+    parts: readonly MarkdownPart[];
+    importer: { plugin: LoadedPlugin; descriptor: ImporterDescriptor; implementation: Importer };
+    importerId: string;
+    layers: readonly SettingsLayer[];
+    checkers: readonly string[];
+    timed: Timed;
+    diagnostics: Diagnostic[];
+  }): Promise<{ analysis: Analysis; document: DocumentModel; settings: ExportSettings }> {
+    const registry = this.#host.registry;
+    const { input, parts, timed } = o;
+    const preliminary = mergeSettings(...o.layers);
+    // The first part holds the front matter: its settings and metadata are the whole document's.
+    let head: { settings: ExportSettings; meta: DocumentModel['meta']; frontMatter: Record<string, unknown> } | undefined;
+    const load = async (part: MarkdownPart): Promise<DocumentModel> => {
+      const bytes = new TextEncoder().encode(part.text);
+      const partInput: SourceInput = { ...input, bytes, text: part.text };
+      const imported = await timed(`importer:${o.importerId}`, o.importer.plugin, head?.settings ?? preliminary, (ctx) =>
+        this.#runImporter(o.importer.descriptor, o.importer.implementation, partInput, ctx),
+      );
+      if (!head) {
+        const front = interpretFrontMatter(imported.frontMatter ?? {}, input.name);
+        pushAll(o.diagnostics, front.diagnostics);
+        const settings = mergeSettings(...o.layers, front.settings);
+        let meta = applyMetadataOverrides(front.meta, settings.metadata);
+        if (settings.lang) meta = { ...meta, lang: settings.lang };
+        head = { settings, meta, frontMatter: imported.frontMatter ?? {} };
+      }
+      let doc: DocumentModel = {
+        root: imported.root,
+        meta: head.meta,
+        frontMatter: head.frontMatter,
+        source: {
+          name: input.name,
+          ...(input.path === undefined ? {} : { path: input.path }),
+          dir: input.dir,
+          format: o.importerId,
+          hash: input.hash,
+          bytes: input.bytes.length,
+        },
+        assets: {},
+        diagnostics: o.diagnostics,
+      };
+      for (const step of this.spec.steps) {
+        if (!('transform' in step)) continue;
+        const t = registry.transforms.get(step.transform);
+        if (!t) continue;
+        const current = doc;
+        doc = await timed(`transform:${step.transform}`, t.plugin, head.settings, (ctx) => t.implementation.transform(current, ctx));
+      }
+      return doc;
+    };
+
+    const analysis: Analysis = { findings: [], metrics: {}, checkers: [], sections: parts.length };
+    const records = new Map<string, Analysis['checkers'][number]>();
+    let document: DocumentModel | undefined;
+    for (const inStage of stagesOf(o.checkers, registry)) {
+      const metricsBefore = { ...analysis.metrics };
+      const results = new Map<string, CheckResult[]>(inStage.map((id) => [id, []]));
+      for (const part of parts) {
+        const doc = await load(part);
+        const settings = head?.settings ?? preliminary;
+        const language = languageOf(settings.lang ?? doc.meta.lang, metricsBefore);
+        const partInput: SourceInput = { ...input, text: part.text };
+        const ran = await Promise.all(inStage.map((id) => this.#runChecker(id, doc, partInput, settings, timed, language, metricsBefore, part)));
+        for (const r of ran) {
+          const record = records.get(r.id);
+          if (!record) records.set(r.id, r.record);
+          else {
+            record.ms += r.record.ms;
+            if (r.record.status === 'failed' && record.status === 'ok') records.set(r.id, { ...r.record, ms: record.ms });
+          }
+          if (!r.result) continue;
+          const findings: Finding[] = [];
+          for (const f of r.result.findings) {
+            const moved = toDocumentFinding(f, part);
+            if (moved) findings.push(moved);
+          }
+          results.get(r.id)?.push({ ...r.result, findings });
+        }
+        // Only a shell of the document is kept: its metadata, no tree.
+        document ??= { ...doc, root: { type: 'root', children: [] }, assets: {} };
+      }
+      const settings = head?.settings ?? preliminary;
+      const language = languageOf(settings.lang ?? head?.meta.lang, metricsBefore);
+      for (const id of inStage) {
+        const record = records.get(id);
+        const partResults = results.get(id) ?? [];
+        if (!record || record.status === 'failed' || partResults.length !== parts.length) continue;
+        const checker = registry.checkers.get(id);
+        if (!checker) continue;
+        let merged: CheckResult;
+        if (checker.implementation.merge) {
+          const merge = checker.implementation.merge.bind(checker.implementation);
+          const started = performance.now();
+          try {
+            merged = await timed(`checker:${id}`, checker.plugin, settings, (ctx) =>
+              merge(partResults, { ...ctx, text: o.text, language, metrics: metricsBefore, parts: parts.length }),
+            );
+          } catch (err) {
+            const error =
+              isExportIaError(err) && err.code !== 'EIA_INTERNAL'
+                ? err
+                : new ExportIaError('EIA_CHECKER_FAILED', { checker: id, file: input.name, detail: (err as Error).message }, { cause: err });
+            records.set(id, { ...record, ms: record.ms + performance.now() - started, status: 'failed', error: error.toJSON() });
+            continue;
+          }
+          record.ms += performance.now() - started;
+        } else {
+          merged = {
+            findings: [
+              ...partResults.flatMap((r) => r.findings),
+              {
+                rule: 'quality/not-merged',
+                severity: 'info',
+                message: `The ${id} checker has no merge for documents analysed in sections: its findings are kept, its metrics are not.`,
+              },
+            ],
+          };
+        }
+        for (const f of merged.findings) analysis.findings.push({ ...f, file: input.name, checker: id });
+        Object.assign(analysis.metrics, merged.metrics ?? {});
+      }
+    }
+    for (const id of o.checkers) {
+      const record = records.get(id);
+      if (record) analysis.checkers.push(record);
+    }
+    analysis.findings.sort(compareFindings);
+    const meta = head?.meta;
+    if (meta?.title) analysis.title = meta.title;
+    o.diagnostics.push(
+      diagnostic(
+        'EIA_ANALYSIS_SECTIONED',
+        { parts: parts.length, bytes: o.text.length, sectionBytes: preliminary.limits.sectionBytes },
+        { file: input.name, severity: 'info' },
+      ),
+    );
+    return {
+      analysis,
+      document:
+        document ??
+        ({
+          root: { type: 'root', children: [] },
+          meta: {},
+          frontMatter: {},
+          source: { name: input.name, dir: input.dir, format: o.importerId, hash: input.hash, bytes: input.bytes.length },
+          assets: {},
+          diagnostics: o.diagnostics,
+        } as unknown as DocumentModel),
+      settings: head?.settings ?? preliminary,
+    };
   }
 
   async #runImporter(
@@ -573,6 +762,21 @@ export class Pipeline {
 /** `--theme auto` picks the theme from this checker's `template` metric. */
 export const AUTO_THEME = 'auto';
 const TEMPLATE_CHECKER = 'template';
+
+type Timed = <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T) => Promise<T>;
+
+/** Checker ids grouped by stage, in stage order (a checker's stage comes from its manifest; 50 by default). */
+function stagesOf(ids: readonly string[], registry: Registry): string[][] {
+  const stageOf = (id: string) => registry.checkers.get(id)?.descriptor.stage ?? 50;
+  const stages = [...new Set(ids.map(stageOf))].sort((a, b) => a - b);
+  return stages.map((stage) => ids.filter((id) => stageOf(id) === stage));
+}
+
+/** The language checkers work in: the declared one, else the one detected by an earlier stage, else English. */
+function languageOf(declared: string | undefined, metrics: Readonly<Record<string, unknown>>): string {
+  const detected = (metrics.language as { document?: unknown } | undefined)?.document;
+  return primaryLanguage(declared ?? (typeof detected === 'string' ? detected : undefined));
+}
 
 /** `es-ES` → `es`; undefined → `en`. */
 export function primaryLanguage(tag: string | undefined): string {

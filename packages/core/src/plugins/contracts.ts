@@ -90,11 +90,44 @@ export interface CheckContext extends StepContext {
    * must be one of the checker plugin's declared dependencies.
    */
   exportWith(format: string): Promise<Uint8Array>;
+  /**
+   * Set when a huge document is analysed section by section (limits.sectionBytes): this call
+   * sees one part. `text`, positions and offsets are the part's own; the host moves findings to
+   * document positions afterwards. Document-wide rules belong in `merge`.
+   */
+  readonly part?: SectionPart;
+}
+
+/** One part of a document analysed in sections. */
+export interface SectionPart {
+  /** 0-based, in document order. */
+  readonly index: number;
+  readonly count: number;
+  /** Line (1-based) and offset in the document text where the part starts. */
+  readonly line: number;
+  readonly offset: number;
+}
+
+/** What a checker's `merge` gets: the whole document's context, without a tree. */
+export interface MergeContext extends StepContext {
+  /** The whole source text. */
+  readonly text?: string;
+  readonly language: string;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  /** How many parts the document was analysed in. */
+  readonly parts: number;
 }
 
 /** A quality checker: reads the document, never changes it; returns findings and metrics. */
 export interface Checker {
   check(doc: DocumentModel, ctx: CheckContext): CheckResult | Promise<CheckResult>;
+  /**
+   * Combines the results of a document analysed in sections, in document order. Their findings
+   * already carry document positions; their `partial` is whatever `check` put there. Returns the
+   * document's result (document-wide findings and metrics). A checker without `merge` keeps its
+   * parts' findings and loses its metrics for such documents (an info finding says so).
+   */
+  merge?(parts: readonly CheckResult[], ctx: MergeContext): CheckResult | Promise<CheckResult>;
   /** For corpus-based checkers: what to store for a text added to the corpus (fingerprints). */
   indexCorpus?(text: string): CorpusEntry;
 }

@@ -51,6 +51,11 @@ export interface CheckResult {
    * Must be JSON data: they are stored in events and reports.
    */
   metrics?: Record<string, unknown>;
+  /**
+   * For documents analysed in sections: what the checker's `merge` needs from this part
+   * (counts, tallies, headings…). Never reported or stored; plain data.
+   */
+  partial?: unknown;
 }
 
 /** Orders findings by file, position, then severity. */
