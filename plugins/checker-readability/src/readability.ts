@@ -2,7 +2,7 @@
  * The readability check: counts the document's sentences, scores the document, each section and
  * each sentence with the language's formulas, and reports the hardest and the longest sentences.
  */
-import { type CheckResult, type Finding, locate, type ProseBlock } from '@export-ia/core/plugin';
+import { type CheckResult, type Finding, type FindingPosition, locate, type ProseBlock } from '@export-ia/core/plugin';
 import {
   addCounts,
   type Counts,
@@ -92,8 +92,36 @@ function excerptOf(block: ProseBlock, start: number, end: number): string {
   return `${text.slice(0, cut > 100 ? cut : 199)}…`;
 }
 
-/** Runs the check on a document's prose blocks in the given language (primary subtag). */
-export function checkReadability(blocks: readonly ProseBlock[], lang: string, config: ReadabilityConfig): CheckResult {
+/** Where a part of a document analysed in sections starts, and how many headings it holds. */
+export interface PartPlace {
+  line: number;
+  offset: number;
+  headings: number;
+}
+
+/** A hard-sentence candidate: its finding and `hardest` entry (document positions, part's section index). */
+interface Hard {
+  raw: number;
+  finding: Finding;
+  entry: Record<string, unknown>;
+}
+
+/** What `merge` needs from a part: bounded by its sections and `hardestSentences`. */
+interface ReadabilityPartial {
+  total: Counts;
+  headings: number;
+  /** The part's sections, by the part's own section index. */
+  sections: Section[];
+  /** The part's hardest sentences, at most `hardestSentences`, easiest last. */
+  hardest: Hard[];
+}
+
+/**
+ * Runs the check on a document's prose blocks in the given language (primary subtag). With
+ * `part`, the blocks are one part of a document analysed in sections: the hardest sentences go
+ * to `partial` as candidates for `mergeReadability`, with what it needs to score the document.
+ */
+export function checkReadability(blocks: readonly ProseBlock[], lang: string, config: ReadabilityConfig, part?: PartPlace): CheckResult {
   const profile = profileFor(lang);
   const counted = countSentences(blocks, lang);
 
@@ -123,6 +151,7 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
   const hardest = config.hardestSentences > 0 ? scored.filter((s) => s.sentence.counts.words >= HARD_MIN_WORDS && s.raw < HARD_MAX_EASE) : [];
   hardest.sort((a, b) => a.raw - b.raw); // stable: document order among equals
   hardest.length = Math.min(hardest.length, config.hardestSentences);
+  const hard: Hard[] = [];
   for (const s of hardest) {
     const { block, start, end, counts } = s.sentence;
     const finding: Finding = {
@@ -140,11 +169,23 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
         ...(profile.syllables ? { syllables: counts.syllables } : {}),
       },
     };
-    const where = locate(block, start, end);
+    const located = locate(block, start, end);
+    // A part's candidates carry document positions: merge ranks them with the other parts'.
+    const where = located && part ? shift(located, part) : located;
     if (where) finding.position = where;
-    findings.push(finding);
+    const entry: Record<string, unknown> = { excerpt: finding.excerpt };
+    if (where) {
+      entry.line = where.line;
+      entry.column = where.column;
+    }
+    entry.section = block.sectionIndex;
+    entry.words = counts.words;
+    entry.ease = round(clampEase(s.raw));
+    entry.raw = round(s.raw);
+    if (s.grade !== undefined) entry.grade = round(s.grade);
+    hard.push({ raw: s.raw, finding, entry });
   }
-  const hardestPositions = findings.map((f) => f.position);
+  if (!part) for (const h of hard) findings.push(h.finding);
 
   if (config.maxSentenceWords > 0) {
     for (const s of scored) {
@@ -164,6 +205,46 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
     }
   }
 
+  // One compact entry per sentence (reports draw the difficulty along the document from these).
+  const sentenceScores: Array<Record<string, unknown>> = new Array(scored.length);
+  const lines = part ? part.line - 1 : 0;
+  for (let i = 0; i < scored.length; i++) {
+    const s = scored[i] as Scored;
+    const where = locate(s.sentence.block, s.sentence.start);
+    const entry: Record<string, unknown> = where ? { line: where.line + lines, column: where.column } : {};
+    entry.section = s.sentence.block.sectionIndex;
+    entry.words = s.sentence.counts.words;
+    entry.ease = round(clampEase(s.raw));
+    if (s.grade !== undefined) entry.grade = round(s.grade);
+    sentenceScores[i] = entry;
+  }
+  if (part) {
+    const moved = [...sections.values()].map((s) => (s.line === undefined ? s : { ...s, line: s.line + lines }));
+    const partial: ReadabilityPartial = { total, headings: part.headings, sections: moved, hardest: hard };
+    // Per-sentence scores are part of the metric itself; they travel in the part's metrics.
+    return { findings, metrics: { readability: { sentenceScores } }, partial };
+  }
+  const readability = documentMetrics(
+    lang,
+    config,
+    total,
+    [...sections.values()],
+    hard.map((h) => h.entry),
+    sentenceScores,
+  );
+  return { findings, metrics: { readability } };
+}
+
+/** The document's `readability` metric from its summed counts, sections, hardest sentences and sentence scores. */
+function documentMetrics(
+  lang: string,
+  config: ReadabilityConfig,
+  total: Counts,
+  sections: readonly Section[],
+  hardest: Array<Record<string, unknown>>,
+  sentenceScores: Array<Record<string, unknown>>,
+): Record<string, unknown> {
+  const profile = profileFor(lang);
   const metrics: Record<string, unknown> = { language: lang, easeFormula: profile.ease };
   if (total.words > 0) {
     const raw = rawEase(profile, total);
@@ -178,7 +259,7 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
   metrics.words = total.words;
   metrics.sentences = total.sentences;
   if (profile.syllables) metrics.syllables = total.syllables;
-  metrics.sections = [...sections.values()]
+  metrics.sections = sections
     .filter((s) => s.counts.words >= config.minWords && s.counts.words > 0)
     .sort((a, b) => a.index - b.index)
     .map((s) => {
@@ -194,32 +275,59 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
         ...(g === undefined ? {} : { grade: round(g) }),
       };
     });
-  metrics.hardest = hardest.map((s, i) => {
-    const entry: Record<string, unknown> = { excerpt: excerptOf(s.sentence.block, s.sentence.start, s.sentence.end) };
-    const where = hardestPositions[i];
-    if (where) {
-      entry.line = where.line;
-      entry.column = where.column;
-    }
-    entry.section = s.sentence.block.sectionIndex;
-    entry.words = s.sentence.counts.words;
-    entry.ease = round(clampEase(s.raw));
-    entry.raw = round(s.raw);
-    if (s.grade !== undefined) entry.grade = round(s.grade);
-    return entry;
-  });
-  // One compact entry per sentence (reports draw the difficulty along the document from these).
-  const sentenceScores: Array<Record<string, unknown>> = new Array(scored.length);
-  for (let i = 0; i < scored.length; i++) {
-    const s = scored[i] as Scored;
-    const where = locate(s.sentence.block, s.sentence.start);
-    const entry: Record<string, unknown> = where ? { line: where.line, column: where.column } : {};
-    entry.section = s.sentence.block.sectionIndex;
-    entry.words = s.sentence.counts.words;
-    entry.ease = round(clampEase(s.raw));
-    if (s.grade !== undefined) entry.grade = round(s.grade);
-    sentenceScores[i] = entry;
-  }
+  metrics.hardest = hardest;
   metrics.sentenceScores = sentenceScores;
-  return { findings, metrics: { readability: metrics } };
+  return metrics;
+}
+
+/**
+ * Combines the parts of a document analysed in sections: counts summed (so every formula is the
+ * whole document's), sections joined by their document index, the hardest sentences ranked
+ * again across parts, sentence scores in document order. Equal to the whole-document result.
+ */
+export function mergeReadability(parts: readonly CheckResult[], lang: string, config: ReadabilityConfig): CheckResult {
+  const findings: Finding[] = [];
+  const total = emptyCounts();
+  const sections = new Map<number, Section>();
+  const hard: Hard[] = [];
+  const sentenceScores: Array<Record<string, unknown>> = [];
+  // Sections are numbered per part: a part's index 0 continues the section open at its start.
+  let before = 0;
+  for (const result of parts) {
+    const partial = result.partial as ReadabilityPartial | undefined;
+    for (const f of result.findings) findings.push(f);
+    if (!partial) continue;
+    addCounts(total, partial.total);
+    for (const s of partial.sections) {
+      const index = s.index + before;
+      const known = sections.get(index);
+      if (!known) sections.set(index, { ...s, index, counts: { ...s.counts } });
+      else addCounts(known.counts, s.counts);
+    }
+    for (const h of partial.hardest) hard.push({ ...h, entry: { ...h.entry, section: (h.entry.section as number) + before } });
+    const scores = (result.metrics?.readability as { sentenceScores?: Array<Record<string, unknown>> } | undefined)?.sentenceScores ?? [];
+    for (const entry of scores) sentenceScores.push(before === 0 ? entry : { ...entry, section: (entry.section as number) + before });
+    before += partial.headings;
+  }
+  hard.sort((a, b) => a.raw - b.raw); // stable: parts and their candidates come in document order
+  hard.length = Math.min(hard.length, config.hardestSentences);
+  for (const h of hard) findings.push(h.finding);
+  const readability = documentMetrics(
+    lang,
+    config,
+    total,
+    [...sections.values()],
+    hard.map((h) => h.entry),
+    sentenceScores,
+  );
+  return { findings, metrics: { readability } };
+}
+
+/** A finding position moved from a part to the document. */
+function shift(p: FindingPosition, part: PartPlace): FindingPosition {
+  const out: FindingPosition = { ...p, line: p.line + part.line - 1 };
+  if (p.endLine !== undefined) out.endLine = p.endLine + part.line - 1;
+  if (p.offset !== undefined) out.offset = p.offset + part.offset;
+  if (p.endOffset !== undefined) out.endOffset = p.endOffset + part.offset;
+  return out;
 }

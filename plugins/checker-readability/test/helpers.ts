@@ -32,18 +32,25 @@ export interface ReadabilityMetric {
 }
 
 /** Runs the readability checker through the real host (Markdown importer included) on a file. */
-export async function analyze(file: string, config?: Record<string, unknown>): Promise<{ findings: Finding[]; readability: ReadabilityMetric }> {
+export async function analyze(
+  file: string,
+  config?: Record<string, unknown>,
+  sectionBytes?: number,
+): Promise<{ findings: Finding[]; readability: ReadabilityMetric; sections?: number }> {
   const key = JSON.stringify(config ?? null);
   let host = hosts.get(key);
   if (!host) {
     host = await createHost({ plugins, ...(config ? { pluginConfig: { 'checker-readability': config } } : {}) });
     hosts.set(key, host);
   }
-  const r = await host.analyzePipeline(['readability']).run(host.readInput(file), { settings: [] });
+  // A small limits.sectionBytes makes the host analyse the document in parts and merge them.
+  const settings = sectionBytes === undefined ? [] : [{ limits: { sectionBytes } }];
+  const r = await host.analyzePipeline(['readability']).run(host.readInput(file), { settings });
   if (!r.analysis) throw new Error('no analysis');
   const checker = r.analysis.checkers.find((c) => c.id === 'readability');
   if (checker?.status !== 'ok') throw new Error(`the checker did not run: ${JSON.stringify(checker)}`);
-  return { findings: r.analysis.findings, readability: r.analysis.metrics.readability as ReadabilityMetric };
+  const out = { findings: r.analysis.findings, readability: r.analysis.metrics.readability as ReadabilityMetric };
+  return r.analysis.sections === undefined ? out : { ...out, sections: r.analysis.sections };
 }
 
 /** Writes a Markdown document to a temporary folder and returns its path. */
