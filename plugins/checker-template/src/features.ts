@@ -129,8 +129,18 @@ const BADGE_URL = /shields\.io|badge|\/workflows\/|travis-ci|circleci|codecov|co
 const wordCount = (s: string) => s.match(TOKEN)?.length ?? 0;
 const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
 
-/** Collects the text of an inline subtree (breaks become newlines) and counts inline things on the way. */
-function inlineText(node: AnyNode, f: Features): string {
+/**
+ * A footnote call as literal text: what a part of a huge document shows when the footnote's
+ * definition is in another part (only link reference definitions are copied into every part).
+ */
+const FOOTNOTE_CALL = /\[\^[^\]\s]{1,200}\]/g;
+
+/**
+ * Collects the text of an inline subtree (breaks become newlines) and counts inline things on the
+ * way. `part`: the tree is one part of a document, whose unresolved footnote calls are dropped
+ * like the resolved ones.
+ */
+function inlineText(node: AnyNode, f: Features, part: boolean): string {
   let out = '';
   const stack: AnyNode[] = [node];
   let inLink = 0;
@@ -142,7 +152,7 @@ function inlineText(node: AnyNode, f: Features): string {
     }
     switch (n.type) {
       case 'text':
-        out += n.value;
+        out += part && n.value.includes('[^') ? n.value.replace(FOOTNOTE_CALL, '') : n.value;
         break;
       case 'inlineCode':
         f.inlineCode++;
@@ -259,7 +269,7 @@ interface Frame {
 }
 
 /** Walks the tree once into prose blocks and structural counts. */
-function collect(doc: DocumentModel, f: Features): Block[] {
+function collect(doc: DocumentModel, f: Features, part: boolean): Block[] {
   const blocks: Block[] = [];
   const stack: Frame[] = [{ node: doc.root, top: false, inList: false, ordered: false, firstInItem: false }];
   while (stack.length > 0) {
@@ -276,7 +286,7 @@ function collect(doc: DocumentModel, f: Features): Block[] {
       case 'paragraph':
       case 'tableCell':
       case 'figureCaption': {
-        const text = inlineText(node, f);
+        const text = inlineText(node, f, part);
         const boldOnly = node.type === 'paragraph' && node.children?.length === 1 && node.children[0]?.type === 'strong';
         const kind = node.type === 'heading' ? 'heading' : node.type === 'tableCell' ? 'cell' : 'paragraph';
         blocks.push({ kind, depth: node.depth ?? 0, text, boldOnly, top, inList, ordered, firstInItem, words: 0 });
@@ -332,20 +342,84 @@ function collect(doc: DocumentModel, f: Features): Block[] {
 
 /** Extracts every feature the model reads. */
 export function extractFeatures(doc: DocumentModel, fileName: string): Features {
-  const f = emptyFeatures();
-  const blocks = collect(doc, f);
+  return finishFeatures([scanFeatures(doc, fileName, { opens: true, part: false })]);
+}
 
-  // Title: a single H1 that opens the document titles it (several H1s are chapters).
-  const h1 = blocks.filter((b) => b.kind === 'heading' && b.depth === 1);
-  const titleBlock = h1.length === 1 && blocks[0] === h1[0] ? blocks[0] : undefined;
+/** The examples quoted in the reason: the first one met wins (key order is first-met order too). */
+const EXAMPLES = ['citationExample', 'quotationExample', 'dateRangeExample', 'timeExample'] as const;
+
+/** A run of consecutive one-line top paragraphs (a possible address block): lines, labelled lines, address-like line. */
+type Run = [lines: number, labelled: number, addressLine: boolean];
+
+/** Letter furniture of one tree, with indexes into its top paragraphs (the model needs document-wide ones). */
+export interface LetterScan {
+  paragraphs: number;
+  /** The first paragraph that reads like a salutation, wherever it is. */
+  salutation?: [index: number, text: string];
+  /** Every paragraph that reads like a closing (the first one far enough into the document counts). */
+  closings: Array<[index: number, text: string]>;
+  dates: number;
+  /** Address blocks wholly inside this tree. */
+  addresses: number;
+  /** The run of one-line paragraphs the tree starts with (it may continue the previous part's). */
+  head: Run;
+  /** The run it ends with, when something broke the head run (else the head is the whole tree). */
+  tail?: Run;
+}
+
+/**
+ * What one pass over a tree collects: counts to add up, first-met lists and the raw material of
+ * the document-level features (title, letter furniture). A whole document is one scan; a huge
+ * one analysed in sections is one per part, combined by `finishFeatures`. Plain data, bounded by
+ * the distinct section names, fields, vocabulary words and closing-like paragraphs.
+ */
+export interface FeatureScan {
+  /** Counts, the part's callouts and examples (sections, fields, title… are left empty here). */
+  f: Features;
+  listWords: number;
+  paragraphWords: number;
+  h1: number;
+  /** Named sections met, first per table phrase, the opening heading left out. */
+  sections: Array<Match & { key: string }>;
+  fields: Array<Match & { key: string }>;
+  verbs: string[];
+  vocabulary: Array<[DocumentType, Array<[string, number]>]>;
+  /** Whether the tree has any block (a part may hold only the front matter). */
+  blocks: boolean;
+  /**
+   * The tree's first block when it is an H1, left out of `sections` and `sectionHeadings`: the
+   * document's title if it is the document's first block and its only H1.
+   */
+  opening?: { text: string; section?: Match & { key: string } };
+  letter: LetterScan;
+  /** Title, file-name and front-matter features (only in a scan that starts the document). */
+  head?: { titles: string[]; fileName: Match[]; frontMatter: Match[]; declared?: Features['declared'] };
+}
+
+/**
+ * Scans one tree. `opens`: the tree starts the document (its title and front matter are read);
+ * `part`: the tree is one part of a document analysed in sections.
+ */
+export function scanFeatures(doc: DocumentModel, fileName: string, { opens, part }: { opens: boolean; part: boolean }): FeatureScan {
+  const f = emptyFeatures();
+  const blocks = collect(doc, f, part);
+
+  // A single H1 that opens the document titles it (several H1s are chapters): whether it opens
+  // the document and is single is known once every part is scanned, so an opening H1 is kept aside.
+  const first = blocks[0];
+  const openingBlock = first?.kind === 'heading' && first.depth === 1 ? first : undefined;
+  let h1 = 0;
 
   const vocabHits = new Map<DocumentType, Map<string, number>>();
   let listWords = 0;
   let paragraphWords = 0;
   const seenSections = new Set<string>();
+  const sections: FeatureScan['sections'] = [];
   const seenFields = new Set<string>();
+  const fields: FeatureScan['fields'] = [];
   const verbs = new Set<string>();
   const topParagraphs: Block[] = [];
+  let opening: FeatureScan['opening'];
 
   for (const b of blocks) {
     // Vocabulary, pronouns and the word count in one tokenising pass.
@@ -379,8 +453,9 @@ export function extractFeatures(doc: DocumentModel, fileName: string): Features 
 
     if (b.kind === 'heading') {
       f.headings++;
+      if (b.depth === 1) h1++;
       f.maxDepth = Math.max(f.maxDepth, b.depth);
-      if (b !== titleBlock) f.sectionHeadings++;
+      if (b !== openingBlock) f.sectionHeadings++;
     }
     if (b.kind === 'paragraph' && !b.inList) {
       f.paragraphs++;
@@ -392,12 +467,15 @@ export function extractFeatures(doc: DocumentModel, fileName: string): Features 
     const firstLine = text.split('\n', 1)[0] ?? '';
 
     // Named sections: headings (not the title) and bold-only paragraphs standing in for headings.
-    if ((b.kind === 'heading' && b !== titleBlock) || (b.boldOnly && n <= 6)) {
+    if (b === openingBlock) {
+      const hit = matchPhrase(normalise(text), SECTIONS);
+      opening = hit ? { text: b.text, section: { key: hit.key, text: clip(text.replace(NUMBERING, '')), weights: hit.weights } } : { text: b.text };
+    } else if (b.kind === 'heading' || (b.boldOnly && n <= 6)) {
       const norm = normalise(text);
       const hit = matchPhrase(norm, SECTIONS);
       if (hit && !seenSections.has(hit.key)) {
         seenSections.add(hit.key);
-        f.sections.push({ text: clip(text.replace(NUMBERING, '')), weights: hit.weights });
+        sections.push({ key: hit.key, text: clip(text.replace(NUMBERING, '')), weights: hit.weights });
       }
     }
     if ((b.kind === 'heading' || b.firstInItem || b.kind === 'paragraph') && STEP.test(firstLine)) f.steps++;
@@ -411,7 +489,7 @@ export function extractFeatures(doc: DocumentModel, fileName: string): Features 
         const weights = FIELDS.get(norm);
         if (weights && !seenFields.has(norm)) {
           seenFields.add(norm);
-          f.fields.push({ text: `${m[1].trim()}:`, weights });
+          fields.push({ key: norm, text: `${m[1].trim()}:`, weights });
         }
       }
     }
@@ -470,10 +548,92 @@ export function extractFeatures(doc: DocumentModel, fileName: string): Features 
     }
   }
 
+  const scan: FeatureScan = {
+    f,
+    listWords,
+    paragraphWords,
+    h1,
+    blocks: blocks.length > 0,
+    sections,
+    fields,
+    verbs: [...verbs],
+    vocabulary: [...vocabHits].map(([type, counts]) => [type, [...counts]]),
+    letter: letterScan(topParagraphs),
+  };
+  if (opening) scan.opening = opening;
+  if (opens) {
+    // Title words: front-matter title and subject (the title heading joins them in finishFeatures).
+    const titles = [doc.meta.title, doc.meta.subtitle, doc.meta.subject].filter((t): t is string => typeof t === 'string' && t.length > 0);
+    const stem = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+    const fm = emptyFeatures();
+    frontMatter(doc.frontMatter, fm);
+    scan.head = { titles, fileName: stem ? phrasesIn(stem.replace(/[_.-]+/g, ' '), TITLE_WORDS) : [], frontMatter: fm.frontMatter };
+    if (fm.declared) scan.head.declared = fm.declared;
+  }
+  return scan;
+}
+
+/**
+ * The document's features from the scans of its parts, in document order (one scan for a whole
+ * document): counts added up, first-met lists joined, the title and the letter furniture
+ * decided with document-wide indexes. Gives what a single scan of the whole tree gives.
+ */
+export function finishFeatures(scans: readonly FeatureScan[]): Features {
+  const f = emptyFeatures();
+  const head = scans[0]?.head;
+  const h1 = scans.reduce((n, s) => n + s.h1, 0);
+  // The document's first block is the first block of the first part that has any.
+  const titleScan = scans.find((s) => s.blocks);
+  const titleText = titleScan?.opening && h1 === 1 ? titleScan.opening.text : undefined;
+  const seenSections = new Set<string>();
+  const addSection = (m: Match & { key: string }) => {
+    if (seenSections.has(m.key)) return;
+    seenSections.add(m.key);
+    f.sections.push({ text: m.text, weights: m.weights });
+  };
+  const seenFields = new Set<string>();
+  const verbs = new Set<string>();
+  const vocabHits = new Map<DocumentType, Map<string, number>>();
+  let listWords = 0;
+  let paragraphWords = 0;
+  for (const scan of scans) {
+    if (scan.opening && !(scan === titleScan && titleText !== undefined)) {
+      // Not the title: an ordinary heading, the part's first.
+      f.sectionHeadings++;
+      if (scan.opening.section) addSection(scan.opening.section);
+    }
+    const p = scan.f;
+    for (const key of SUMS) f[key] += p[key];
+    f.maxDepth = Math.max(f.maxDepth, p.maxDepth);
+    for (const kind of p.callouts) if (!f.callouts.includes(kind)) f.callouts.push(kind);
+    for (const key of Object.keys(p))
+      if ((EXAMPLES as readonly string[]).includes(key)) f[key as (typeof EXAMPLES)[number]] ??= p[key as (typeof EXAMPLES)[number]];
+    listWords += scan.listWords;
+    paragraphWords += scan.paragraphWords;
+    for (const m of scan.sections) addSection(m);
+    for (const m of scan.fields) {
+      if (seenFields.has(m.key)) continue;
+      seenFields.add(m.key);
+      f.fields.push({ text: m.text, weights: m.weights });
+    }
+    for (const v of scan.verbs) if (verbs.size < 3) verbs.add(v);
+    for (const [type, words] of scan.vocabulary) {
+      let counts = vocabHits.get(type);
+      if (!counts) {
+        counts = new Map();
+        vocabHits.set(type, counts);
+      }
+      for (const [w, c] of words) counts.set(w, (counts.get(w) ?? 0) + c);
+    }
+  }
+
   f.listShare = f.words > 0 ? listWords / f.words : 0;
   f.meanParagraphWords = f.paragraphs > 0 ? paragraphWords / f.paragraphs : 0;
   f.instructionVerbs = [...verbs];
-  letterFurniture(topParagraphs, f);
+  letterFurniture(
+    scans.map((s) => s.letter),
+    f,
+  );
 
   for (const [type, counts] of vocabHits) {
     let hits = 0;
@@ -486,7 +646,7 @@ export function extractFeatures(doc: DocumentModel, fileName: string): Features 
   }
 
   // Title words: front-matter title and subject, the title heading.
-  const titles = [doc.meta.title, doc.meta.subtitle, doc.meta.subject, titleBlock?.text].filter((t): t is string => typeof t === 'string' && t.length > 0);
+  const titles = [...(head?.titles ?? []), titleText].filter((t): t is string => typeof t === 'string' && t.length > 0);
   const seenTitle = new Set<string>();
   for (const t of titles) {
     for (const m of phrasesIn(t, TITLE_WORDS)) {
@@ -495,21 +655,55 @@ export function extractFeatures(doc: DocumentModel, fileName: string): Features 
       f.title.push(m);
     }
   }
-  const stem = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
-  if (stem) f.fileName = phrasesIn(stem.replace(/[_.-]+/g, ' '), TITLE_WORDS);
-
-  frontMatter(doc.frontMatter, f);
+  if (head) {
+    f.fileName = head.fileName;
+    f.frontMatter = head.frontMatter;
+    if (head.declared) f.declared = head.declared;
+  }
   return f;
 }
 
-/** Salutation, closing, date lines and address blocks: where letters show themselves. */
-function letterFurniture(paragraphs: Block[], f: Features): void {
-  const count = paragraphs.length;
-  let run: string[] = [];
-  const flushRun = () => {
-    if (run.length >= 3 && isAddress(run)) f.addresses++;
-    run = [];
-  };
+/** Counts that add up across parts. */
+const SUMS = [
+  'words',
+  'headings',
+  'sectionHeadings',
+  'paragraphs',
+  'lists',
+  'listItems',
+  'orderedItems',
+  'tasks',
+  'tables',
+  'codeBlocks',
+  'shellBlocks',
+  'inlineCode',
+  'math',
+  'footnotes',
+  'links',
+  'images',
+  'badges',
+  'blockquotes',
+  'citations',
+  'captions',
+  'quotations',
+  'questions',
+  'dateRanges',
+  'emails',
+  'phones',
+  'times',
+  'instructions',
+  'orderedInstructions',
+  'steps',
+  'numbers',
+  'firstPerson',
+  'secondPerson',
+] as const satisfies ReadonlyArray<keyof Features>;
+
+/** Salutation, closing, date lines and address blocks of one tree's top paragraphs. */
+function letterScan(paragraphs: Block[]): LetterScan {
+  const scan: LetterScan = { paragraphs: paragraphs.length, closings: [], dates: 0, addresses: 0, head: [0, 0, false] };
+  let run: Run = [0, 0, false];
+  let broken = false;
   paragraphs.forEach((b, i) => {
     const lines = b.text
       .split('\n')
@@ -517,22 +711,73 @@ function letterFurniture(paragraphs: Block[], f: Features): void {
       .filter((l) => l.length > 0);
     const first = lines[0] ?? '';
     const firstWords = wordCount(first);
-    if (f.salutation === undefined && i <= Math.max(6, count * 0.5) && firstWords <= 8 && SALUTATION.test(first) && /[,:!]$|^[^.?]*$/.test(first)) {
-      f.salutation = clip(first, 30);
+    if (scan.salutation === undefined && firstWords <= 8 && SALUTATION.test(first) && /[,:!]$|^[^.?]*$/.test(first)) {
+      scan.salutation = [i, clip(first, 30)];
     }
-    if (f.closing === undefined && i >= count * 0.4 && firstWords <= 6 && CLOSING.test(first)) {
+    if (firstWords <= 6 && CLOSING.test(first)) {
       const short = /^(?:thank|thanks|cheers)/i.test(first) ? firstWords <= 3 : true;
-      if (short && (!first.endsWith('.') || firstWords <= 3)) f.closing = clip(first.replace(/[,.]$/, ''), 30);
+      if (short && (!first.endsWith('.') || firstWords <= 3)) scan.closings.push([i, clip(first.replace(/[,.]$/, ''), 30)]);
     }
-    for (const line of lines) if (wordCount(line) <= 8 && DATE_LINE.test(line)) f.dates++;
+    for (const line of lines) if (wordCount(line) <= 8 && DATE_LINE.test(line)) scan.dates++;
     // Address lines: one paragraph with hard breaks, or (DOCX, HTML) consecutive one-line paragraphs.
-    if (lines.length === 1 && firstWords <= 7 && !/[.!?;]$/.test(first)) run.push(first);
+    if (lines.length === 1 && firstWords <= 7 && !/[.!?;]$/.test(first)) run = joinRuns(run, [1, LABEL.test(first) ? 1 : 0, isAddressLine(first)]);
     else {
-      flushRun();
-      if (lines.length >= 3 && lines.every((l) => wordCount(l) <= 8 && !/[.!?;]$/.test(l)) && isAddress(lines)) f.addresses++;
+      if (broken) scan.addresses += isAddressRun(run) ? 1 : 0;
+      else scan.head = run;
+      broken = true;
+      run = [0, 0, false];
+      if (lines.length >= 3 && lines.every((l) => wordCount(l) <= 8 && !/[.!?;]$/.test(l)) && isAddress(lines)) scan.addresses++;
     }
   });
-  flushRun();
+  if (broken) scan.tail = run;
+  else scan.head = run;
+  return scan;
+}
+
+const joinRuns = (a: Run, b: Run): Run => [a[0] + b[0], a[1] + b[1], a[2] || b[2]];
+const isAddressRun = ([lines, labelled, addressLine]: Run) => lines >= 3 && labelled * 2 < lines && addressLine;
+
+/**
+ * Salutation, closing, date lines and address blocks: where letters show themselves. A
+ * salutation counts in the first half (or first 7 paragraphs), a closing from 40% of the top
+ * paragraphs on; a run of one-line paragraphs may go on from one part into the next.
+ */
+function letterFurniture(scans: readonly LetterScan[], f: Features): void {
+  const count = scans.reduce((n, s) => n + s.paragraphs, 0);
+  let before = 0;
+  let run: Run = [0, 0, false];
+  let salutation: [number, string] | undefined;
+  let closing: [number, string] | undefined;
+  let salutationMet = false;
+  for (const s of scans) {
+    // Only the document's first salutation-like paragraph may count.
+    if (!salutationMet && s.salutation) {
+      salutationMet = true;
+      const at = before + s.salutation[0];
+      if (at <= Math.max(6, count * 0.5)) salutation = [at, s.salutation[1]];
+    }
+    if (closing === undefined) {
+      const found = s.closings.find(([i]) => before + i >= count * 0.4);
+      if (found) closing = [before + found[0], found[1]];
+    }
+    f.dates += s.dates;
+    f.addresses += s.addresses;
+    run = joinRuns(run, s.head);
+    if (s.tail) {
+      if (isAddressRun(run)) f.addresses++;
+      run = s.tail;
+    }
+    before += s.paragraphs;
+  }
+  if (isAddressRun(run)) f.addresses++;
+  // In the order a reader meets them (the metric's keys follow it).
+  if (closing && (!salutation || closing[0] < salutation[0])) {
+    f.closing = closing[1];
+    if (salutation) f.salutation = salutation[1];
+  } else {
+    if (salutation) f.salutation = salutation[1];
+    if (closing) f.closing = closing[1];
+  }
 }
 
 function isAddress(lines: string[]): boolean {

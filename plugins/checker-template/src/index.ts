@@ -4,8 +4,8 @@
  * transparent points model, and proposes a theme. Metric `template` (`theme` is what
  * `export --theme auto` reads); findings `template/detected` and `template/theme-mismatch`.
  */
-import { type CheckContext, type DocumentModel, definePlugin, type Finding } from '@export-ia/core/plugin';
-import { extractFeatures } from './features.js';
+import { type CheckContext, type CheckResult, type DocumentModel, definePlugin, type Finding } from '@export-ia/core/plugin';
+import { extractFeatures, type FeatureScan, type Features, finishFeatures, scanFeatures } from './features.js';
 import { classify } from './model.js';
 import { DOCUMENT_TYPES, type DocumentType } from './vocabulary.js';
 
@@ -51,7 +51,21 @@ const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** Classifies one document: the `template` metric and its findings. */
 export function checkTemplate(doc: DocumentModel, ctx: Pick<CheckContext, 'settings' | 'text' | 'file'>, config: TemplateConfig) {
-  const features = extractFeatures(doc, doc.source?.name ?? ctx.file ?? '');
+  return templateResult(extractFeatures(doc, fileNameOf(doc, ctx)), ctx, config);
+}
+
+const fileNameOf = (doc: DocumentModel, ctx: Pick<CheckContext, 'file'>) => doc.source?.name ?? ctx.file ?? '';
+
+/**
+ * A huge document analysed in sections: the scans of its parts (in `partial`, document order)
+ * make the features a scan of the whole tree makes, and the document is classified once.
+ */
+export function mergeTemplate(parts: readonly CheckResult[], ctx: Pick<CheckContext, 'settings' | 'text' | 'file'>, config: TemplateConfig) {
+  return templateResult(finishFeatures(parts.map((p) => p.partial as FeatureScan)), ctx, config);
+}
+
+/** The `template` metric and findings of a document's features. */
+function templateResult(features: Features, ctx: Pick<CheckContext, 'settings' | 'text' | 'file'>, config: TemplateConfig) {
   const result = classify(features, config.types);
   // A weak guess should not give a four-line note a title page: below `fallbackBelow`, propose the fallback.
   const typeTheme = config.themes[result.type];
@@ -140,7 +154,12 @@ export default definePlugin({
     const config = readConfig(api.config);
     api.checker('template', {
       check(doc, ctx) {
+        // One part of a huge document: scan it; the document is classified once, in merge.
+        if (ctx.part) return { findings: [], partial: scanFeatures(doc, fileNameOf(doc, ctx), { opens: ctx.part.index === 0, part: true }) };
         return checkTemplate(doc, ctx, config);
+      },
+      merge(parts, ctx) {
+        return mergeTemplate(parts, ctx, config);
       },
     });
   },

@@ -42,7 +42,7 @@ afterAll(async () => {
 export async function analyze(
   file: string,
   options: { config?: Record<string, unknown>; settings?: Array<Record<string, unknown>> } = {},
-): Promise<{ findings: Finding[]; template: TemplateMetric }> {
+): Promise<{ findings: Finding[]; template: TemplateMetric; sections: number }> {
   const key = JSON.stringify(options.config ?? null);
   let host = hosts.get(key);
   if (!host) {
@@ -53,7 +53,7 @@ export async function analyze(
   if (!r.analysis) throw new Error('no analysis');
   const checker = r.analysis.checkers.find((c) => c.id === 'template');
   if (checker?.status !== 'ok') throw new Error(`the checker did not run: ${JSON.stringify(checker)}`);
-  return { findings: r.analysis.findings, template: r.analysis.metrics.template as TemplateMetric };
+  return { findings: r.analysis.findings, template: r.analysis.metrics.template as TemplateMetric, sections: r.analysis.sections ?? 1 };
 }
 
 /** Copies a file under a neutral name (`document.<ext>`), so the file name gives nothing away. */
