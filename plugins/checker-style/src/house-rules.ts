@@ -122,12 +122,13 @@ export function compileHouseRule(name: string, def: Record<string, unknown>, ori
   // Occurrence scopes say what to count in; the others say which blocks to look at.
   const filter = typeof scope !== 'string' ? undefined : k === 'occurrence' ? (scopes.includes(scope) ? () => true : undefined) : blockScope(scope);
   if (!filter) throw invalid(origin, id, `"scope" must be one of ${scopes.join(', ')}`, 'scope');
-  const rule = (check: (ctx: BlockContext) => void): Rule => ({
+  const rule = (check: (ctx: BlockContext) => void, documentLimit?: number): Rule => ({
     id,
     level: level as Level,
     english: false,
     quoted: false,
     summary: typeof def.description === 'string' ? def.description : `${k} rule from ${origin.source}`,
+    ...(documentLimit === undefined ? {} : { documentLimit }),
     check: (ctx) => {
       if (filter(ctx.block)) check(ctx);
     },
@@ -190,26 +191,31 @@ export function compileHouseRule(name: string, def: Record<string, unknown>, ori
       if (typeof max !== 'number' || !Number.isInteger(max) || max < 0) throw invalid(origin, id, '"max" must be a whole number ≥ 0', 'max');
       const re = compilePattern(def.token, flags, fail('token'));
       const unit = scope as string;
-      return rule((ctx) => {
-        const { text } = ctx.block;
-        const spans: Array<{ from: number; to: number }> =
-          unit === 'sentence' ? ctx.sentences().map((s) => ({ from: s.index, to: s.index + s.sentence.length })) : [{ from: 0, to: text.length }];
-        for (const span of spans) {
-          let count = unit === 'document' ? (ctx.counts.get(id) ?? 0) : 0;
-          re.lastIndex = span.from;
-          for (let m = re.exec(text); m && m.index < span.to; m = re.exec(text)) {
-            if (m[0] === '') {
-              re.lastIndex++;
-              continue;
+      return rule(
+        (ctx) => {
+          const { text } = ctx.block;
+          const spans: Array<{ from: number; to: number }> =
+            unit === 'sentence' ? ctx.sentences().map((s) => ({ from: s.index, to: s.index + s.sentence.length })) : [{ from: 0, to: text.length }];
+          const sectioned = unit === 'document' && ctx.sectioned;
+          for (const span of spans) {
+            let count = unit === 'document' ? (ctx.counts.get(id) ?? 0) : 0;
+            re.lastIndex = span.from;
+            for (let m = re.exec(text); m && m.index < span.to; m = re.exec(text)) {
+              if (m[0] === '') {
+                re.lastIndex++;
+                continue;
+              }
+              if (ctx.skip(m.index, m.index + m[0].length)) continue;
+              count++;
+              // In one part of a sectioned document, the document's (max + 1)th may be any of the part's first max + 1.
+              if (count === max + 1 || (sectioned && count <= max + 1))
+                ctx.report({ from: m.index, to: m.index + m[0].length, message: format(message, max, unit), ...(link ? { data: link } : {}) });
             }
-            if (ctx.skip(m.index, m.index + m[0].length)) continue;
-            count++;
-            if (count === max + 1)
-              ctx.report({ from: m.index, to: m.index + m[0].length, message: format(message, max, unit), ...(link ? { data: link } : {}) });
+            if (unit === 'document') ctx.counts.set(id, count);
           }
-          if (unit === 'document') ctx.counts.set(id, count);
-        }
-      });
+        },
+        unit === 'document' ? max : undefined,
+      );
     }
     case 'repetition': {
       if (!isStringList(def.tokens)) throw invalid(origin, id, '"tokens" must be a non-empty list of strings', 'tokens');

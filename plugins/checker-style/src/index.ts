@@ -16,10 +16,12 @@ import {
   words,
 } from '@export-ia/core/plugin';
 import { type ActiveRule, compileStyle } from './config.js';
+import { mergeStyle, partialOf, styleMetrics } from './parts.js';
 import type { BlockContext, Hit } from './rule.js';
 import { SourceMap } from './source-map.js';
 
 export { BUILTIN_RULES, type StyleConfig } from './config.js';
+export { mergeStyle } from './parts.js';
 export { articleSound } from './rules-english.js';
 
 // The e-mail part starts only where a run starts, with bounded parts: linear on 'a.a.a…' next to an '@' (was quadratic).
@@ -49,8 +51,12 @@ function urlSpans(text: string): Array<[number, number]> {
 
 const excerptOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : text).replace(/\s+/g, ' ');
 
-/** Runs the active rules over a document. Exported for tests and embedding. */
-export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' | 'cwd' | 'language' | 'text'> & { configDir?: string }): CheckResult {
+/**
+ * Runs the active rules over a document. Exported for tests and embedding. With `ctx.part`, the
+ * document is one part of a document analysed in sections: what `mergeStyle` needs to apply the
+ * per-document limits goes to `partial`.
+ */
+export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' | 'cwd' | 'language' | 'text' | 'part'> & { configDir?: string }): CheckResult {
   // Style files named in the config file resolve from its folder (the working directory without one).
   const compiled = compileStyle(ctx.config, ctx.configDir ?? ctx.cwd);
   const lang = ctx.language;
@@ -74,6 +80,7 @@ export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' 
       map,
       options: compiled.options,
       counts,
+      sectioned: ctx.part !== undefined,
       // Split once per text and language, shared with the other checkers.
       sentences: () => sentences(block.text, lang),
       skip,
@@ -101,20 +108,15 @@ export function checkStyle(doc: DocumentModel, ctx: Pick<CheckContext, 'config' 
     }
   }
 
-  const byRule: Record<string, number> = {};
-  let counted = 0;
-  for (const f of findings) {
-    byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-    if (f.severity !== 'info') counted++;
-  }
-  const per1000 = wordCount === 0 ? 0 : Math.round((counted / wordCount) * 100_000) / 100;
-  return { findings, metrics: { style: { words: wordCount, findings: counted, byRule, per1000 } } };
+  if (ctx.part) return partialOf(doc, ctx.part, rules, findings, counts, compiled.options, wordCount);
+  return { findings, metrics: styleMetrics(findings, wordCount) };
 }
 
 export default definePlugin({
   setup(api) {
     api.checker('style', {
       check: (doc, ctx) => checkStyle(doc, ctx),
+      merge: (parts) => mergeStyle(parts),
     });
   },
 });

@@ -34,6 +34,11 @@ export interface BlockContext {
   readonly options: RuleOptions;
   /** Per-document counters (e.g. passive findings per section). */
   readonly counts: Map<string, number>;
+  /**
+   * True when the block belongs to one part of a document analysed in sections: rules with a
+   * `documentLimit` then report every match up to the limit + 1 (the merge keeps the document's).
+   */
+  readonly sectioned: boolean;
   /** The block's sentences (computed once per block, on first use). */
   sentences(): ReadonlyArray<{ sentence: string; index: number }>;
   /** True when [from, to) touches inline code or a URL: rules skip such matches. */
@@ -53,6 +58,11 @@ export interface Rule {
   readonly quoted: boolean;
   /** One line for the README and reports. */
   readonly summary: string;
+  /**
+   * For rules that report the match past a limit counted over the whole document (occurrence
+   * rules with `scope: document`): that limit. Documents analysed in sections count across parts.
+   */
+  readonly documentLimit?: number;
   check(ctx: BlockContext): void;
 }
 

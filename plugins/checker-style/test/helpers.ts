@@ -43,6 +43,8 @@ export interface Checked {
   error?: { code: string; message: string };
   /** Findings of one rule. */
   of(rule: string): Finding[];
+  /** How many parts the host analysed the document in (documents analysed in sections). */
+  sections?: number;
 }
 
 export interface RunOptions {
@@ -50,6 +52,8 @@ export interface RunOptions {
   /** Front-matter language (`lang:`), prepended to the text. */
   lang?: string;
   cwd?: string;
+  /** limits.sectionBytes: a small value makes the host analyse the document in parts and merge them. */
+  sectionBytes?: number;
 }
 
 /** Checks a Markdown string (written to a temp file) or, with `file`, a file on disk. */
@@ -62,7 +66,8 @@ export async function check(markdown: string | { file: string }, options: RunOpt
   } else path = markdown.file;
   const host = await hostFor(options.config, dir);
   const input = host.readInput(path);
-  const r = await host.analyzePipeline(['style']).run(input, { settings: [] });
+  const settings = options.sectionBytes === undefined ? [] : [{ limits: { sectionBytes: options.sectionBytes } }];
+  const r = await host.analyzePipeline(['style']).run(input, { settings });
   const analysis = r.analysis as NonNullable<typeof r.analysis>;
   const text = new TextDecoder().decode(input.bytes);
   const findings = analysis.findings;
@@ -78,6 +83,7 @@ export async function check(markdown: string | { file: string }, options: RunOpt
     fixed,
     of: (rule) => findings.filter((f) => f.rule === rule),
   };
+  if (analysis.sections !== undefined) out.sections = analysis.sections;
   if (status?.error) out.error = { code: status.error.code, message: status.error.message };
   return out;
 }
