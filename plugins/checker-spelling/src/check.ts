@@ -6,25 +6,9 @@
 import { type CheckContext, type CheckResult, type DocumentModel, type Finding, locate, type ProseBlock, proseBlocks } from '@export-ia/core/plugin';
 import { dictionaryPackages, type Speller, spellerFor } from './dictionaries.js';
 import { readWordList, type SpellingOptions, spellingOptions } from './options.js';
+import { partialOf } from './parts.js';
 import { americanForms, atSentenceStart, baseForms, hyphenParts, isCapitalized, nonProseSpans, skipReason, tokenize } from './tokens.js';
-
-/** One unknown word in the text. */
-interface Occurrence {
-  block: ProseBlock;
-  index: number;
-  word: string;
-  speller: Speller;
-  /** Capitalised at the start of a sentence: dropped if the document also uses it as a name. */
-  sentenceStart: boolean;
-}
-
-/** What one language's words are checked with. */
-interface Lookup {
-  speller: Speller;
-  ignoreCapitalized: boolean;
-  /** English-only acceptance rules (British spellings, word formation) apply. */
-  english: boolean;
-}
+import { isReported, type Lookup, type Occurrence, type Seen, see, spellingMetrics, unknownWord } from './unknown-words.js';
 
 const APOSTROPHES = /['’]/;
 const MIN_PARAGRAPH_WORDS = 8;
@@ -86,8 +70,10 @@ export async function checkSpelling(doc: DocumentModel, ctx: CheckContext): Prom
   // Capitalised words seen inside sentences: names, which stay names at the start of a sentence.
   const names = new Set<string>();
 
+  // The language checker's paragraphs are at document lines; a part's blocks at the part's own.
+  const lineShift = ctx.part ? ctx.part.line - 1 : 0;
   for (const block of proseBlocks(doc.root)) {
-    const lang = blockLanguages.get(block.line) ?? ctx.language;
+    const lang = blockLanguages.get(block.line + lineShift) ?? ctx.language;
     let lookup = lookups.get(lang);
     if (!lookups.has(lang)) {
       const speller = await spellerFor(lang);
@@ -135,8 +121,17 @@ export async function checkSpelling(doc: DocumentModel, ctx: CheckContext): Prom
     }
   }
 
+  if (ctx.part) {
+    // Names, repeated capitals and the caps per word are the document's: the merge decides.
+    return { findings: [], partial: partialOf(ctx.part, main, checked, unchecked, lookups, names, occurrences, options) };
+  }
   const reported = withoutNames(occurrences, names);
-  return { findings: findingsFor(reported, options, ctx.signal), metrics: metricsFor(main, ctx.language, checked, reported, lookups, unchecked) };
+  const distinct = new Set(reported.map((o) => `${o.speller.packageName}\u0000${o.word.toLowerCase()}`)).size;
+  const others = [...lookups.values()].flatMap((l) => (l && l.speller !== main ? [l.speller.lang] : []));
+  return {
+    findings: findingsFor(reported, options, ctx.signal),
+    metrics: spellingMetrics(main.lang, ctx.language, checked, reported.length, distinct, others, unchecked),
+  };
 }
 
 /**
@@ -145,22 +140,9 @@ export async function checkSpelling(doc: DocumentModel, ctx: CheckContext): Prom
  * (a typo is rarely repeated letter for letter, always capitalised).
  */
 function withoutNames(occurrences: readonly Occurrence[], names: ReadonlySet<string>): Occurrence[] {
-  const stem = (w: string) => w.replace(POSSESSIVE, '');
-  const seen = new Map<string, { count: number; capitalized: boolean }>();
-  for (const o of occurrences) {
-    const key = stem(o.word).toLowerCase();
-    const s = seen.get(key) ?? { count: 0, capitalized: true };
-    s.count++;
-    s.capitalized &&= o.sentenceStart;
-    seen.set(key, s);
-  }
-  return occurrences.filter((o) => {
-    if (!o.sentenceStart) return true;
-    const w = stem(o.word);
-    if (names.has(w)) return false;
-    const s = seen.get(w.toLowerCase());
-    return !(s && s.count > 1 && s.capitalized);
-  });
+  const seen: Seen = new Map();
+  for (const o of occurrences) see(seen, o.word, o.sentenceStart, 1);
+  return occurrences.filter((o) => isReported(o.word, o.sentenceStart, names, seen));
 }
 
 function nextIsCapitalized(text: string, from: number): boolean {
@@ -250,40 +232,11 @@ function findingsFor(occurrences: readonly Occurrence[], options: SpellingOption
     const shown = list.slice(0, Math.max(1, options.maxPerWord));
     const more = list.length - shown.length;
     for (const [i, o] of shown.entries()) {
-      const f: Finding = {
-        rule: 'spelling/unknown-word',
-        severity: 'warning',
-        message: `Unknown word “${o.word}”: it is not in the ${o.speller.lang} dictionary.`,
-        excerpt: o.word,
-        data: { word: o.word, language: o.speller.lang, suggestions, occurrences: list.length },
-      };
       const position = locate(o.block, o.index, o.index + o.word.length);
-      if (position) f.position = position;
-      if (suggestions.length > 0) f.suggestion = `Did you mean: ${suggestions.join(', ')}?`;
-      if (more > 0 && i === shown.length - 1) {
-        f.message += ` It occurs ${more} more time${more === 1 ? '' : 's'}, not listed.`;
-        (f.data as Record<string, unknown>).more = more;
-      }
-      findings.push(f);
+      findings.push(unknownWord(o.word, o.speller.lang, suggestions, list.length, position, more > 0 && i === shown.length - 1 ? more : 0));
     }
   }
   return findings;
-}
-
-function metricsFor(
-  main: Speller,
-  language: string,
-  words: number,
-  occurrences: readonly Occurrence[],
-  lookups: ReadonlyMap<string, Lookup | undefined>,
-  unchecked: number,
-): Record<string, unknown> {
-  const distinct = new Set(occurrences.map((o) => `${o.speller.packageName}\u0000${o.word.toLowerCase()}`)).size;
-  const spelling: Record<string, unknown> = { language, words, misspelled: occurrences.length, distinct, dictionary: main.lang };
-  const others = [...lookups.values()].flatMap((l) => (l && l.speller !== main ? [l.speller.lang] : []));
-  if (others.length > 0) spelling.otherDictionaries = others;
-  if (unchecked > 0) spelling.uncheckedBlocks = unchecked;
-  return { spelling };
 }
 
 function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {

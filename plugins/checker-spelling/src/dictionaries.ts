@@ -53,17 +53,22 @@ export function dictionaryPackages(tag: string): string[] {
  */
 export async function spellerFor(tag: string): Promise<Speller | undefined> {
   for (const name of dictionaryPackages(tag)) {
-    let speller = spellers.get(name);
-    if (!speller) {
-      speller = loadSpeller(name);
-      spellers.set(name, speller);
-      // A failed load (a broken package) is reported to this caller and retried by the next one.
-      speller.catch(() => spellers.delete(name));
-    }
-    const found = await speller;
+    const found = await spellerNamed(name);
     if (found) return found;
   }
   return undefined;
+}
+
+/** The dictionary of one package (`@export-ia/dictionary-en`), loaded on first use and kept; undefined when not installed. */
+export function spellerNamed(packageName: string): Promise<Speller | undefined> {
+  let speller = spellers.get(packageName);
+  if (!speller) {
+    speller = loadSpeller(packageName);
+    spellers.set(packageName, speller);
+    // A failed load (a broken package) is reported to this caller and retried by the next one.
+    speller.catch(() => spellers.delete(packageName));
+  }
+  return speller;
 }
 
 async function loadSpeller(packageName: string): Promise<Speller | undefined> {
