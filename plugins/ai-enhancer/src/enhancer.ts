@@ -3,10 +3,10 @@
  * returns the answers as `info` findings on the passages. The metric is `ai`, which the quality
  * score does not read: an AI opinion never changes the score.
  */
-import { type CheckContext, type CheckResult, type Finding, locate, type ProseBlock } from '@export-ia/core/plugin';
+import type { CheckContext, Checker, CheckResult, Finding, ProseBlock } from '@export-ia/core/plugin';
 import { type ChatResult, complete, languageName, systemPrompt } from './chat.js';
 import { type AiConfig, DEFAULTS, readConfig } from './config.js';
-import { hardestPassages, longestPassages, type Passage } from './passages.js';
+import { type Chosen, type HardestMatch, type LongSentence, longestSentences, matchHardest, pickHardest, pickLongest } from './passages.js';
 
 /** Requests in flight at once: enough to overlap latency, gentle on a local server. */
 export const CONCURRENCY = 2;
@@ -48,11 +48,51 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return results;
 }
 
-function choosePassages(blocks: readonly ProseBlock[], ctx: CheckContext, max: number): { passages: Passage[]; source: 'readability' | 'longest' } {
-  const readability = ctx.metrics.readability as { hardest?: unknown } | undefined;
-  if (readability && Array.isArray(readability.hardest))
-    return { passages: hardestPassages(blocks, readability.hardest, ctx.language, max), source: 'readability' };
-  return { passages: longestPassages(blocks, ctx.language, max), source: 'longest' };
+// Not exported by the plugin API (yet): taken from the checker contract.
+type MergeContext = Parameters<NonNullable<Checker['merge']>>[1];
+type SectionPart = NonNullable<CheckContext['part']>;
+
+/** The readability checker's hardest sentences, when it ran in an earlier stage. */
+function hardestOf(metrics: Readonly<Record<string, unknown>>): readonly unknown[] | undefined {
+  const readability = metrics.readability as { hardest?: unknown } | undefined;
+  return readability && Array.isArray(readability.hardest) ? readability.hardest : undefined;
+}
+
+/**
+ * What one part of a huge document hands to `merge`: its matches of the hardest sentences, or
+ * its own longest sentences (at most `maxPassages`), at document positions.
+ */
+export type AiPartial = { source: 'readability'; matches: Array<HardestMatch | null> } | { source: 'longest'; sentences: LongSentence[] } | { source: 'none' };
+
+/** A part's candidates; nothing is sent from a part: merge chooses among all the parts' and sends. */
+export function enhancePart(blocks: readonly ProseBlock[], ctx: CheckContext & { part: SectionPart }, raw: Readonly<Record<string, unknown>>): CheckResult {
+  const read = readConfig(raw);
+  if (!('config' in read)) return { findings: [], partial: { source: 'none' } satisfies AiPartial };
+  const hardest = hardestOf(ctx.metrics);
+  const partial: AiPartial = hardest
+    ? { source: 'readability', matches: matchHardest(blocks, hardest, ctx.language, ctx.part) }
+    : { source: 'longest', sentences: longestSentences(blocks, ctx.language, read.config.maxPassages, ctx.part) };
+  return { findings: [], partial };
+}
+
+/** The check of a document analysed in sections: the passages chosen among the parts', then sent. */
+export function enhanceMerged(parts: readonly CheckResult[], ctx: MergeContext, raw: Readonly<Record<string, unknown>>): Promise<CheckResult> {
+  const read = readConfig(raw);
+  if (!('config' in read)) return Promise.resolve(notConfigured(read.problems));
+  const partials = parts.map((p) => p.partial as AiPartial | undefined);
+  const max = read.config.maxPassages;
+  if (hardestOf(ctx.metrics)) {
+    const matches = partials.map((p) => (p?.source === 'readability' ? p.matches : []));
+    return send(pickHardest(matches, max), 'readability', ctx, read.config);
+  }
+  const sentences = partials.map((p) => (p?.source === 'longest' ? p.sentences : []));
+  return send(pickLongest(sentences, max), 'longest', ctx, read.config);
+}
+
+function choosePassages(blocks: readonly ProseBlock[], ctx: CheckContext, max: number): { passages: Chosen[]; source: 'readability' | 'longest' } {
+  const hardest = hardestOf(ctx.metrics);
+  if (hardest) return { passages: pickHardest([matchHardest(blocks, hardest, ctx.language)], max), source: 'readability' };
+  return { passages: pickLongest([longestSentences(blocks, ctx.language, max)], max), source: 'longest' };
 }
 
 /** The check, on the document's prose blocks. */
@@ -61,7 +101,16 @@ export async function enhance(blocks: readonly ProseBlock[], ctx: CheckContext, 
   if (!('config' in read)) return notConfigured(read.problems);
   const config: AiConfig = read.config;
   const { passages, source } = choosePassages(blocks, ctx, config.maxPassages);
+  return send(passages, source, ctx, config);
+}
 
+/** Sends the passages (two at a time) and turns the answers into findings on them. */
+async function send(
+  passages: readonly Chosen[],
+  source: 'readability' | 'longest',
+  ctx: Pick<CheckContext, 'language' | 'settings' | 'signal'>,
+  config: AiConfig,
+): Promise<CheckResult> {
   const apiKey = process.env[config.apiKeyEnv] ?? '';
   const system = systemPrompt(config.mode, languageName(config.language ?? ctx.language));
   const stepLimit = ctx.settings?.limits?.stepTimeoutMs;
@@ -94,7 +143,7 @@ export async function enhance(blocks: readonly ProseBlock[], ctx: CheckContext, 
   let answered = 0;
   for (const [i, p] of passages.entries()) {
     const r = results[i] as ChatResult;
-    const position = locate(p.block, p.start, p.end);
+    const position = p.position;
     let finding: Finding;
     if (r.ok) {
       answered++;

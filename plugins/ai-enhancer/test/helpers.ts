@@ -92,10 +92,11 @@ export function tempDoc(text: string): string {
 }
 
 /** Runs the given checkers through the real host with this plugin's config. */
-export async function analyze(file: string, checkers: string[], config?: Record<string, unknown>, signal?: AbortSignal) {
+export async function analyze(file: string, checkers: string[], config?: Record<string, unknown>, signal?: AbortSignal, sectionBytes?: number) {
   const host = await createHost({ plugins, ...(config ? { pluginConfig: { 'ai-enhancer': config } } : {}) });
   try {
-    const r = await host.analyzePipeline(checkers).run(host.readInput(file), { settings: [], ...(signal ? { signal } : {}) });
+    const settings = sectionBytes === undefined ? [] : [{ limits: { sectionBytes } }];
+    const r = await host.analyzePipeline(checkers).run(host.readInput(file), { settings, ...(signal ? { signal } : {}) });
     if (!r.analysis) throw new Error('no analysis');
     return r.analysis;
   } finally {
