@@ -45,22 +45,24 @@ function blank(text: string, from: number, to: number): boolean {
   return true;
 }
 
-interface Candidate {
+export interface Candidate {
   count: number;
   words: number;
   form: string;
   lowerSeen: boolean;
 }
 
+/** Phrase counts of a text, before ranking: what `extractKeywords` ranks. */
+export type Candidates = Map<string, Candidate>;
+
 /**
- * Extracts keywords from texts (one per paragraph or heading). Returns [] for a language
- * without a stop-word list.
+ * Every candidate phrase of texts (one per paragraph or heading) with its count, keyed by its
+ * lower-case form. Undefined for a language without a stop-word list.
  */
-export function extractKeywords(texts: Iterable<string>, options: KeywordOptions): Keyword[] {
-  const stop = stopWords(options.lang);
-  if (!stop || options.top <= 0) return [];
-  const maxWords = options.maxWords ?? 3;
-  const candidates = new Map<string, Candidate>();
+export function collectCandidates(texts: Iterable<string>, lang: string, maxWords = 3): Candidates | undefined {
+  const stop = stopWords(lang);
+  if (!stop) return undefined;
+  const candidates: Candidates = new Map();
   const run: string[] = [];
   const forms: string[] = [];
 
@@ -96,13 +98,13 @@ export function extractKeywords(texts: Iterable<string>, options: KeywordOptions
       let surface = m[0];
       if (surface.includes('’')) surface = surface.replace(/’/g, "'");
       if (surface.includes("'")) {
-        if (options.lang === 'fr') {
+        if (lang === 'fr') {
           const e = ELISION.exec(surface);
           if (e?.[1]) {
             flush();
             surface = e[1];
           }
-        } else if (options.lang === 'en') surface = surface.replace(POSSESSIVE, '');
+        } else if (lang === 'en') surface = surface.replace(POSSESSIVE, '');
       }
       const word = surface.toLowerCase();
       if (word.length < 2 || !HAS_LETTER.test(word) || stop.has(word) || UNITS.has(word)) {
@@ -114,15 +116,19 @@ export function extractKeywords(texts: Iterable<string>, options: KeywordOptions
     }
     flush();
   }
+  return candidates;
+}
 
-  const byScore = (a: Candidate, b: Candidate) =>
-    b.count * b.words - a.count * a.words || b.words - a.words || (a.form < b.form ? -1 : a.form > b.form ? 1 : 0);
+const byScore = (a: Candidate, b: Candidate) => b.count * b.words - a.count * a.words || b.words - a.words || (a.form < b.form ? -1 : a.form > b.form ? 1 : 0);
+
+/** The `top` keywords among candidates. */
+export function rankKeywords(candidates: Candidates, top: number): Keyword[] {
   const out: Keyword[] = [];
   const pick = (once: boolean) => {
     // Only phrases met more than once are ranked, unless they are not enough.
     const ranked = [...candidates.values()].filter((c) => (c.count === 1) === once).sort(byScore);
     for (const c of ranked) {
-      if (out.length >= options.top) return;
+      if (out.length >= top) return;
       const key = ` ${c.form.toLowerCase()} `;
       // Mostly seen inside a phrase already chosen: that phrase says it.
       if (out.some((o) => o.count * 2 > c.count && ` ${o.phrase.toLowerCase()} `.includes(key))) continue;
@@ -130,6 +136,46 @@ export function extractKeywords(texts: Iterable<string>, options: KeywordOptions
     }
   };
   pick(false);
-  if (out.length < options.top) pick(true);
+  if (out.length < top) pick(true);
   return out;
+}
+
+/**
+ * Extracts keywords from texts (one per paragraph or heading). Returns [] for a language
+ * without a stop-word list.
+ */
+export function extractKeywords(texts: Iterable<string>, options: KeywordOptions): Keyword[] {
+  if (!stopWords(options.lang) || options.top <= 0) return [];
+  const candidates = collectCandidates(texts, options.lang, options.maxWords);
+  return candidates ? rankKeywords(candidates, options.top) : [];
+}
+
+/**
+ * A part's candidates as plain data for merging: the `limit` best by score, each as
+ * [key, count, form] (form left out when it is the key, i.e. the phrase was seen in lower case).
+ */
+export type CandidateEntries = Array<[string, number] | [string, number, string]>;
+
+export function bestCandidates(candidates: Candidates, limit: number): CandidateEntries {
+  // By count, not score: what the part hands on are counts to add up, and a three-word phrase met
+  // once (score 3) says less about the document than a word met twice.
+  const entries = [...candidates].sort((a, b) => b[1].count - a[1].count || byScore(a[1], b[1]));
+  return entries.slice(0, limit).map(([key, c]) => (c.lowerSeen ? [key, c.count] : [key, c.count, c.form]));
+}
+
+/**
+ * Adds a part's entries to merged candidates, in document order: counts add up, and a phrase keeps
+ * its capitals only when no part saw it in lower case (the first part's capitals, as in one pass).
+ */
+export function addCandidates(into: Candidates, entries: CandidateEntries): void {
+  for (const [key, count, form] of entries) {
+    const c = into.get(key);
+    if (c) {
+      c.count += count;
+      if (form === undefined && !c.lowerSeen) {
+        c.form = key;
+        c.lowerSeen = true;
+      }
+    } else into.set(key, { count, words: key.split(' ').length, form: form ?? key, lowerSeen: form === undefined });
+  }
 }

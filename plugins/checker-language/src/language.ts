@@ -5,6 +5,7 @@
  * through `ctx.language` (spelling dictionaries, readability formulas).
  */
 import { type CheckContext, type CheckResult, type DocumentModel, type Finding, type FindingPosition, locate, proseBlocks } from '@export-ia/core/plugin';
+import { documentLine, type MergeContext, type PartSections, partials, partSections, sectionNumbering, toDocument } from './parts.js';
 import { cleanForDetection, configNumber, countWords, languageName, primarySubtag, round } from './text.js';
 
 export type EldModel = 'extrasmall' | 'small' | 'medium' | 'large';
@@ -118,22 +119,63 @@ function frontMatterLangPosition(text: string | undefined): FindingPosition | un
   return { line, column: 1, offset: m.index, endOffset: head.indexOf('\n', m.index) < 0 ? head.length : head.indexOf('\n', m.index) };
 }
 
-export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Promise<CheckResult> {
-  const cfg = ctx.config;
+interface LanguageOptions {
+  model: EldModel;
+  minWords: number;
+  minChars: number;
+  mixedShare: number;
+  mixedMinWords: number;
+  mismatchConfidence: number;
+  minDocumentWords: number;
+}
+
+function optionsOf(cfg: Readonly<Record<string, unknown>>): LanguageOptions {
   const groupValue = (cfg.language ?? {}) as Record<string, unknown>;
-  const model = (typeof groupValue.model === 'string' ? groupValue.model : 'extrasmall') as EldModel;
-  const minWords = configNumber(cfg, 'language', 'minWords', 4);
-  const minChars = configNumber(cfg, 'language', 'minChars', 25);
-  const mixedShare = configNumber(cfg, 'language', 'mixedShare', 0.2);
-  const mixedMinWords = configNumber(cfg, 'language', 'mixedMinWords', 15);
-  const mismatchConfidence = configNumber(cfg, 'language', 'mismatchConfidence', 0.8);
-  const minDocumentWords = configNumber(cfg, 'language', 'minDocumentWords', 30);
+  return {
+    model: (typeof groupValue.model === 'string' ? groupValue.model : 'extrasmall') as EldModel,
+    minWords: configNumber(cfg, 'language', 'minWords', 4),
+    minChars: configNumber(cfg, 'language', 'minChars', 25),
+    mixedShare: configNumber(cfg, 'language', 'mixedShare', 0.2),
+    mixedMinWords: configNumber(cfg, 'language', 'mixedMinWords', 15),
+    mismatchConfidence: configNumber(cfg, 'language', 'mismatchConfidence', 0.8),
+    minDocumentWords: configNumber(cfg, 'language', 'minDocumentWords', 30),
+  };
+}
 
-  const detector = await loadDetector(model);
-  const known = new Set(Object.values(detector.info().Languages));
+/** The first paragraph of a section detected in a language: where a mixed-section finding points. */
+interface FirstBlock {
+  position?: FindingPosition;
+  excerpt: string;
+}
 
+interface SectionTally {
+  title: string;
+  tally: Tally;
+  /** Words detected reliably, per language. */
+  reliable: Tally;
+  first: Map<string, FirstBlock>;
+}
+
+/** What the detection found in a document or a part: tallies, sections and paragraphs, before any conclusion. */
+interface Detected {
+  document: Tally;
+  sections: Map<number, SectionTally>;
+  paragraphs: LanguageMetric['paragraphs'];
+  words: number;
+}
+
+/** The declared language as the document gives it. */
+interface Declaration {
+  /** --lang, else the document's `lang` metadata. */
+  tag: string | undefined;
+  /** Whether the front matter wrote exactly that tag (the finding then points at it). */
+  inFrontMatter: boolean;
+}
+
+async function detect(doc: DocumentModel, o: LanguageOptions, part: CheckContext['part']): Promise<Detected> {
+  const detector = await loadDetector(o.model);
   const document: Tally = new Map();
-  const sections = new Map<number, { title: string; tally: Tally; reliable: Tally; firstBlock: Map<string, Parameters<typeof locate>[0]> }>();
+  const sections = new Map<number, SectionTally>();
   const paragraphs: LanguageMetric['paragraphs'] = [];
   let detectedWords = 0;
 
@@ -141,10 +183,10 @@ export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Prom
     // Headings are titles (names, terms); quoted text is someone else's words.
     if (block.kind === 'heading' || block.quoted) continue;
     const text = cleanForDetection(block);
-    if (text.trim().length < minChars) continue;
+    if (text.trim().length < o.minChars) continue;
     const chunks = chunksOf(text).map((chunk) => ({ chunk, words: countWords(chunk) }));
     const blockWords = chunks.reduce((n, c) => n + c.words, 0);
-    if (blockWords < minWords) continue;
+    if (blockWords < o.minWords) continue;
 
     const blockTally: Tally = new Map();
     const blockReliable: Tally = new Map();
@@ -158,12 +200,12 @@ export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Prom
     }
     const best = top(blockTally);
     if (!best) continue;
-    paragraphs.push({ line: block.line, language: best.language, words: blockWords });
+    paragraphs.push({ line: documentLine(block.line, part), language: best.language, words: blockWords });
     detectedWords += blockWords;
 
     let section = sections.get(block.sectionIndex);
     if (!section) {
-      section = { title: block.section, tally: new Map(), reliable: new Map(), firstBlock: new Map() };
+      section = { title: block.section, tally: new Map(), reliable: new Map(), first: new Map() };
       sections.set(block.sectionIndex, section);
     }
     for (const [lang, w] of blockTally) {
@@ -171,19 +213,28 @@ export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Prom
       add(section.tally, lang, w);
     }
     for (const [lang, w] of blockReliable) add(section.reliable, lang, w);
-    if (!section.firstBlock.has(best.language)) section.firstBlock.set(best.language, block);
+    if (!section.first.has(best.language)) {
+      const position = locate(block, 0);
+      section.first.set(best.language, { ...(position ? { position: toDocument(position, part) } : {}), excerpt: block.text.slice(0, 80) });
+    }
   }
+  return { document, sections, paragraphs, words: detectedWords };
+}
 
-  const docTop = top(document);
+/** The document's language, its sections and the findings, from what the detection found. */
+async function conclude(found: Detected, o: LanguageOptions, declaration: Declaration, text: string | undefined): Promise<CheckResult> {
+  const detector = await loadDetector(o.model);
+  const known = new Set(Object.values(detector.info().Languages));
+  const docTop = top(found.document);
   const detected = docTop?.language ?? null;
   const confidence = docTop ? docTop.weight / docTop.total : 0;
-  const declaredTag = ctx.settings.lang ?? doc.meta.lang;
+  const declaredTag = declaration.tag;
   const declaredPrimary = primarySubtag(declaredTag);
   const declared = declaredPrimary === undefined ? null : declaredPrimary;
 
   const findings: Finding[] = [];
   const sectionMetrics: LanguageMetric['sections'] = [];
-  for (const [index, s] of sections) {
+  for (const [index, s] of found.sections) {
     const st = top(s.tally);
     if (!st) continue;
     sectionMetrics.push({ title: s.title, index, language: st.language, share: round(st.weight / st.total), words: Math.round(st.total) });
@@ -199,9 +250,9 @@ export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Prom
     }
     if (!other) continue;
     const share = otherWeight / st.total;
-    if (share < mixedShare || (s.reliable.get(other) ?? 0) < mixedMinWords) continue;
-    const first = s.firstBlock.get(other);
-    const position = first ? locate(first, 0) : undefined;
+    if (share < o.mixedShare || (s.reliable.get(other) ?? 0) < o.mixedMinWords) continue;
+    const first = s.first.get(other);
+    const position = first?.position;
     const where = s.title ? `Section “${s.title}”` : 'The text before the first heading';
     const pct = Math.round(share * 100);
     findings.push({
@@ -210,16 +261,15 @@ export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Prom
       message: `${where} is ${pct}% ${languageName(other)}; the document is ${languageName(detected)}.`,
       suggestion: `Spelling, style and readability check it as ${languageName(detected)}; translate it, or move it to its own document if both languages are intended.`,
       ...(position ? { position } : {}),
-      ...(first ? { excerpt: first.text.slice(0, 80) } : {}),
+      ...(first ? { excerpt: first.excerpt } : {}),
       data: { section: s.title, sectionIndex: index, language: other, documentLanguage: detected, share: round(share) },
     });
   }
 
-  if (detected && detectedWords >= minDocumentWords) {
+  if (detected && found.words >= o.minDocumentWords) {
     const declaredForEld = declared ? (ALIASES[declared] ?? declared) : null;
-    if (declared && declaredForEld && known.has(declaredForEld) && declaredForEld !== detected && confidence >= mismatchConfidence) {
-      const written = doc.frontMatter.lang ?? doc.frontMatter.language;
-      const position = written === declaredTag ? frontMatterLangPosition(ctx.text) : undefined;
+    if (declared && declaredForEld && known.has(declaredForEld) && declaredForEld !== detected && confidence >= o.mismatchConfidence) {
+      const position = declaration.inFrontMatter ? frontMatterLangPosition(text) : undefined;
       findings.push({
         rule: 'language/declared-mismatch',
         severity: 'warning',
@@ -243,10 +293,74 @@ export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Prom
     document: detected,
     confidence: round(confidence),
     declared,
-    words: detectedWords,
-    model,
-    paragraphs,
+    words: found.words,
+    model: o.model,
+    paragraphs: found.paragraphs,
     sections: sectionMetrics,
   };
   return { findings, metrics: { language: metric } };
+}
+
+type Entries = Array<[string, number]>;
+
+/** What a part hands to `merge`: its detection as plain data (O(sections + paragraphs)), positions in the document. */
+interface LanguagePartial {
+  kind: 'language';
+  sections: PartSections;
+  declaration: Declaration;
+  document: Entries;
+  words: number;
+  paragraphs: LanguageMetric['paragraphs'];
+  /** `index` is the part's own section number (0 = before its first heading). */
+  detected: Array<{ index: number; title: string; tally: Entries; reliable: Entries; first: Array<[string, FirstBlock]> }>;
+}
+
+export async function checkLanguage(doc: DocumentModel, ctx: CheckContext): Promise<CheckResult> {
+  const o = optionsOf(ctx.config);
+  const found = await detect(doc, o, ctx.part);
+  const tag = ctx.settings.lang ?? doc.meta.lang;
+  const written = doc.frontMatter.lang ?? doc.frontMatter.language;
+  const declaration: Declaration = { tag, inFrontMatter: written === tag };
+  if (!ctx.part) return conclude(found, o, declaration, ctx.text);
+  // A part: the document's language (and so every finding) is only known once all parts are in.
+  const partial: LanguagePartial = {
+    kind: 'language',
+    sections: partSections(doc, proseBlocks(doc.root)),
+    declaration,
+    document: [...found.document],
+    words: found.words,
+    paragraphs: found.paragraphs,
+    detected: [...found.sections].map(([index, s]) => ({ index, title: s.title, tally: [...s.tally], reliable: [...s.reliable], first: [...s.first] })),
+  };
+  return { findings: [], partial };
+}
+
+/**
+ * The document's result from its parts: tallies add up in document order (so ties break as in a
+ * whole analysis), sections are renumbered, and every finding is made against the document's language.
+ */
+export async function mergeLanguage(parts: readonly CheckResult[], ctx: MergeContext): Promise<CheckResult> {
+  const o = optionsOf(ctx.config);
+  const data = partials<LanguagePartial>(parts, 'language');
+  const numbering = sectionNumbering(data.map((d) => d.sections));
+  const found: Detected = { document: new Map(), sections: new Map(), paragraphs: [], words: 0 };
+  data.forEach((d, k) => {
+    const { offset, title } = numbering[k] ?? { offset: 0, title: '' };
+    for (const [lang, w] of d.document) add(found.document, lang, w);
+    found.words += d.words;
+    for (const p of d.paragraphs) found.paragraphs.push(p);
+    for (const s of d.detected) {
+      const index = offset + s.index;
+      let section = found.sections.get(index);
+      if (!section) {
+        section = { title: s.index === 0 && k > 0 ? title : s.title, tally: new Map(), reliable: new Map(), first: new Map() };
+        found.sections.set(index, section);
+      }
+      for (const [lang, w] of s.tally) add(section.tally, lang, w);
+      for (const [lang, w] of s.reliable) add(section.reliable, lang, w);
+      for (const [lang, first] of s.first) if (!section.first.has(lang)) section.first.set(lang, first);
+    }
+  });
+  const declaration = data[0]?.declaration ?? { tag: ctx.settings.lang, inFrontMatter: false };
+  return conclude(found, o, declaration, ctx.text);
 }

@@ -3,9 +3,19 @@
  * and speaking time, outline, links, images, dates mentioned and keywords. Metrics only: there
  * is nothing to correct here, so it never reports findings.
  */
-import { type CheckContext, type CheckResult, type DocumentModel, locate, proseBlocks, toPlainText, walk } from '@export-ia/core/plugin';
+import { type CheckContext, type CheckResult, type DocumentModel, locate, proseBlocks, slugify, toPlainText, walk } from '@export-ia/core/plugin';
 import { findDates } from './dates.js';
-import { extractKeywords, type Keyword } from './keywords.js';
+import {
+  addCandidates,
+  bestCandidates,
+  type CandidateEntries,
+  type Candidates,
+  collectCandidates,
+  extractKeywords,
+  type Keyword,
+  rankKeywords,
+} from './keywords.js';
+import { documentLine, type MergeContext, partials, type SectionPart } from './parts.js';
 import { KEYWORD_LANGUAGES } from './stop-words.js';
 import { configNumber, countWords, proseOnly, round } from './text.js';
 
@@ -68,62 +78,89 @@ const SPACE = /\s/g;
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 const MAX_LIST = 500;
 
-export function checkMetadata(doc: DocumentModel, ctx: CheckContext): CheckResult {
-  const wpm = configNumber(ctx.config, 'metadata', 'wordsPerMinute', 230);
-  const spm = configNumber(ctx.config, 'metadata', 'speakingWordsPerMinute', 130);
-  const topN = configNumber(ctx.config, 'metadata', 'keywords', 10);
-  const lang = ctx.language;
+type Link = MetadataMetric['links']['list'][number];
 
-  let words = 0;
-  let characters = 0;
-  let spaces = 0;
-  let sentences = 0;
-  let paragraphs = 0;
-  const dates: MetadataMetric['dates'] = [];
-  const keywordTexts: string[] = [];
+/** Counts and lists of a document or a part (lines in the document), before the keywords. */
+interface Facts {
+  words: number;
+  characters: number;
+  spaces: number;
+  sentences: number;
+  paragraphs: number;
+  lists: number;
+  tables: number;
+  codeBlocks: number;
+  footnotes: number;
+  images: number;
+  outline: MetadataMetric['outline'];
+  internal: number;
+  external: number;
+  /** Inline links and autolinks, in order (the first MAX_LIST). */
+  inline: Link[];
+  /** Reference links resolved through their definitions, in order (the first MAX_LIST). */
+  references: Link[];
+  dates: MetadataMetric['dates'];
+}
+
+function noFacts(): Facts {
+  return {
+    words: 0,
+    characters: 0,
+    spaces: 0,
+    sentences: 0,
+    paragraphs: 0,
+    lists: 0,
+    tables: 0,
+    codeBlocks: 0,
+    footnotes: 0,
+    images: 0,
+    outline: [],
+    internal: 0,
+    external: 0,
+    inline: [],
+    references: [],
+    dates: [],
+  };
+}
+
+function gather(doc: DocumentModel, lang: string, part: SectionPart | undefined, keywordTexts: string[]): Facts {
+  const facts = noFacts();
   for (const block of proseBlocks(doc.root)) {
     const text = block.text;
-    words += countWords(text, lang);
-    characters += text.length;
-    spaces += text.match(SPACE)?.length ?? 0;
+    facts.words += countWords(text, lang);
+    facts.characters += text.length;
+    facts.spaces += text.match(SPACE)?.length ?? 0;
     if (block.kind === 'paragraph') {
-      paragraphs++;
-      sentences += countSentences(text);
+      facts.paragraphs++;
+      facts.sentences += countSentences(text);
     }
     const prose = proseOnly(block);
     for (const d of findDates(prose)) {
-      if (dates.length >= MAX_LIST) break;
-      dates.push({ text: d.text, iso: d.iso, line: locate(block, d.index)?.line ?? block.line });
+      if (facts.dates.length >= MAX_LIST) break;
+      facts.dates.push({ text: d.text, iso: d.iso, line: documentLine(locate(block, d.index)?.line ?? block.line, part) });
     }
     // Table cells are data and labels; code never makes a keyword (a period ends the phrase there).
     if (block.kind !== 'tableCell') keywordTexts.push(proseOnly(block, '.'));
   }
 
-  const outline: MetadataMetric['outline'] = [];
-  const links: MetadataMetric['links'] = { internal: 0, external: 0, list: [] };
   const definitions = new Map<string, string>();
   const references: Array<{ id: string; text: string; line: number }> = [];
-  let lists = 0;
-  let tables = 0;
-  let codeBlocks = 0;
-  let footnotes = 0;
-  let images = 0;
-  const addLink = (url: string, text: string, line: number) => {
+  const addLink = (list: Link[], url: string, text: string, line: number) => {
     const external = EXTERNAL.test(url);
-    if (external) links.external++;
-    else links.internal++;
-    if (links.list.length < MAX_LIST) links.list.push({ url, text, line, external });
+    if (external) facts.external++;
+    else facts.internal++;
+    if (list.length < MAX_LIST) list.push({ url, text, line: documentLine(line, part), external });
   };
   walk(doc.root, (node) => {
     const line = node.position?.start.line ?? 0;
     switch (node.type) {
       case 'heading': {
         const id = (node.data as { id?: unknown } | undefined)?.id;
-        outline.push({ depth: node.depth, text: toPlainText(node).trim(), line, ...(typeof id === 'string' ? { id } : {}) });
+        facts.outline.push({ depth: node.depth, text: toPlainText(node).trim(), line: documentLine(line, part), ...(typeof id === 'string' ? { id } : {}) });
         return;
       }
       case 'link':
-        addLink(node.url, toPlainText(node).trim(), line);
+        addLink(facts.inline, node.url, toPlainText(node).trim(), line);
         return;
       case 'linkReference':
         references.push({ id: node.identifier, text: toPlainText(node).trim(), line });
@@ -133,19 +170,19 @@ export function checkMetadata(doc: DocumentModel, ctx: CheckContext): CheckResul
         return false;
       case 'image':
       case 'imageReference':
-        images++;
+        facts.images++;
         return false;
       case 'list':
-        lists++;
+        facts.lists++;
         return;
       case 'table':
-        tables++;
+        facts.tables++;
         return;
       case 'code':
-        codeBlocks++;
+        facts.codeBlocks++;
         return false;
       case 'footnoteDefinition':
-        footnotes++;
+        facts.footnotes++;
         return;
       default:
         return;
@@ -153,32 +190,131 @@ export function checkMetadata(doc: DocumentModel, ctx: CheckContext): CheckResul
   });
   for (const r of references) {
     const url = definitions.get(r.id);
-    if (url !== undefined) addLink(url, r.text, r.line);
+    if (url !== undefined) addLink(facts.references, url, r.text, r.line);
   }
-  links.list.sort((a, b) => a.line - b.line);
+  return facts;
+}
 
-  const keywords = extractKeywords(keywordTexts, { lang, top: topN });
-  const metric: MetadataMetric = {
-    words,
-    characters,
-    charactersNoSpaces: characters - spaces,
-    sentences,
-    paragraphs,
-    headings: outline.length,
-    lists,
-    tables,
-    codeBlocks,
-    footnotes,
-    images,
-    readingMinutes: round(words / wpm, 1),
-    speakingMinutes: round(words / spm, 1),
+function conclude(facts: Facts, keywords: Keyword[], lang: string, wpm: number, spm: number): MetadataMetric {
+  // The first MAX_LIST links, inline ones first, then in line order.
+  const list = [...facts.inline, ...facts.references].slice(0, MAX_LIST).sort((a, b) => a.line - b.line);
+  return {
+    words: facts.words,
+    characters: facts.characters,
+    charactersNoSpaces: facts.characters - facts.spaces,
+    sentences: facts.sentences,
+    paragraphs: facts.paragraphs,
+    headings: facts.outline.length,
+    lists: facts.lists,
+    tables: facts.tables,
+    codeBlocks: facts.codeBlocks,
+    footnotes: facts.footnotes,
+    images: facts.images,
+    readingMinutes: round(facts.words / wpm, 1),
+    speakingMinutes: round(facts.words / spm, 1),
     wordsPerMinute: wpm,
     speakingWordsPerMinute: spm,
-    outline,
-    links,
-    dates,
+    outline: facts.outline,
+    links: { internal: facts.internal, external: facts.external, list },
+    dates: facts.dates,
     keywordLanguage: KEYWORD_LANGUAGES.includes(lang) ? lang : null,
     keywords,
   };
-  return { findings: [], metrics: { metadata: metric } };
+}
+
+/**
+ * Keyword candidates a part hands to `merge`: its best ones by score, not all of them, so the
+ * partial stays bounded on huge documents. A phrase that is frequent over the document but never
+ * among a part's best is undercounted (README, "Huge documents").
+ */
+export const PART_CANDIDATES = 500;
+
+/** What a part hands to `merge`: counts, capped lists (lines in the document) and its best keyword candidates. */
+interface MetadataPartial {
+  kind: 'metadata';
+  facts: Facts;
+  candidates: CandidateEntries;
+}
+
+function settingsOf(ctx: { config: Readonly<Record<string, unknown>> }) {
+  return {
+    wpm: configNumber(ctx.config, 'metadata', 'wordsPerMinute', 230),
+    spm: configNumber(ctx.config, 'metadata', 'speakingWordsPerMinute', 130),
+    topN: configNumber(ctx.config, 'metadata', 'keywords', 10),
+  };
+}
+
+export function checkMetadata(doc: DocumentModel, ctx: CheckContext): CheckResult {
+  const { wpm, spm, topN } = settingsOf(ctx);
+  const lang = ctx.language;
+  const keywordTexts: string[] = [];
+  const facts = gather(doc, lang, ctx.part, keywordTexts);
+  if (ctx.part) {
+    const candidates = topN > 0 ? collectCandidates(keywordTexts, lang) : undefined;
+    const partial: MetadataPartial = { kind: 'metadata', facts, candidates: candidates ? bestCandidates(candidates, PART_CANDIDATES) : [] };
+    return { findings: [], partial };
+  }
+  const keywords = extractKeywords(keywordTexts, { lang, top: topN });
+  return { findings: [], metrics: { metadata: conclude(facts, keywords, lang, wpm, spm) } };
+}
+
+/** Heading ids as the core gives them to the whole document (assignHeadingIds): parts number repeats on their own. */
+function renumberIds(outline: MetadataMetric['outline']): void {
+  const seen = new Map<string, number>();
+  const ids = new Set<string>();
+  for (const h of outline) {
+    if (h.id === undefined) continue;
+    const base = slugify(h.text) || 'section';
+    let id = base;
+    let n = seen.get(base) ?? 0;
+    while (ids.has(id)) {
+      n += 1;
+      id = `${base}-${n}`;
+    }
+    seen.set(base, n);
+    ids.add(id);
+    h.id = id;
+  }
+}
+
+/** The document's metadata from its parts: counts add up, lists join in order, keywords are ranked again over all parts' candidates. */
+export function mergeMetadata(parts: readonly CheckResult[], ctx: MergeContext): CheckResult {
+  const { wpm, spm, topN } = settingsOf(ctx);
+  const lang = ctx.language;
+  const data = partials<MetadataPartial>(parts, 'metadata');
+  const facts = noFacts();
+  const candidates: Candidates = new Map();
+  const append = <T>(into: T[], from: readonly T[]) => {
+    for (const x of from) {
+      if (into.length >= MAX_LIST) return;
+      into.push(x);
+    }
+  };
+  for (const { facts: f, candidates: c } of data) {
+    for (const key of [
+      'words',
+      'characters',
+      'spaces',
+      'sentences',
+      'paragraphs',
+      'lists',
+      'tables',
+      'codeBlocks',
+      'footnotes',
+      'images',
+      'internal',
+      'external',
+    ] as const) {
+      facts[key] += f[key];
+    }
+    for (const h of f.outline) facts.outline.push({ ...h });
+    append(facts.inline, f.inline);
+    append(facts.references, f.references);
+    append(facts.dates, f.dates);
+    addCandidates(candidates, c);
+  }
+  renumberIds(facts.outline);
+  // Parts of a language without stop words handed no candidates: no keywords, as in one pass.
+  const keywords = rankKeywords(candidates, topN);
+  return { findings: [], metrics: { metadata: conclude(facts, keywords, lang, wpm, spm) } };
 }

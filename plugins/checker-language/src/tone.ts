@@ -5,8 +5,9 @@
  * its sentences negative), which is worth a look in a report or a letter. Other languages get
  * no score (the lexicon is English).
  */
-import { type CheckContext, type CheckResult, type DocumentModel, type Finding, locate, type ProseBlock, proseBlocks } from '@export-ia/core/plugin';
+import { type CheckContext, type CheckResult, type DocumentModel, type Finding, type FindingPosition, locate, proseBlocks } from '@export-ia/core/plugin';
 import type { WinkMethods } from 'wink-nlp';
+import { documentLine, type MergeContext, type PartSections, partials, partSections, type SectionPart, sectionNumbering, toDocument } from './parts.js';
 import { configNumber, proseOnly, round } from './text.js';
 
 export type ToneLabel = 'negative' | 'neutral' | 'positive';
@@ -82,31 +83,47 @@ export interface ToneMetric {
   sections: ToneSection[];
 }
 
-export async function checkTone(doc: DocumentModel, ctx: CheckContext): Promise<CheckResult> {
-  const language = ctx.language;
-  if (language !== 'en') {
-    const metric: ToneMetric = { language, supported: false, document: null, sections: [] };
-    return { findings: [], metrics: { tone: metric } };
-  }
-  const band = configNumber(ctx.config, 'tone', 'neutralBand', 0.1);
-  const negativeSection = configNumber(ctx.config, 'tone', 'negativeSection', -0.15);
-  const minSentences = configNumber(ctx.config, 'tone', 'minSentences', 3);
+interface ToneOptions {
+  band: number;
+  negativeSection: number;
+  minSentences: number;
+}
 
+function optionsOf(config: Readonly<Record<string, unknown>>): ToneOptions {
+  return {
+    band: configNumber(config, 'tone', 'neutralBand', 0.1),
+    negativeSection: configNumber(config, 'tone', 'negativeSection', -0.15),
+    minSentences: configNumber(config, 'tone', 'minSentences', 3),
+  };
+}
+
+/** A section's sentence scores, summed (positions in the document). */
+interface SectionScore {
+  title: string;
+  index: number;
+  line: number;
+  /** Where the section's first scored paragraph starts. */
+  position?: FindingPosition;
+  sum: number;
+  n: number;
+  negative: number;
+  /** Its most negative sentence (the first of equals) and where it is (`found`: its start was found in the paragraph). */
+  worst?: { text: string; score: number; found: boolean; position?: FindingPosition };
+}
+
+/** Sentence scores of a document or a part, before any conclusion. */
+interface Scored {
+  sections: SectionScore[];
+  sum: number;
+  n: number;
+  negative: number;
+  positive: number;
+}
+
+async function score(doc: DocumentModel, part: SectionPart | undefined): Promise<Scored> {
   const nlp = await loadTone();
-  interface Acc {
-    title: string;
-    index: number;
-    first: ProseBlock;
-    sum: number;
-    n: number;
-    negative: number;
-    worst?: { text: string; score: number; block: ProseBlock };
-  }
-  const sections = new Map<number, Acc>();
-  let sum = 0;
-  let n = 0;
-  let negative = 0;
-  let positive = 0;
+  const sections = new Map<number, SectionScore>();
+  const out: Scored = { sections: [], sum: 0, n: 0, negative: 0, positive: 0 };
 
   for (const block of proseBlocks(doc.root)) {
     // Paragraphs (list items included) carry the tone; headings and table cells are labels and data,
@@ -117,40 +134,56 @@ export async function checkTone(doc: DocumentModel, ctx: CheckContext): Promise<
     const t = scoreText(nlp, text);
     let acc = sections.get(block.sectionIndex);
     if (!acc) {
-      acc = { title: block.section, index: block.sectionIndex, first: block, sum: 0, n: 0, negative: 0 };
+      const position = locate(block, 0);
+      acc = {
+        title: block.section,
+        index: block.sectionIndex,
+        line: documentLine(block.line, part),
+        ...(position ? { position: toDocument(position, part) } : {}),
+        sum: 0,
+        n: 0,
+        negative: 0,
+      };
       sections.set(block.sectionIndex, acc);
+      out.sections.push(acc);
     }
     for (const s of t.sentences) {
-      sum += s;
-      n++;
+      out.sum += s;
+      out.n++;
       acc.sum += s;
       acc.n++;
       if (s < 0) {
-        negative++;
+        out.negative++;
         acc.negative++;
-      } else if (s > 0) positive++;
+      } else if (s > 0) out.positive++;
     }
-    if (t.mostNegative && (!acc.worst || t.mostNegative.score < acc.worst.score)) acc.worst = { ...t.mostNegative, block };
+    if (t.mostNegative && (!acc.worst || t.mostNegative.score < acc.worst.score)) {
+      const at = block.text.indexOf(t.mostNegative.text.trim().slice(0, 20));
+      const position = at >= 0 ? locate(block, at) : undefined;
+      acc.worst = { ...t.mostNegative, found: at >= 0, ...(position ? { position: toDocument(position, part) } : {}) };
+    }
   }
+  return out;
+}
 
+function conclude(scored: Scored, language: string, o: ToneOptions): CheckResult {
   const findings: Finding[] = [];
   const sectionMetrics: ToneSection[] = [];
-  for (const acc of sections.values()) {
+  for (const acc of scored.sections) {
     const score = acc.n > 0 ? acc.sum / acc.n : 0;
     sectionMetrics.push({
       title: acc.title,
       index: acc.index,
-      line: acc.first.line,
+      line: acc.line,
       score: round(score),
-      label: toneLabel(score, band),
+      label: toneLabel(score, o.band),
       sentences: acc.n,
       negative: acc.negative,
     });
     // Strongly negative: a low mean and most sentences negative (one harsh sentence is not a tone).
-    if (acc.n < minSentences || score > negativeSection || acc.negative * 2 <= acc.n) continue;
+    if (acc.n < o.minSentences || score > o.negativeSection || acc.negative * 2 <= acc.n) continue;
     const where = acc.title ? `Section “${acc.title}”` : 'The text before the first heading';
-    const at = acc.worst ? acc.worst.block.text.indexOf(acc.worst.text.trim().slice(0, 20)) : -1;
-    const position = acc.worst && at >= 0 ? locate(acc.worst.block, at) : locate(acc.first, 0);
+    const position = acc.worst?.found ? acc.worst.position : acc.position;
     findings.push({
       rule: 'tone/negative-section',
       severity: 'suggestion',
@@ -158,16 +191,72 @@ export async function checkTone(doc: DocumentModel, ctx: CheckContext): Promise<
       suggestion: 'If the section should sound neutral or constructive, reword its most negative sentences (the first is quoted).',
       ...(position ? { position } : {}),
       ...(acc.worst ? { excerpt: acc.worst.text.trim() } : {}),
-      data: { section: acc.title, sectionIndex: acc.index, score: round(score), sentences: acc.n, negative: acc.negative, threshold: negativeSection },
+      data: { section: acc.title, sectionIndex: acc.index, score: round(score), sentences: acc.n, negative: acc.negative, threshold: o.negativeSection },
     });
   }
 
-  const score = n > 0 ? sum / n : 0;
+  const score = scored.n > 0 ? scored.sum / scored.n : 0;
   const metric: ToneMetric = {
     language,
     supported: true,
-    document: { score: round(score), label: toneLabel(score, band), sentences: n, negative, positive },
+    document: { score: round(score), label: toneLabel(score, o.band), sentences: scored.n, negative: scored.negative, positive: scored.positive },
     sections: sectionMetrics,
   };
   return { findings, metrics: { tone: metric } };
+}
+
+function unsupported(language: string): CheckResult {
+  const metric: ToneMetric = { language, supported: false, document: null, sections: [] };
+  return { findings: [], metrics: { tone: metric } };
+}
+
+/** What a part hands to `merge`: sums and counts per section (section indexes are the part's own). */
+interface TonePartial {
+  kind: 'tone';
+  sections: PartSections;
+  scored: Scored;
+}
+
+export async function checkTone(doc: DocumentModel, ctx: CheckContext): Promise<CheckResult> {
+  const language = ctx.language;
+  if (language !== 'en') return ctx.part ? { findings: [] } : unsupported(language);
+  const scored = await score(doc, ctx.part);
+  if (!ctx.part) return conclude(scored, language, optionsOf(ctx.config));
+  // A section could go on in the next part: findings wait for merge.
+  const partial: TonePartial = { kind: 'tone', sections: partSections(doc, proseBlocks(doc.root)), scored };
+  return { findings: [], partial };
+}
+
+/**
+ * The document's result from its parts: sums and counts add up (the document's score is the mean
+ * over all its sentences), sections are renumbered, and a section cut by a part boundary is joined.
+ */
+export function mergeTone(parts: readonly CheckResult[], ctx: MergeContext): CheckResult {
+  if (ctx.language !== 'en') return unsupported(ctx.language);
+  const data = partials<TonePartial>(parts, 'tone');
+  const numbering = sectionNumbering(data.map((d) => d.sections));
+  const merged: Scored = { sections: [], sum: 0, n: 0, negative: 0, positive: 0 };
+  const byIndex = new Map<number, SectionScore>();
+  data.forEach((d, k) => {
+    const { offset, title } = numbering[k] ?? { offset: 0, title: '' };
+    merged.sum += d.scored.sum;
+    merged.n += d.scored.n;
+    merged.negative += d.scored.negative;
+    merged.positive += d.scored.positive;
+    for (const s of d.scored.sections) {
+      const index = offset + s.index;
+      const acc = byIndex.get(index);
+      if (!acc) {
+        const copy: SectionScore = { ...s, index, title: s.index === 0 && k > 0 ? title : s.title };
+        byIndex.set(index, copy);
+        merged.sections.push(copy);
+        continue;
+      }
+      acc.sum += s.sum;
+      acc.n += s.n;
+      acc.negative += s.negative;
+      if (s.worst && (!acc.worst || s.worst.score < acc.worst.score)) acc.worst = s.worst;
+    }
+  });
+  return conclude(merged, ctx.language, optionsOf(ctx.config));
 }

@@ -21,6 +21,8 @@ export interface Analysis {
   findings: Finding[];
   metrics: Record<string, unknown>;
   checkers: Array<{ id: string; status: string; ms: number }>;
+  /** Parts, when the document was analysed in sections. */
+  sections?: number;
 }
 
 export async function analyze(host: Host, file: string, checkers: string[], settings: Array<Record<string, unknown>> = []): Promise<Analysis> {
