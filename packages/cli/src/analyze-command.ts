@@ -147,6 +147,8 @@ export async function runAnalyze(
     blobs: jobStore.blobs,
     host,
     threads: useThreads,
+    // In a worker thread even for one file: a step stuck in a loop is stopped at its deadline.
+    isolate: !host.corpus,
     concurrency: useThreads > 1 ? useThreads * 2 : 1,
     metadata: { correlationId: randomUUID() },
   });

@@ -220,6 +220,8 @@ export async function runExport(
       host,
       // Checks against the corpus run in this thread (worker threads have no database handle).
       threads: host.corpus ? 1 : jobs,
+      // In a worker thread even for one file: a step stuck in a loop is stopped at its deadline.
+      isolate: !host.corpus,
       // Two jobs per worker thread keep every thread busy while the main thread stores outputs.
       concurrency: !host.corpus && jobs > 1 ? jobs * 2 : 1,
       metadata: { correlationId: randomUUID() },

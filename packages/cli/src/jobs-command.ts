@@ -193,6 +193,7 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
         store: jobs.store,
         blobs: jobs.blobs,
         host,
+        isolate: !host.corpus,
         metadata: { correlationId: randomUUID() },
         onEvent: (e) => reporter.event(e),
       });

@@ -155,7 +155,10 @@ export async function produce(host: Host, task: ProduceTask, emit: (event: Produ
     : { failures: result.failures, diagnostics: result.diagnostics, steps: result.steps };
 }
 
-/** Runs a produce task in this thread, or on the host's worker threads when `threads > 1`. */
+/**
+ * Runs a produce task in this thread (`threads` 0), or on the host's worker threads, where a
+ * step that overruns its deadline without yielding is stopped with its worker.
+ */
 export async function produceOn(
   host: Host,
   threads: number,
@@ -163,9 +166,62 @@ export async function produceOn(
   emit: (event: ProduceEvent) => void,
   signal?: AbortSignal,
 ): Promise<ProduceResult> {
-  if (threads <= 1 || host.pluginSpecs === undefined) return produce(host, task, emit, signal);
-  const pool = await batchPool(host, threads);
-  return (await pool.run(task, { onEvent: emit as (e: BatchEvent | ProduceEvent) => void })) as ProduceResult;
+  if (threads <= 0 || host.pluginSpecs === undefined) return produce(host, task, emit, signal);
+  const pool = await batchPool(host, Math.max(1, threads));
+  const watchdog = new StepWatchdog(signal);
+  try {
+    return (await pool.run(task, { onEvent: watchdog.wrap(emit) as (e: BatchEvent | ProduceEvent) => void, signal: watchdog.signal })) as ProduceResult;
+  } finally {
+    watchdog.stop();
+  }
+}
+
+/** Time after a step's deadline before its worker is stopped: the step's own timer fires first whenever the worker's thread is free. */
+const WATCHDOG_GRACE_MS = 2_000;
+
+/**
+ * Enforces step deadlines on a pipeline running in a worker thread, from this thread: it follows
+ * the worker's step events and aborts (the pool then terminates the worker) when a step runs past
+ * its deadline, e.g. a checker stuck in a loop that never yields. Also forwards `outer` aborts.
+ */
+export class StepWatchdog {
+  readonly #controller = new AbortController();
+  readonly #running = new Map<string, NodeJS.Timeout[]>();
+  readonly #outer: AbortSignal | undefined;
+  readonly #onOuter = () => this.#controller.abort(this.#outer?.reason);
+
+  constructor(outer?: AbortSignal) {
+    this.#outer = outer;
+    if (outer?.aborted) this.#controller.abort(outer.reason);
+    else outer?.addEventListener('abort', this.#onOuter, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  wrap<E extends { type: string }>(emit: (event: E) => void): (event: E) => void {
+    return (event) => {
+      const e = event as unknown as PipelineEvent;
+      if (e.type === 'step-started' && e.timeoutMs !== undefined && Number.isFinite(e.timeoutMs)) {
+        const { step, file, timeoutMs } = e;
+        const timer = setTimeout(() => this.#controller.abort(new ExportIaError('EIA_TIMEOUT', { step, timeoutMs, file })), timeoutMs + WATCHDOG_GRACE_MS);
+        timer.unref();
+        this.#running.set(step, [...(this.#running.get(step) ?? []), timer]);
+      } else if (e.type === 'step-finished' || e.type === 'step-failed') {
+        const timers = this.#running.get(e.step);
+        clearTimeout(timers?.shift());
+        if (timers?.length === 0) this.#running.delete(e.step);
+      }
+      emit(event);
+    };
+  }
+
+  stop(): void {
+    for (const timers of this.#running.values()) for (const t of timers) clearTimeout(t);
+    this.#running.clear();
+    this.#outer?.removeEventListener('abort', this.#onOuter);
+  }
 }
 
 /** Task sent to a batch worker thread. */
@@ -209,13 +265,16 @@ export async function runBatch(host: Host, items: readonly BatchItem[], options:
         const task: BatchTask = { item, settings: options.settings };
         if (options.pipeline) task.pipeline = options.pipeline;
         if (options.pipelineSource) task.pipelineSource = options.pipelineSource;
+        const watchdog = new StepWatchdog();
         try {
-          return (await pool.run(task, { onEvent: emit as (e: BatchEvent | ProduceEvent) => void })) as InputOutcome;
+          return (await pool.run(task, { onEvent: watchdog.wrap(emit) as (e: BatchEvent | ProduceEvent) => void, signal: watchdog.signal })) as InputOutcome;
         } catch (err) {
           const error = (isExportIaError(err) ? err : new ExportIaError('EIA_WORKER_CRASHED', { file: item.input, detail: String(err) })).toJSON();
           const outcome: InputOutcome = { input: item.input, status: 'failed', written: [], failures: [], error, diagnostics: [], steps: [], ms: 0 };
           emit({ type: 'input-finished', file: item.input, outcome });
           return outcome;
+        } finally {
+          watchdog.stop();
         }
       }),
     );

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -373,6 +373,70 @@ describe('quality jobs', () => {
     expect(outcome?.analysis?.score.score).toBe(60);
     expect(foldJob(events(jobId)).request?.kind).toBe('analyze');
     expect(types(events(jobId)).at(-1)).toBe('JobCompleted');
+  });
+});
+
+describe('isolation', () => {
+  /** A packaged plugin (loadable in a worker thread) whose checker spins forever without yielding. */
+  function spinningPlugin(): string {
+    const pluginDir = join(dir, 'spin');
+    mkdirSync(pluginDir);
+    writeFileSync(
+      join(pluginDir, 'package.json'),
+      JSON.stringify({
+        name: 'spin',
+        version: '1.0.0',
+        type: 'module',
+        engines: { 'export-ia': '*' },
+        exportIa: {
+          id: 'spin',
+          apiVersion: 1,
+          main: 'index.js',
+          contributes: { importers: [{ id: 'spintext', extensions: ['.spin'] }], checkers: [{ id: 'spin' }] },
+        },
+      }),
+    );
+    writeFileSync(
+      join(pluginDir, 'index.js'),
+      `export default {
+        [Symbol.for('export-ia.plugin')]: true,
+        setup(api) {
+          api.importer('spintext', { import: (input) => ({ root: { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'text', value: input.text }] }] } }) });
+          api.checker('spin', { check(doc) { if (JSON.stringify(doc.root).includes('spin')) for (;;) {} return { findings: [] }; } });
+        },
+      };`,
+    );
+    return pluginDir;
+  }
+
+  it('stops a step that never yields at its deadline (isolate: the worker is terminated), and the runner goes on', async () => {
+    const isolated = await createHost({ plugins: [spinningPlugin()], cwd: dir });
+    const r = new JobRunner({ store: store.store, blobs: store.blobs, host: isolated, isolate: true });
+    try {
+      const analyse = (text: string) =>
+        r.submitExport({
+          source: source(text, `${text}.spin`),
+          targets: {},
+          settings: [{ limits: { stepTimeoutMs: 300 } }],
+          quality: { checkers: ['spin'] },
+          kind: 'analyze',
+        });
+      const started = performance.now();
+      const stuck = await analyse('spin');
+      const [outcome] = await r.runAll([stuck.jobId]);
+      expect(outcome?.status).toBe('failed');
+      expect(outcome?.error).toMatchObject({ code: 'EIA_TIMEOUT', params: { step: 'checker:spin', timeoutMs: 300 } });
+      // Deadline plus the watchdog's 2 s grace, not forever.
+      expect(performance.now() - started).toBeLessThan(60_000);
+      expect(types(events(stuck.jobId)).at(-1)).toBe('JobFailed');
+      // A fresh worker takes the next job.
+      const fine = await analyse('calm');
+      const [next] = await r.runAll([fine.jobId]);
+      expect(next?.status).toBe('ok');
+    } finally {
+      await r.close();
+      await isolated.close();
+    }
   });
 });
 

@@ -46,8 +46,14 @@ export interface JobRunnerOptions {
   host: Host;
   /** Jobs worked on at once. Default 1. */
   concurrency?: number;
-  /** Worker threads for pipelines (1 = this thread). Default 1. */
+  /** Worker threads for pipelines (1 = this thread unless `isolate`). Default 1. */
   threads?: number;
+  /**
+   * Run pipelines in a worker thread even with `threads` 1, so a step that never yields (a
+   * plugin stuck in a loop) is stopped at its deadline with its worker; in this thread, the
+   * deadline can only stop steps that yield. Needs plugins loadable in a worker (package folders).
+   */
+  isolate?: boolean;
   /** Attempts per step for retryable errors. Default 3. */
   maxAttempts?: number;
   /** Retry delays grow exponentially from this (ms), with jitter. Default 250. */
@@ -483,7 +489,7 @@ export class JobRunner {
       try {
         result = await produceOn(
           this.#o.host,
-          this.#o.threads,
+          this.#o.threads > 1 || this.#o.isolate ? this.#o.threads : 0,
           {
             produce: true,
             source,

@@ -34,7 +34,7 @@ export interface PluginRef {
 }
 
 export type PipelineEvent =
-  | { type: 'step-started'; file: string; step: string; plugin: PluginRef }
+  | { type: 'step-started'; file: string; step: string; plugin: PluginRef /** The step's deadline. */; timeoutMs?: number }
   | { type: 'step-progress'; file: string; step: string; fraction: number; note?: string }
   | { type: 'step-finished'; file: string; step: string; plugin: PluginRef; ms: number }
   | { type: 'step-failed'; file: string; step: string; plugin: PluginRef; ms: number; error: SerializedError };
@@ -308,12 +308,14 @@ export class Pipeline {
 
     const timed = async <T>(step: string, plugin: LoadedPlugin, settings: ExportSettings, work: (ctx: StepContext) => Promise<T> | T): Promise<T> => {
       const started = performance.now();
-      emit({ type: 'step-started', file, step, plugin: refOf(plugin) });
       // The step's deadline: a limit the caller set explicitly wins (they know their document);
       // otherwise the default limit, or the plugin's own resources.timeoutMs if that is shorter.
       const deadline = explicitStepTimeout
         ? settings.limits.stepTimeoutMs
         : Math.min(settings.limits.stepTimeoutMs, plugin.manifest.resources.timeoutMs ?? Number.POSITIVE_INFINITY);
+      // The deadline travels with the event: a thread that runs this pipeline in a worker stops
+      // the worker when a step overruns it without yielding (this thread's timer cannot fire then).
+      emit({ type: 'step-started', file, step, plugin: refOf(plugin), timeoutMs: deadline });
       try {
         const value = await withDeadline(step, file, deadline, options.signal, async (signal) => work(context(plugin, step, settings, signal)));
         const ms = performance.now() - started;

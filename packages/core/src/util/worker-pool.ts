@@ -58,13 +58,53 @@ export class WorkerPool<T, R, E = never> {
     return this.#options.size;
   }
 
-  /** Runs a task on the next free worker. `transfer` moves ArrayBuffers instead of copying. */
-  run(task: T, options: { transfer?: readonly Transferable[]; onEvent?: (event: E) => void } = {}): Promise<R> {
+  /**
+   * Runs a task on the next free worker. `transfer` moves ArrayBuffers instead of copying.
+   * `signal` stops it: a queued task is dropped, a running one has its worker terminated (the
+   * only way to stop code that never yields) and a fresh worker takes the next task; the
+   * promise rejects with the signal's reason.
+   */
+  run(task: T, options: { transfer?: readonly Transferable[]; onEvent?: (event: E) => void; signal?: AbortSignal } = {}): Promise<R> {
     if (this.#closed) return Promise.reject(new ExportIaError('EIA_INTERNAL', { detail: 'worker pool is closed' }));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<R>((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, task, transfer: options.transfer ?? [], resolve, reject, onEvent: options.onEvent });
+      const pending: Pending<R, E> = { id: this.#nextId++, task, transfer: options.transfer ?? [], resolve, reject, onEvent: options.onEvent };
+      if (signal) {
+        const onAbort = () => this.#abort(pending, signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.resolve = (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        };
+        pending.reject = (err) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        };
+      }
+      this.#queue.push(pending);
       this.#dispatch();
     });
+  }
+
+  #abort(pending: Pending<R, E>, reason: unknown): void {
+    const queued = this.#queue.indexOf(pending);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      pending.reject(reason);
+      return;
+    }
+    const slot = this.#slots.find((s) => s.inFlight.get(pending.id) === pending);
+    if (!slot) return;
+    // Out of the pool first, so its exit is not taken for a crash of the next task.
+    this.#slots.splice(this.#slots.indexOf(slot), 1);
+    slot.inFlight.delete(pending.id);
+    pending.reject(reason);
+    for (const other of slot.inFlight.values())
+      other.reject(new ExportIaError('EIA_WORKER_CRASHED', { file: this.#options.name ?? 'a document', detail: 'its worker was stopped for another task' }));
+    slot.inFlight.clear();
+    void slot.worker.terminate();
+    if (!this.#closed) this.#dispatch();
   }
 
   #spawn(): Slot<R, E> {
