@@ -598,6 +598,9 @@ export class Pipeline {
       const imported = await timed(`importer:${o.importerId}`, o.importer.plugin, head?.settings ?? preliminary, (ctx) =>
         this.#runImporter(o.importer.descriptor, o.importer.implementation, partInput, ctx),
       );
+      // The footnote stubs appended to the part (sections.ts) are not content: out of the tree.
+      const children = imported.root.children;
+      imported.root.children = children.filter((c) => !(c.type === 'footnoteDefinition' && (c.position?.start.offset ?? 0) >= part.length));
       if (!head) {
         const front = interpretFrontMatter(imported.frontMatter ?? {}, input.name);
         pushAll(o.diagnostics, front.diagnostics);

@@ -18,15 +18,16 @@ describe('splitMarkdown', () => {
   });
 
   it('cuts at headings once a part is big enough; the own texts add up to the document, lines and offsets match', () => {
-    const text = `---\ntitle: Big\n---\n\n# Big\n\n${Array.from({ length: 40 }, (_, i) => section(i)).join('')}[ref]: https://example.org\n`;
+    const text = `---\ntitle: Big\n---\n\n# Big\n\n${Array.from({ length: 40 }, (_, i) => section(i)).join('')}[ref]: https://example.org\n\n[^n]: The footnote.\n`;
     const parts = splitMarkdown(text, 300);
     expect(parts.length).toBeGreaterThan(5);
     expect(parts.map((p) => p.text.slice(0, p.length)).join('')).toBe(text);
     for (const p of parts) {
       expect(text.slice(0, p.offset).split('\n').length).toBe(p.line);
       if (p.index > 0) expect(p.text.startsWith('## Section')).toBe(true);
-      // Every part can resolve [ref]: the definitions follow its own text.
+      // Every part can resolve [ref] and [^n]: the definitions (and footnote stubs) follow its own text.
       expect(p.text.slice(p.length)).toContain('[ref]: https://example.org');
+      expect(p.text.slice(p.length)).toContain('[^n]: .');
       expect(p.count).toBe(parts.length);
     }
     // The front matter stays in the first part.

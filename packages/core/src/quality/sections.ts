@@ -8,8 +8,9 @@
  * (``` and ~~~), HTML comments, `<pre>`/`<script>`/`<style>`/`<textarea>` blocks and the front
  * matter are never cut. Link reference definitions
  * (`[label]: url`) are visible to the whole document in CommonMark, so every part gets a copy of
- * all of them after its own text: its references still resolve. Findings that fall in that tail
- * are dropped.
+ * all of them after its own text, and a stub for every footnote definition (`[^label]: .`): its
+ * references and footnote calls still resolve. The host removes the stubs from a part's tree
+ * after import, and findings that fall in that tail are dropped.
  */
 import type { SectionPart } from '../plugins/contracts.js';
 import type { Finding, Fix } from './findings.js';
@@ -29,12 +30,14 @@ const ATX = /^#{1,6}(?:[ \t]|$)/;
 // HTML blocks that run on across blank lines until their closing tag (CommonMark type 1), and comments.
 const RAW_OPEN = /^ {0,3}<(pre|script|style|textarea)(?:[\s>]|$)/i;
 const DEFINITION = /^ {0,3}\[(?!\^)(?:[^\]\\\n]|\\.){1,999}\]:[ \t]*\S/;
+const FOOTNOTE = /^ {0,3}\[\^([^\]\s]{1,999})\]:/;
 const BLOCK_START = /^(?:[ \t]|[-*+>|]|\d{1,9}[.)]|$)/;
 
 /** Parts of `text` of about `target` characters (one part when the text is smaller). */
 export function splitMarkdown(text: string, target: number): MarkdownPart[] {
   const cuts: number[] = [0];
   const definitions: string[] = [];
+  const footnotes = new Set<string>();
   let fence: string | undefined;
   /** Inside a comment or a raw HTML block: what closes it. */
   let closer: string | undefined;
@@ -59,7 +62,6 @@ export function splitMarkdown(text: string, target: number): MarkdownPart[] {
     } else {
       const m = FENCE.exec(line);
       if (m?.[1]) {
-        if (size >= target && previousBlank) cuts.push((partStart = at));
         fence = m[1];
       } else if (/^ {0,3}<!--/.test(line) && !line.includes('-->')) {
         closer = '-->';
@@ -72,11 +74,16 @@ export function splitMarkdown(text: string, target: number): MarkdownPart[] {
         cuts.push((partStart = at));
       }
       if (DEFINITION.test(line)) definitions.push(line.trim());
+      const footnote = FOOTNOTE.exec(line)?.[1];
+      if (footnote) footnotes.add(footnote);
     }
     previousBlank = line.trim() === '';
     at = end + 1;
   }
-  const tail = definitions.length > 0 ? `\n\n${definitions.join('\n')}\n` : '';
+  // Footnote calls resolve only when a definition exists: stubs (their text is the real one's
+  // business, in its own part; the host drops the stubs from the part's tree after import).
+  const stubs = [...footnotes].map((label) => `[^${label}]: .`);
+  const tail = definitions.length + stubs.length > 0 ? `\n\n${[...definitions, ...stubs].join('\n\n')}\n` : '';
   const parts: MarkdownPart[] = [];
   let line = 1;
   for (let i = 0; i < cuts.length; i++) {
