@@ -17,7 +17,7 @@ import {
 } from '@export-ia/core/plugin';
 import type { CorpusDocument, CorpusIndex } from './corpus.js';
 import { countWords, jaccard, kgramHashes, minhash, TokenStream, tokenize } from './fingerprint.js';
-import { matchCorpus, type Passage } from './match.js';
+import { matchCorpus, type Passage, type SourceMatch } from './match.js';
 
 export interface SimilarityConfig {
   /** Words per k-gram for a corpus built from `sources` (a host corpus brings its own). */
@@ -124,20 +124,39 @@ export function createSimilarityChecker(getCorpus: CorpusProvider): Checker {
         });
         return { findings };
       }
+      if (ctx.part) return checkPart(doc, ctx, ctx.part, corpus, config, findings);
       return checkAgainst(doc, ctx, corpus, config, findings);
+    },
+    merge(parts, ctx) {
+      return mergeSimilarity(parts, readConfig(ctx.config));
     },
   };
 }
 
-/** The checked document's words: prose blocks, quoted text left out (and counted) when `ignoreQuoted`. */
-export function documentWords(blocks: readonly ProseBlock[], fold: boolean, ignoreQuoted: boolean): { stream: TokenStream; quotedWords: number } {
+/**
+ * The checked document's words: prose blocks, quoted text left out (and counted) when
+ * `ignoreQuoted`. `cutBefore` / `cutAfter`: quoted text was left out before the first word /
+ * after the last one (for a part of a document: no k-gram joins it to its neighbours there).
+ */
+export function documentWords(
+  blocks: readonly ProseBlock[],
+  fold: boolean,
+  ignoreQuoted: boolean,
+): { stream: TokenStream; quotedWords: number; cutBefore: boolean; cutAfter: boolean } {
   const stream = new TokenStream();
   let quotedWords = 0;
+  let cutBefore = false;
+  let lastCut = -1;
+  const cut = () => {
+    if (stream.count === 0) cutBefore = true;
+    lastCut = stream.count;
+    stream.barrier();
+  };
   for (let b = 0; b < blocks.length; b++) {
     const block = blocks[b] as ProseBlock;
     if (ignoreQuoted && block.quoted) {
       quotedWords += countWords(block.text);
-      stream.barrier();
+      cut();
       continue;
     }
     let at = 0;
@@ -145,22 +164,50 @@ export function documentWords(blocks: readonly ProseBlock[], fold: boolean, igno
       for (const m of block.text.matchAll(INLINE_QUOTE)) {
         stream.append(block.text, fold, b, at, m.index);
         quotedWords += countWords(block.text, m.index, m.index + m[0].length);
-        stream.barrier();
+        cut();
         at = m.index + m[0].length;
       }
     }
     stream.append(block.text, fold, b, at);
   }
-  return { stream, quotedWords };
+  return { stream, quotedWords, cutBefore, cutAfter: stream.count > 0 && lastCut === stream.count };
 }
 
 // Text between quotation marks on one line or paragraph: “…”, "…", «…», „…“.
 const INLINE_QUOTE = /“[^“”]*”|"[^"\n]*"|«[^«»]*»|„[^„“”]*[“”]/g;
 
-function checkAgainst(doc: DocumentModel, ctx: CheckContext, corpus: CorpusIndex, config: SimilarityConfig, findings: Finding[]): CheckResult {
+/** What the checked text shares with the corpus: its words and k-grams, the matches per source. */
+interface Comparison {
+  blocks: readonly ProseBlock[];
+  stream: TokenStream;
+  quotedWords: number;
+  cutBefore: boolean;
+  cutAfter: boolean;
+  /** Prose words (quoted ones included). */
+  words: number;
+  grams: Float64Array;
+  matches: SourceMatch[];
+  /** Words matching some source. */
+  matchedAny: number;
+  nameOf: (id: string) => string;
+  sourceWords: (id: string) => Source | undefined;
+}
+
+/**
+ * A footnote call as literal text: what a part of a huge document shows when the footnote's
+ * definition is in another part (only link reference definitions are copied into every part).
+ */
+const FOOTNOTE_CALL = /\[\^[^\]\s]{1,200}\]/g;
+
+/** A part's block with its unresolved footnote calls blanked (same length: offsets stay), as resolved ones are absent. */
+function withoutFootnoteCalls(block: ProseBlock): ProseBlock {
+  return block.text.includes('[^') ? { ...block, text: block.text.replace(FOOTNOTE_CALL, (m) => ' '.repeat(m.length)) } : block;
+}
+
+function compare(doc: DocumentModel, corpus: CorpusIndex, config: SimilarityConfig, part: boolean): Comparison {
   const options = corpus.options;
-  const blocks = proseBlocks(doc.root);
-  const { stream, quotedWords } = documentWords(blocks, options.foldDiacritics, config.ignoreQuoted);
+  const blocks = part ? proseBlocks(doc.root).map(withoutFootnoteCalls) : proseBlocks(doc.root);
+  const { stream, quotedWords, cutBefore, cutAfter } = documentWords(blocks, options.foldDiacritics, config.ignoreQuoted);
   const words = stream.count + quotedWords;
   const grams = kgramHashes(stream, options.k);
   const listed = new Map<string, CorpusDocument | undefined>();
@@ -179,6 +226,55 @@ function checkAgainst(doc: DocumentModel, ctx: CheckContext, corpus: CorpusIndex
     { ...options, minPassageWords: config.minPassageWords, exclude },
     (id) => sourceWords(id)?.words,
   );
+  return { blocks, stream, quotedWords, cutBefore, cutAfter, words, grams, matches, matchedAny, nameOf, sourceWords };
+}
+
+/** Copied passages: the longest first; a stretch matching several sources is reported once. In document order. */
+function reportedPassages(matches: readonly SourceMatch[]): Array<{ passage: Passage; also: string[] }> {
+  const all = matches.flatMap((m) => m.passages).sort((a, b) => b.matched - a.matched || a.docStart - b.docStart);
+  const reported: Array<{ passage: Passage; also: string[] }> = [];
+  for (const p of all) {
+    const overlapping = reported.find((r) => 2 * (Math.min(r.passage.docEnd, p.docEnd) - Math.max(r.passage.docStart, p.docStart)) > p.docEnd - p.docStart);
+    if (overlapping) overlapping.also.push(p.source);
+    else reported.push({ passage: p, also: [] });
+  }
+  return reported.sort((a, b) => a.passage.docStart - b.passage.docStart);
+}
+
+function nearDuplicate(id: string, name: string, j: number, containment: number, k: number): Finding {
+  return {
+    rule: 'similarity/near-duplicate',
+    severity: 'warning',
+    message: `The document is a near-duplicate of ${quote(name)}: about ${pct(j)} of their ${k}-word phrases are shared.`,
+    suggestion: 'If this is a new version of that document, remove the old one from the corpus; otherwise rewrite the document in your own words.',
+    data: { source: id, sourceName: name, jaccard: round(j), containment: round(containment) },
+  };
+}
+
+/** The metric's list of sources: those with a passage or a near-duplicate finding, most contained first. */
+function sourceList(
+  matches: ReadonlyArray<{ doc: string; matched: number; passages: number }>,
+  words: number,
+  similarity: ReadonlyMap<string, number>,
+  nameOf: (id: string) => string,
+  config: SimilarityConfig,
+): SourceMetric[] {
+  return matches
+    .filter((m) => m.passages > 0 || (similarity.get(m.doc) ?? 0) >= config.nearDuplicate)
+    .map((m) => ({
+      doc: m.doc,
+      name: nameOf(m.doc),
+      containment: round(words > 0 ? m.matched / words : 0),
+      jaccard: round(similarity.get(m.doc) ?? 0),
+      passages: m.passages,
+    }))
+    .sort((a, b) => b.containment - a.containment || b.jaccard - a.jaccard || cmp(a.doc, b.doc))
+    .slice(0, MAX_SOURCES_IN_METRIC);
+}
+
+function checkAgainst(doc: DocumentModel, ctx: CheckContext, corpus: CorpusIndex, config: SimilarityConfig, findings: Finding[]): CheckResult {
+  const options = corpus.options;
+  const { blocks, stream, quotedWords, words, grams, matches, matchedAny, nameOf, sourceWords } = compare(doc, corpus, config, false);
 
   // Near-duplicates: signatures of the documents sharing the most k-grams.
   // (Computed only when some document shares a k-gram: most checks of original text skip it.)
@@ -192,49 +288,236 @@ function checkAgainst(doc: DocumentModel, ctx: CheckContext, corpus: CorpusIndex
   for (const [id, j] of similarity) {
     if (j < config.nearDuplicate) continue;
     const m = matches.find((x) => x.doc === id);
-    findings.push({
-      rule: 'similarity/near-duplicate',
-      severity: 'warning',
-      message: `The document is a near-duplicate of ${quote(nameOf(id))}: about ${pct(j)} of their ${options.k}-word phrases are shared.`,
-      suggestion: 'If this is a new version of that document, remove the old one from the corpus; otherwise rewrite the document in your own words.',
-      data: { source: id, sourceName: nameOf(id), jaccard: round(j), containment: round(m && words > 0 ? m.matched / words : 0) },
-    });
+    findings.push(nearDuplicate(id, nameOf(id), j, m && words > 0 ? m.matched / words : 0, options.k));
   }
 
-  // Copied passages: the longest first; a stretch matching several sources is reported once.
-  const all = matches.flatMap((m) => m.passages).sort((a, b) => b.matched - a.matched || a.docStart - b.docStart);
-  const reported: Array<{ passage: Passage; also: string[] }> = [];
-  for (const p of all) {
-    const overlapping = reported.find((r) => 2 * (Math.min(r.passage.docEnd, p.docEnd) - Math.max(r.passage.docStart, p.docStart)) > p.docEnd - p.docStart);
-    if (overlapping) overlapping.also.push(p.source);
-    else reported.push({ passage: p, also: [] });
-  }
-  reported.sort((a, b) => a.passage.docStart - b.passage.docStart);
   const containmentOf = new Map(matches.map((m) => [m.doc, words > 0 ? m.matched / words : 0]));
-  for (const { passage, also } of reported) {
+  for (const { passage, also } of reportedPassages(matches)) {
     findings.push(passageFinding(passage, also, stream, blocks, ctx.text, nameOf(passage.source), containmentOf.get(passage.source) ?? 0, config, sourceWords));
   }
 
-  const sources: SourceMetric[] = matches
-    .filter((m) => m.passages.length > 0 || (similarity.get(m.doc) ?? 0) >= config.nearDuplicate)
-    .map((m) => ({
-      doc: m.doc,
-      name: nameOf(m.doc),
-      containment: round(containmentOf.get(m.doc) ?? 0),
-      jaccard: round(similarity.get(m.doc) ?? 0),
-      passages: m.passages.length,
-    }))
-    .sort((a, b) => b.containment - a.containment || b.jaccard - a.jaccard || cmp(a.doc, b.doc))
-    .slice(0, MAX_SOURCES_IN_METRIC);
   const metric: SimilarityMetric = {
     maxContainment: round(Math.max(0, ...[...containmentOf.values()])),
     containment: round(words > 0 ? matchedAny / words : 0),
     words,
     quotedWords,
     corpus: { documents: corpus.count(), scheme: schemeName(options) },
-    sources,
+    sources: sourceList(
+      matches.map((m) => ({ doc: m.doc, matched: m.matched, passages: m.passages.length })),
+      words,
+      similarity,
+      nameOf,
+      config,
+    ),
   };
   return { findings, metrics: { similarity: metric } };
+}
+
+/** A word at a part's edge, for the k-grams that join two parts: its two hashes and its segment in the part. */
+type EdgeWord = [h1: number, h2: number, segment: number];
+
+/**
+ * What one part of a huge document hands to `merge` (plain data, bounded by the sources it
+ * shares k-grams with): word counts, matches per source, its MinHash signature and the words at
+ * its edges, so that the document's signature is the one a whole check computes.
+ */
+export interface SimilarityPartial {
+  /** Words of the part's stream (quoted words left out): passages' word indexes move by this. */
+  streamWords: number;
+  words: number;
+  quotedWords: number;
+  matchedAny: number;
+  corpus: { documents: number; scheme: string };
+  k: number;
+  signature: number[];
+  /** Up to k − 1 words at each end (all of them in a short part); `gap`: where the end words start, when not all are here. */
+  edge: { words: EdgeWord[]; gap?: number; cutBefore: boolean; cutAfter: boolean };
+  sources: Array<{ doc: string; name: string; hits: number; matched: number; passages: number; signature?: number[] }>;
+}
+
+/**
+ * One part of a huge document: its passages (local: a passage can cross parts only where a
+ * heading starts one), and what merge needs for the document's metric and near-duplicates.
+ */
+function checkPart(
+  doc: DocumentModel,
+  ctx: CheckContext,
+  part: { offset: number },
+  corpus: CorpusIndex,
+  config: SimilarityConfig,
+  findings: Finding[],
+): CheckResult {
+  const options = corpus.options;
+  const c = compare(doc, corpus, config, true);
+  for (const { passage, also } of reportedPassages(c.matches)) {
+    // Containment is the document's, set by merge; offsets move to the document's now.
+    const f = passageFinding(passage, also, c.stream, c.blocks, ctx.text, c.nameOf(passage.source), 0, config, c.sourceWords);
+    const at = (f.data as { passage: { start?: number; end?: number } }).passage;
+    if (at.start !== undefined) at.start += part.offset;
+    if (at.end !== undefined) at.end += part.offset;
+    findings.push(f);
+  }
+  // The part's own candidates for near-duplicates carry their signatures (merge has no corpus).
+  const candidates = new Set(
+    [...c.matches]
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, MAX_JACCARD_CANDIDATES)
+      .map((m) => m.doc),
+  );
+  const sources: SimilarityPartial['sources'] = c.matches.map((m) => {
+    const entry: SimilarityPartial['sources'][number] = { doc: m.doc, name: c.nameOf(m.doc), hits: m.hits, matched: m.matched, passages: m.passages.length };
+    const signature = candidates.has(m.doc) || m.passages.length > 0 ? corpus.signature(m.doc) : undefined;
+    if (signature) entry.signature = Array.from(signature);
+    return entry;
+  });
+  const n = c.stream.count;
+  const keep = options.k - 1;
+  const edgeAt =
+    n <= 2 * keep
+      ? Array.from({ length: n }, (_, i) => i)
+      : [...Array.from({ length: keep }, (_, i) => i), ...Array.from({ length: keep }, (_, i) => n - keep + i)];
+  const edge: SimilarityPartial['edge'] = {
+    words: edgeAt.map((i) => [c.stream.h1[i] as number, c.stream.h2[i] as number, c.stream.segment[i] as number]),
+    cutBefore: c.cutBefore,
+    cutAfter: c.cutAfter,
+  };
+  if (n > 2 * keep) edge.gap = keep;
+  const partial: SimilarityPartial = {
+    streamWords: n,
+    words: c.words,
+    quotedWords: c.quotedWords,
+    matchedAny: c.matchedAny,
+    corpus: { documents: corpus.count(), scheme: schemeName(options) },
+    k: options.k,
+    signature: Array.from(minhash(c.grams)),
+    edge,
+    sources,
+  };
+  return { findings, partial };
+}
+
+/**
+ * The document's result from its parts': passages kept where they are (their word indexes and
+ * containment made the document's), the corpus findings once, near-duplicates and the metric
+ * from the summed counts and the parts' signatures (the k-grams that join two parts included).
+ */
+export function mergeSimilarity(parts: readonly CheckResult[], config: SimilarityConfig): CheckResult {
+  const partials = parts.map((p) => p.partial as SimilarityPartial | undefined);
+  const findings: Finding[] = [];
+  // Corpus findings (unreadable source, no corpus) are the same in every part: once.
+  const seen = new Set<string>();
+  for (const p of parts) {
+    for (const f of p.findings) {
+      if (f.rule === 'similarity/copied-passage') continue;
+      const key = `${f.rule}\n${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  }
+  const first = partials.find((p) => p !== undefined);
+  if (!first || partials.some((p) => p === undefined)) return { findings };
+
+  let words = 0;
+  let quotedWords = 0;
+  let matchedAny = 0;
+  const bySource = new Map<string, { doc: string; name: string; hits: number; matched: number; passages: number; signature?: number[] }>();
+  for (const p of partials as SimilarityPartial[]) {
+    words += p.words;
+    quotedWords += p.quotedWords;
+    matchedAny += p.matchedAny;
+    for (const s of p.sources) {
+      const known = bySource.get(s.doc);
+      if (!known) bySource.set(s.doc, { ...s });
+      else {
+        known.hits += s.hits;
+        known.matched += s.matched;
+        known.passages += s.passages;
+        if (!known.signature && s.signature) known.signature = s.signature;
+      }
+    }
+  }
+  const matches = [...bySource.values()];
+  const nameOf = (id: string) => bySource.get(id)?.name ?? id;
+
+  const similarity = new Map<string, number>();
+  let signature: Uint32Array | undefined;
+  for (const m of [...matches].sort((a, b) => b.hits - a.hits).slice(0, MAX_JACCARD_CANDIDATES)) {
+    signature ??= documentSignature(partials as SimilarityPartial[]);
+    if (m.signature) similarity.set(m.doc, jaccard(signature, Uint32Array.from(m.signature)));
+  }
+  for (const [id, j] of similarity) {
+    if (j < config.nearDuplicate) continue;
+    const m = bySource.get(id);
+    findings.push(nearDuplicate(id, nameOf(id), j, m && words > 0 ? m.matched / words : 0, first.k));
+  }
+
+  let before = 0;
+  parts.forEach((p, i) => {
+    for (const f of p.findings) {
+      if (f.rule !== 'similarity/copied-passage') continue;
+      const data = f.data as { source: string; passage: { startWord: number; endWord: number } };
+      const m = bySource.get(data.source);
+      findings.push({
+        ...f,
+        data: {
+          ...f.data,
+          passage: { ...data.passage, startWord: data.passage.startWord + before, endWord: data.passage.endWord + before },
+          containment: round(m && words > 0 ? m.matched / words : 0),
+        },
+      });
+    }
+    before += partials[i]?.streamWords ?? 0;
+  });
+
+  const metric: SimilarityMetric = {
+    maxContainment: round(Math.max(0, ...matches.map((m) => (words > 0 ? m.matched / words : 0)))),
+    containment: round(words > 0 ? matchedAny / words : 0),
+    words,
+    quotedWords,
+    corpus: first.corpus,
+    sources: sourceList(matches, words, similarity, nameOf, config),
+  };
+  return { findings, metrics: { similarity: metric } };
+}
+
+/**
+ * The document's MinHash signature: the smallest value per slot over the parts' signatures and
+ * the k-grams that join each part to the next (built from the words at the parts' edges, in
+ * document order, with the segment breaks a whole check would have).
+ */
+function documentSignature(parts: readonly SimilarityPartial[]): Uint32Array {
+  const k = parts[0]?.k ?? 5;
+  const h1: number[] = [];
+  const h2: number[] = [];
+  const segment: number[] = [];
+  let seg = 0;
+  let cut = false;
+  let any = false;
+  for (const p of parts) {
+    const { words, gap, cutBefore, cutAfter } = p.edge;
+    if (words.length === 0) {
+      cut ||= cutBefore;
+      continue;
+    }
+    if (any && (cut || cutBefore)) seg++;
+    words.forEach(([a, b, s], i) => {
+      if (i > 0 && (s !== (words[i - 1] as EdgeWord)[2] || i === gap)) seg++;
+      h1.push(a);
+      h2.push(b);
+      segment.push(seg);
+    });
+    any = true;
+    cut = cutAfter;
+  }
+  const edges = new TokenStream();
+  edges.count = h1.length;
+  edges.h1 = Int32Array.from(h1);
+  edges.h2 = Int32Array.from(h2);
+  edges.segment = Int32Array.from(segment);
+  const joins = minhash(kgramHashes(edges, k));
+  for (const p of parts) for (let i = 0; i < joins.length; i++) joins[i] = Math.min(joins[i] as number, p.signature[i] as number);
+  return joins;
 }
 
 function schemeName(o: CorpusIndex['options']): string {

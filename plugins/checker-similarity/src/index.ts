@@ -71,6 +71,6 @@ export default definePlugin({
     const config = readConfig(api.config);
     const options = { k: config.k, window: config.window, foldDiacritics: config.foldDiacritics };
     // `indexCorpus`: what the host stores for a text added with `export-ia corpus add`.
-    api.checker('similarity', { check: checker.check, indexCorpus: (text) => ({ ...indexCorpusText(text, options), options }) });
+    api.checker('similarity', { check: checker.check, merge: checker.merge, indexCorpus: (text) => ({ ...indexCorpusText(text, options), options }) });
   },
 });

@@ -30,16 +30,19 @@ export async function hostFor(config?: Record<string, unknown>): Promise<Host> {
 export interface Analysis {
   findings: Finding[];
   similarity: SimilarityMetric | undefined;
+  /** Parts the document was analysed in (1: whole). */
+  sections: number;
 }
 
-/** Runs the similarity checker through the real host on a file. */
-export async function analyze(file: string, config?: Record<string, unknown>): Promise<Analysis> {
+/** Runs the similarity checker through the real host on a file (in parts of `sectionBytes` when given). */
+export async function analyze(file: string, config?: Record<string, unknown>, sectionBytes?: number): Promise<Analysis> {
   const host = await hostFor(config);
-  const r = await host.analyzePipeline(['similarity']).run(host.readInput(file), { settings: [] });
+  const settings = sectionBytes === undefined ? [] : [{ limits: { sectionBytes } }];
+  const r = await host.analyzePipeline(['similarity']).run(host.readInput(file), { settings });
   if (!r.analysis) throw new Error('no analysis');
   const checker = r.analysis.checkers.find((c) => c.id === 'similarity');
   if (checker?.status !== 'ok') throw new Error(`the checker did not run: ${JSON.stringify(checker)}`);
-  return { findings: r.analysis.findings, similarity: r.analysis.metrics.similarity as SimilarityMetric | undefined };
+  return { findings: r.analysis.findings, similarity: r.analysis.metrics.similarity as SimilarityMetric | undefined, sections: r.analysis.sections ?? 1 };
 }
 
 /** The document model of a Markdown file, as the host imports it. */
