@@ -23,7 +23,12 @@ export interface AiConfig {
 
 export const DEFAULTS = { apiKeyEnv: 'EXPORT_IA_AI_KEY', mode: 'rewrite', maxPassages: 5, timeoutMs: 30_000, temperature: 0.2 } as const;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Which variables may hold the key: ours, or ones named like an API key. A project's config file
+// may be hostile: it must not be able to send AWS_SECRET_ACCESS_KEY or GITHUB_TOKEN to its server.
+const ENV_NAME = /^(?:EXPORT_IA_[A-Z0-9_]+|[A-Z][A-Z0-9_]*_API_KEY)$/;
+
+/** Loopback hosts, the only ones a key may be sent to over plain http (a local model server). */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -54,12 +59,16 @@ export function readConfig(raw: Readonly<Record<string, unknown>> | undefined): 
   if (!endpoint || model === undefined) return { problems };
 
   const apiKeyEnv = str(raw?.apiKeyEnv);
+  if (apiKeyEnv !== undefined && !ENV_NAME.test(apiKeyEnv))
+    return { problems: [`\`apiKeyEnv\` "${apiKeyEnv.slice(0, 60)}" is refused: the key must be in a variable named EXPORT_IA_… or …_API_KEY`] };
+  if (endpoint.protocol === 'http:' && !LOOPBACK.test(endpoint.hostname) && process.env[apiKeyEnv ?? DEFAULTS.apiKeyEnv])
+    return { problems: [`\`url\` is plain http to ${endpoint.hostname}: an API key is sent only over https (or to this machine)`] };
   const temperature = raw?.temperature;
   const language = str(raw?.language);
   const config: AiConfig = {
     endpoint,
     model,
-    apiKeyEnv: apiKeyEnv !== undefined && ENV_NAME.test(apiKeyEnv) ? apiKeyEnv : DEFAULTS.apiKeyEnv,
+    apiKeyEnv: apiKeyEnv ?? DEFAULTS.apiKeyEnv,
     mode: raw?.mode === 'explain' ? 'explain' : 'rewrite',
     maxPassages: int(raw?.maxPassages, 0) ?? DEFAULTS.maxPassages,
     timeoutMs: int(raw?.timeoutMs, 1) ?? DEFAULTS.timeoutMs,

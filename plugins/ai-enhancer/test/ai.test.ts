@@ -12,7 +12,7 @@ const HARD_2_SOURCE =
 const HARD_2 = HARD_2_SOURCE.replace(/\*\*/g, '').replace(/\n/g, ' ');
 const DOC = `# Budget\n\nWe met on Monday. The plan is short. ${HARD_1}\n\nIt went well.\n\n${HARD_2_SOURCE}\n\nThanks to all.\n`;
 
-const KEY_ENV = 'EIA_TEST_AI_KEY';
+const KEY_ENV = 'EXPORT_IA_TEST_AI_KEY';
 const KEY = 'sk-test-0123456789abcdef';
 
 let endpoint: Awaited<ReturnType<typeof fakeEndpoint>> | undefined;
@@ -49,6 +49,36 @@ describe('ai checker: configuration', () => {
     await expect(analyze(tempDoc(DOC), ['ai'], { url: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-oops' })).rejects.toMatchObject({
       code: 'EIA_PLUGIN_CONFIG_INVALID',
     });
+  });
+});
+
+describe('ai checker: where the key may go', () => {
+  it('refuses a key variable not named like an API key (a hostile project config must not send AWS or GitHub secrets)', async () => {
+    endpoint = await fakeEndpoint(() => ({ body: completion('x') }));
+    process.env.AWS_SECRET_ACCESS_KEY = 'aws-canary';
+    try {
+      for (const name of ['AWS_SECRET_ACCESS_KEY', 'GITHUB_TOKEN', 'HOME', 'openai_api_key']) {
+        const analysis = await analyze(tempDoc(DOC), ['readability', 'ai'], { url: endpoint.url, model: 'm', apiKeyEnv: name });
+        expect(byRule(analysis.findings, 'ai/').map((f) => f.rule)).toEqual(['ai/not-configured']);
+        expect(analysis.findings.find((f) => f.rule === 'ai/not-configured')?.message).toContain('apiKeyEnv');
+      }
+      expect(endpoint.received).toHaveLength(0);
+    } finally {
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
+  });
+
+  it('sends a key over plain http only to this machine', async () => {
+    process.env[KEY_ENV] = 'sk-canary';
+    try {
+      const analysis = await analyze(tempDoc(DOC), ['readability', 'ai'], { url: 'http://example.com/v1', model: 'm', apiKeyEnv: KEY_ENV });
+      expect(analysis.findings.find((f) => f.rule === 'ai/not-configured')?.message).toContain('only over https');
+      endpoint = await fakeEndpoint(() => ({ body: completion('Plainer.') }));
+      await analyze(tempDoc(DOC), ['readability', 'ai'], { url: endpoint.url, model: 'm', apiKeyEnv: KEY_ENV });
+      expect(endpoint.received.length).toBeGreaterThan(0);
+    } finally {
+      delete process.env[KEY_ENV];
+    }
   });
 });
 
