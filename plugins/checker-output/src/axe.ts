@@ -39,7 +39,22 @@ export interface AxeViolationNode {
   element?: Element;
 }
 
-type AxeWindow = DOMWindow & { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults>; getRules(): Array<{ ruleId: string }> } };
+type AxeWindow = DOMWindow & {
+  axe: {
+    run(context: unknown, options: RunOptions): Promise<AxeResults>;
+    getRules(): Array<{ ruleId: string; help: string; helpUrl: string }>;
+    /** axe's messages (its English locale): a check's impact and fail message. */
+    _audit?: { data?: { checks?: Record<string, { impact?: string; messages?: { fail?: unknown } }> } };
+  };
+};
+
+/** What axe says about a rule whose check fails: as its violations carry it. */
+export interface AxeRuleText {
+  help: string;
+  helpUrl: string;
+  impact: string;
+  fail: string;
+}
 
 let modules: Promise<{ JSDOM: typeof import('jsdom').JSDOM; VirtualConsole: typeof import('jsdom').VirtualConsole; axeSource: string }> | undefined;
 
@@ -147,6 +162,16 @@ export class AxeRunner {
       this.#window = undefined;
     });
     return this.#window;
+  }
+
+  /** The help, link, impact and fail message axe gives a violation of `ruleId` through its check `checkId`. */
+  async describe(ruleId: string, checkId = ruleId): Promise<AxeRuleText | undefined> {
+    const { window } = await this.#setup();
+    const rule = window.axe.getRules().find((r) => r.ruleId === ruleId);
+    const check = window.axe._audit?.data?.checks?.[checkId];
+    const fail = check?.messages?.fail;
+    if (!rule || typeof fail !== 'string') return undefined;
+    return { help: rule.help, helpUrl: rule.helpUrl, impact: check?.impact ?? 'moderate', fail };
   }
 
   /** The rule ids this axe knows, for validating configuration. */

@@ -4,9 +4,18 @@
  * gets: axe-core on the HTML (in jsdom), tags, title and language of the PDF, and the colour
  * contrast of the theme. Costly (two renders, one axe run), so it is off by default.
  */
-import { type CheckResult, definePlugin, ExportIaError, type Finding, type FindingSeverity, isExportIaError } from '@export-ia/core/plugin';
+import {
+  type CheckContext,
+  type CheckResult,
+  type DocumentModel,
+  definePlugin,
+  ExportIaError,
+  type Finding,
+  type FindingSeverity,
+  isExportIaError,
+} from '@export-ia/core/plugin';
 import type { ImpactValue } from 'axe-core';
-import { AxeRunner, type AxeViolationNode, JSDOM_DISABLED_RULES } from './axe.js';
+import { type AxeRuleText, AxeRunner, type AxeViolationNode, JSDOM_DISABLED_RULES } from './axe.js';
 import { type ContrastPair, themeContrast } from './contrast.js';
 import { inspectPdf, type PdfFacts } from './pdf.js';
 import { sourceLocator } from './source-map.js';
@@ -94,86 +103,283 @@ export default definePlugin({
 
     api.checker('output', {
       async check(doc, ctx): Promise<CheckResult> {
-        const findings: Finding[] = [];
-        const metrics: Record<string, unknown> = {};
-        const wantHtml = config.html || config.contrast;
-        // Both renders start at once: the PDF compiles in a worker thread while axe runs here.
-        const htmlBytes = wantHtml
-          ? ctx.exportWith('html').then(
-              (b) => ({ ok: true as const, html: new TextDecoder().decode(b) }),
-              (err: unknown) => ({ ok: false as const, err }),
-            )
-          : undefined;
-        const pdfBytes = config.pdf
-          ? ctx.exportWith('pdf').then(
-              (b) => ({ ok: true as const, bytes: b }),
-              (err: unknown) => ({ ok: false as const, err }),
-            )
-          : undefined;
-        const declared = ctx.settings.lang ?? doc.meta.lang;
-        const detected = declared ? undefined : detectedLanguage(ctx.metrics);
-        const wrongLanguage: Array<{ format: string; lang: string }> = [];
+        const outcome = await render(doc, ctx);
+        // One part of a huge document: its elements' findings stay; the rest is the document's, in merge.
+        if (ctx.part) return { findings: outcome.findings, partial: outcome.part };
+        return report([outcome.part], outcome.findings);
+      },
+      merge(parts) {
+        return report(
+          parts.map((p) => p.partial as RenderedPart),
+          parts.flatMap((p) => p.findings),
+        );
+      },
+    });
 
-        if (htmlBytes) {
-          const rendered = await htmlBytes;
-          if (!rendered.ok) findings.push(exportFailure('html', rendered.err));
-          else {
-            const html = rendered.html;
-            const htmlLang = /<html[^>]*\slang="([^"]*)"/i.exec(html)?.[1] ?? null;
-            if (detected && htmlLang && primary(htmlLang) !== detected.language) wrongLanguage.push({ format: 'HTML', lang: htmlLang });
-            if (config.contrast) contrastFindings(html, findings, metrics);
-            if (config.html) {
-              ctx.signal.throwIfAborted();
-              await axeFindings(html, await axeRuleSwitches(), findings, metrics);
+    /** Renders a document (or one part of a huge one) and checks the outputs. */
+    async function render(doc: DocumentModel, ctx: CheckContext): Promise<{ findings: Finding[]; part: RenderedPart }> {
+      const findings: Finding[] = [];
+      const part: RenderedPart = {};
+      const wantHtml = config.html || config.contrast;
+      // Both renders start at once: the PDF compiles in a worker thread while axe runs here.
+      const htmlBytes = wantHtml
+        ? ctx.exportWith('html').then(
+            (b) => ({ ok: true as const, html: new TextDecoder().decode(b) }),
+            (err: unknown) => ({ ok: false as const, err }),
+          )
+        : undefined;
+      const pdfBytes = config.pdf
+        ? ctx.exportWith('pdf').then(
+            (b) => ({ ok: true as const, bytes: b }),
+            (err: unknown) => ({ ok: false as const, err }),
+          )
+        : undefined;
+      const declared = ctx.settings.lang ?? doc.meta.lang;
+      const detected = declared ? undefined : detectedLanguage(ctx.metrics);
+      if (detected) part.detected = detected;
+      const wrongLanguage: Array<{ format: string; lang: string }> = [];
+
+      if (htmlBytes) {
+        const rendered = await htmlBytes;
+        if (!rendered.ok) findings.push(exportFailure('html', rendered.err));
+        else {
+          const html = rendered.html;
+          const htmlLang = /<html[^>]*\slang="([^"]*)"/i.exec(html)?.[1] ?? null;
+          if (detected && htmlLang && primary(htmlLang) !== detected.language) wrongLanguage.push({ format: 'HTML', lang: htmlLang });
+          if (config.contrast) {
+            const contrast = contrastPairs(html);
+            if (contrast) part.contrast = contrast;
+          }
+          if (config.html) {
+            ctx.signal.throwIfAborted();
+            const switches = await axeRuleSwitches();
+            await axeFindings(html, switches, findings);
+            part.axe = true;
+            if (ctx.part && part.headings && switches['heading-order'] !== false) {
+              const text = await runner.describe('heading-order');
+              if (text) part.headings.rule = text;
             }
           }
         }
+      }
 
-        if (pdfBytes) {
-          const rendered = await pdfBytes;
-          if (!rendered.ok) findings.push(exportFailure('pdf', rendered.err));
-          else {
-            ctx.signal.throwIfAborted();
-            const facts = await inspectPdf(rendered.bytes);
-            metrics.pdf = facts;
-            pdfFindings(facts, findings);
-            if (detected && facts.lang && primary(facts.lang) !== detected.language) wrongLanguage.push({ format: 'PDF', lang: facts.lang });
+      if (pdfBytes) {
+        const rendered = await pdfBytes;
+        if (!rendered.ok) findings.push(exportFailure('pdf', rendered.err));
+        else {
+          ctx.signal.throwIfAborted();
+          const facts = await inspectPdf(rendered.bytes);
+          part.pdf = facts;
+          if (detected && facts.lang && primary(facts.lang) !== detected.language) wrongLanguage.push({ format: 'PDF', lang: facts.lang });
+        }
+      }
+      if (wrongLanguage.length > 0) part.wrongLanguage = wrongLanguage;
+      return { findings, part };
+
+      async function axeFindings(html: string, rules: Record<string, boolean>, out: Finding[]): Promise<void> {
+        const run = await runner.run(html, rules);
+        try {
+          const locate = sourceLocator(doc, run.document);
+          for (const v of run.violations) out.push(axeFinding(v, locate(v.element)));
+          if (ctx.part) {
+            const headings = pageHeadings(run.document, locate, ctx.part);
+            if (headings) part.headings = headings;
           }
+        } finally {
+          run.release();
         }
-
-        if (detected && wrongLanguage.length > 0) {
-          const outputs = wrongLanguage.map((w) => `${w.format} (${w.lang})`).join(' and ');
-          findings.push({
-            rule: 'output/language-mismatch',
-            severity: 'error',
-            message: `The ${outputs} declares a language other than the text's (${detected.language}, ${Math.round(detected.confidence * 100)}% of the prose): screen readers will pronounce it with the wrong voice.`,
-            suggestion: `Declare the language: \`lang: ${detected.language}\` in the front matter, or --lang ${detected.language}.`,
-            data: { detected: detected.language, confidence: detected.confidence, outputs: wrongLanguage },
-          });
-        }
-        return { findings, metrics };
-
-        async function axeFindings(html: string, rules: Record<string, boolean>, out: Finding[], m: Record<string, unknown>): Promise<void> {
-          const run = await runner.run(html, rules);
-          try {
-            const locate = sourceLocator(doc, run.document);
-            const counts: Record<Impact, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
-            const ruleIds = new Set<string>();
-            for (const v of run.violations) out.push(axeFinding(v, locate(v.element), counts, ruleIds));
-            m.axe = { ...counts, rules: ruleIds.size };
-          } finally {
-            run.release();
-          }
-        }
-      },
-    });
+      }
+    }
   },
 });
 
-function axeFinding(v: AxeViolationNode, position: Finding['position'], counts: Record<Impact, number>, ruleIds: Set<string>): Finding {
+/**
+ * What rendering a document (or one part of a huge one) found besides its elements' findings:
+ * plain data, combined by `report`. Contrast: every pair of the style sheet and the exporter
+ * pairs the page uses; PDF facts; the outputs whose language is not the detected one.
+ */
+interface RenderedPart {
+  contrast?: { pairs: ContrastPair[]; used: string[] };
+  axe?: boolean;
+  /** A part's page headings around its content (for heading-order across parts). */
+  headings?: PartHeadings;
+  pdf?: PdfFacts;
+  detected?: { language: string; confidence: number };
+  wrongLanguage?: Array<{ format: string; lang: string }>;
+}
+
+/**
+ * The document's findings and metrics from its rendered parts (one for a whole document) and
+ * their findings: element findings kept (page-level ones, without a position, once), theme
+ * contrast and the PDF's document-level checks once, counts added up.
+ */
+function report(parts: readonly RenderedPart[], partFindings: readonly Finding[]): CheckResult {
+  const findings: Finding[] = [];
+  const metrics: Record<string, unknown> = {};
+  const once = new Set<string>();
+  const fresh = (f: Finding) => {
+    if (f.position) return true;
+    const key = JSON.stringify([f.rule, f.message, f.excerpt, f.data]);
+    if (once.has(key)) return false;
+    once.add(key);
+    return true;
+  };
+  const failed = (format: string) => partFindings.filter((f) => f.rule === 'output/export-failed' && f.data?.format === format && fresh(f));
+  findings.push(...failed('html'));
+
+  const sheets = parts.flatMap((p) => (p.contrast ? [p.contrast] : []));
+  if (sheets.length > 0) {
+    const used = new Set(sheets.flatMap((c) => c.used));
+    const pairs = new Map<string, ContrastPair>();
+    for (const c of sheets) for (const p of c.pairs) if (!pairs.has(p.pair)) pairs.set(p.pair, p);
+    contrastFindings(
+      [...pairs.values()].filter((p) => p.source === 'theme' || used.has(p.pair)),
+      findings,
+      metrics,
+    );
+  }
+
+  if (parts.some((p) => p.axe)) {
+    const counts: Record<Impact, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+    const ruleIds = new Set<string>();
+    const order = headingOrderAcrossParts(parts);
+    // A page-level rule that flags an absence holds for the document only if every page lacks it.
+    const pages = parts.filter((p) => p.axe).length;
+    const everyPage = (rule: string) => partFindings.filter((f) => f.rule === rule).length >= pages;
+    const axe = [...partFindings.filter((f) => f.rule.startsWith('output/axe/') && !order.drop(f)), ...order.add];
+    for (const f of axe) {
+      if ((WHOLE_PAGE_RULES.has(f.rule) && !everyPage(f.rule)) || !fresh(f)) continue;
+      counts[impactOf(f.data?.impact as ImpactValue | undefined)]++;
+      ruleIds.add(f.rule);
+      findings.push(f);
+    }
+    metrics.axe = { ...counts, rules: ruleIds.size };
+  }
+
+  findings.push(...failed('pdf'));
+  const facts = parts.flatMap((p) => (p.pdf ? [p.pdf] : []));
+  const first = facts[0];
+  if (first) {
+    // The document-level facts are the first part's (every part has the document's metadata);
+    // the PDF is tagged if every part's is; pages add up (each part starts a page).
+    const pdf: PdfFacts = { ...first, tagged: facts.every((f) => f.tagged), pages: facts.reduce((n, f) => n + f.pages, 0) };
+    metrics.pdf = pdf;
+    pdfFindings(pdf, findings);
+  }
+
+  const detected = parts.find((p) => p.detected)?.detected;
+  const wrongLanguage: Array<{ format: string; lang: string }> = [];
+  for (const p of parts) for (const w of p.wrongLanguage ?? []) if (!wrongLanguage.some((x) => x.format === w.format)) wrongLanguage.push(w);
+  if (detected && wrongLanguage.length > 0) {
+    const outputs = wrongLanguage.map((w) => `${w.format} (${w.lang})`).join(' and ');
+    findings.push({
+      rule: 'output/language-mismatch',
+      severity: 'error',
+      message: `The ${outputs} declares a language other than the text's (${detected.language}, ${Math.round(detected.confidence * 100)}% of the prose): screen readers will pronounce it with the wrong voice.`,
+      suggestion: `Declare the language: \`lang: ${detected.language}\` in the front matter, or --lang ${detected.language}.`,
+      data: { detected: detected.language, confidence: detected.confidence, outputs: wrongLanguage },
+    });
+  }
+  return { findings, metrics };
+}
+
+/** Page-level axe rules that flag something the page lacks (the document lacks it if every part's page does). */
+const WHOLE_PAGE_RULES = new Set(['output/axe/page-has-heading-one', 'output/axe/bypass', 'output/axe/landmark-one-main']);
+
+/**
+ * Headings of one part's page: the level of its first content heading and of the page heading
+ * before it (the title, the table of contents), the level of its last content heading, and
+ * what a heading-order finding on the first one would say (document positions).
+ */
+interface PartHeadings {
+  first: number;
+  before?: number;
+  last: number;
+  position?: Finding['position'];
+  excerpt: string;
+  target: string[];
+  rule?: AxeRuleText;
+}
+
+const HEADINGS = 'h1, h2, h3, h4, h5, h6, [role=heading]';
+
+function headingLevel(e: Element): number {
+  const aria = Number(e.getAttribute('aria-level'));
+  if (aria > 0) return aria;
+  const m = /^H([1-6])$/i.exec(e.tagName);
+  return m ? Number(m[1]) : 2;
+}
+
+/** The part's page headings, as axe's heading-order sees them (the footnotes' label is not content). */
+function pageHeadings(
+  page: Document,
+  locate: (e: Element | undefined) => Finding['position'],
+  part: { line: number; offset: number },
+): PartHeadings | undefined {
+  const all = [...page.querySelectorAll(HEADINGS)];
+  const content = all.filter((e) => e.closest('article') && !e.closest('[data-footnotes], .footnotes'));
+  const first = content[0];
+  const last = content[content.length - 1];
+  if (!first || !last) return undefined;
+  const index = all.indexOf(first);
+  const before = index > 0 ? all[index - 1] : undefined;
+  const at = locate(first);
+  const headings: PartHeadings = {
+    first: headingLevel(first),
+    last: headingLevel(last),
+    excerpt: excerptOf(first.outerHTML),
+    target: first.id ? [`#${first.id}`] : [],
+  };
+  if (before) headings.before = headingLevel(before);
+  if (at) {
+    const lines = part.line - 1;
+    const position: NonNullable<Finding['position']> = { ...at, line: at.line + lines };
+    if (at.endLine !== undefined) position.endLine = at.endLine + lines;
+    if (at.offset !== undefined) position.offset = at.offset + part.offset;
+    if (at.endOffset !== undefined) position.endOffset = at.endOffset + part.offset;
+    headings.position = position;
+  }
+  return headings;
+}
+
+/**
+ * axe's heading-order (a heading at most one level below the one before it) across parts: a
+ * part's first heading follows the title on its own page, but the previous part's last heading
+ * in the document. The parts' findings on first headings the document would not flag are
+ * dropped; those it would flag and the part did not are added.
+ */
+function headingOrderAcrossParts(parts: readonly RenderedPart[]): { drop: (f: Finding) => boolean; add: Finding[] } {
+  const drop: Array<NonNullable<Finding['position']>> = [];
+  const add: Finding[] = [];
+  let previous: number | undefined;
+  for (const p of parts) {
+    const h = p.headings;
+    if (!h) continue;
+    if (previous !== undefined) {
+      const onPage = h.before !== undefined && h.first - h.before > 1;
+      const inDocument = h.first - previous > 1;
+      if (onPage && !inDocument && h.position) drop.push(h.position);
+      if (!onPage && inDocument && h.rule) {
+        const impact = impactOf(h.rule.impact as ImpactValue);
+        const finding: Finding = {
+          rule: 'output/axe/heading-order',
+          severity: SEVERITY[impact],
+          message: `${h.rule.help.replace(/\.$/, '')}: ${h.rule.fail.charAt(0).toLowerCase()}${h.rule.fail.slice(1).replace(/\.$/, '')}.`,
+          excerpt: h.excerpt,
+          data: { impact, help: h.rule.help, helpUrl: h.rule.helpUrl, target: h.target },
+        };
+        if (h.position) finding.position = h.position;
+        add.push(finding);
+      }
+    }
+    previous = h.last;
+  }
+  const same = (a: NonNullable<Finding['position']>, b: Finding['position']) => b !== undefined && a.line === b.line && a.column === b.column;
+  return { drop: (f) => f.rule === 'output/axe/heading-order' && drop.some((d) => same(d, f.position)), add };
+}
+
+function axeFinding(v: AxeViolationNode, position: Finding['position']): Finding {
   const impact = impactOf(v.impact);
-  counts[impact]++;
-  ruleIds.add(v.ruleId);
   const reason = firstReason(v.failureSummary);
   const finding: Finding = {
     rule: `output/axe/${v.ruleId}`,
@@ -186,14 +392,20 @@ function axeFinding(v: AxeViolationNode, position: Finding['position'], counts: 
   return finding;
 }
 
-function contrastFindings(html: string, findings: Finding[], metrics: Record<string, unknown>): void {
+/** The style sheet's text/background pairs, and the exporter pairs this page uses (by class). */
+function contrastPairs(html: string): { pairs: ContrastPair[]; used: string[] } | undefined {
   const css = /<style[^>]*>([\s\S]*?)<\/style>/i.exec(html)?.[1];
-  if (css === undefined) return;
+  if (css === undefined) return undefined;
   const pairs = themeContrast(css);
   // Exporter colours count only where the document uses them (a code comment, a warning callout).
-  const used = (p: ContrastPair) =>
-    p.source === 'theme' || (p.className !== undefined && new RegExp(`class="[^"]*\\b${p.className.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(html));
-  const relevant = pairs.filter(used);
+  const used = pairs.filter(
+    (p) =>
+      p.source !== 'theme' && p.className !== undefined && new RegExp(`class="[^"]*\\b${p.className.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(html),
+  );
+  return { pairs, used: used.map((p) => p.pair) };
+}
+
+function contrastFindings(relevant: readonly ContrastPair[], findings: Finding[], metrics: Record<string, unknown>): void {
   metrics.contrast = relevant.map((p) => ({
     pair: p.pair,
     ratio: p.ratio,

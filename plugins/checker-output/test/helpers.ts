@@ -24,6 +24,8 @@ export interface Outcome {
   findings: Finding[];
   metrics: Record<string, unknown>;
   failed: string[];
+  /** Parts the document was analysed in (1: whole). */
+  sections: number;
 }
 
 export async function analyze(host: Host, file: string, options: { ids?: string[]; settings?: Array<Record<string, unknown>> } = {}): Promise<Outcome> {
@@ -34,6 +36,7 @@ export async function analyze(host: Host, file: string, options: { ids?: string[
     findings: analysis.findings,
     metrics: analysis.metrics,
     failed: analysis.checkers.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.error?.code} ${c.error?.message}`),
+    sections: analysis.sections ?? 1,
   };
 }
 

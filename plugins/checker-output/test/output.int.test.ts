@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '@export-ia/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze, examples, outputHost, tempDir, tinyPng, where } from './helpers.js';
+import { analyze, examples, type Outcome, outputHost, tempDir, tinyPng, where } from './helpers.js';
 
 let host: Host;
 beforeAll(async () => {
@@ -234,4 +234,76 @@ describe('configuration', () => {
   it('refuses configuration keys it does not know', async () => {
     await expect(outputHost({ config: { htlm: false } })).rejects.toMatchObject({ code: 'EIA_PLUGIN_CONFIG_INVALID' });
   });
+});
+
+describe('a huge document analysed in sections', () => {
+  const sectioned = (sectionBytes: number, settings: Array<Record<string, unknown>> = []) => [...settings, { limits: { sectionBytes } }];
+  // axe's `target` is the element's selector in the page it rendered: a part's page, in parts.
+  const seen = (findings: Outcome['findings']) =>
+    findings.map((f) => ({ rule: f.rule, position: f.position, message: f.message, excerpt: f.excerpt, data: { ...f.data, target: undefined } }));
+
+  it('renders report.md in 9 parts and finds what the whole document gives; PDF pages add up', async () => {
+    const settings = [{ theme: 'report' }];
+    const whole = await analyze(host, join(examples, 'report.md'), { settings });
+    const parted = await analyze(host, join(examples, 'report.md'), { settings: sectioned(4000, settings) });
+    expect(parted.failed).toEqual([]);
+    expect(parted.sections).toBeGreaterThanOrEqual(5);
+    expect(seen(parted.findings)).toEqual(seen(whole.findings));
+    expect(parted.metrics.axe).toEqual(whole.metrics.axe);
+    expect(parted.metrics.contrast).toEqual(whole.metrics.contrast);
+    const pdf = (m: Outcome['metrics']) => m.pdf as { pages: number };
+    expect({ ...pdf(parted.metrics), pages: 0 }).toEqual({ ...pdf(whole.metrics), pages: 0 });
+    // Each part starts a page: more pages, never fewer (documented).
+    expect(pdf(parted.metrics).pages).toBeGreaterThanOrEqual(pdf(whole.metrics).pages);
+  }, 60_000);
+
+  it('reports theme contrast and the PDF checks once, element findings at document lines, and an exporter colour used in a later part only', async () => {
+    const theme = join(
+      tempDir({ 'theme.yaml': 'id: pale-code\nextends: default\ncolors:\n  text: "#aaaaaa"\ncss: ".hljs-comment { color: #bbbbbb; }"\n' }),
+      'theme.yaml',
+    );
+    const filler = 'Plain words to make each section long enough to be a part of its own. '.repeat(3);
+    const text = [
+      PLANTED.trimEnd(),
+      `## Second\n\n${filler}\n\nAnother [](https://example.org/empty) empty link.`,
+      `## Third\n\n${filler}`,
+      `## Fourth\n\n${filler}\n\n\`\`\`js\n// a comment\nconst x = 1;\n\`\`\``,
+      '',
+    ].join('\n\n');
+    const file = join(tempDir({ 'doc.md': text, 'pic.png': tinyPng() }), 'doc.md');
+    const whole = await analyze(host, file, { settings: [{ theme }] });
+    const parted = await analyze(host, file, { settings: sectioned(200, [{ theme }]) });
+    expect(parted.failed).toEqual([]);
+    expect(parted.sections).toBeGreaterThanOrEqual(4);
+    expect(seen(parted.findings)).toEqual(seen(whole.findings));
+    expect(parted.metrics.axe).toEqual(whole.metrics.axe);
+    expect(parted.metrics.contrast).toEqual(whole.metrics.contrast);
+    const rules = parted.findings.map((f) => f.rule);
+    expect(rules.filter((r) => r === 'output/exporter-contrast')).toHaveLength(1);
+    expect(rules.filter((r) => r === 'output/pdf-title-not-displayed')).toHaveLength(1);
+    expect(parted.findings.find((f) => f.rule === 'output/theme-contrast' && f.data?.pair === 'body text')).toBeDefined();
+    expect(where(parted.findings.filter((f) => f.rule === 'output/axe/link-name'))).toEqual([
+      'output/axe/link-name@8',
+      'output/axe/link-name@12',
+      'output/axe/link-name@28',
+    ]);
+  }, 60_000);
+
+  it("judges heading order across parts as in the whole document: a part's first heading follows the previous part's last one, not the title", async () => {
+    const filler = 'Filler words for the part to be long enough here. '.repeat(4);
+    const body = (top: string) =>
+      `${top}\n\n${filler}\n\n## B\n\n${filler}\n\n### C\n\n${filler}\n\n### D\n\n${filler}\n\n# E\n\n${filler}\n\n### F\n\n${filler}\n\n## G\n\nLast. ${filler}\n`;
+    // With a title: the title's H1 precedes every part's first heading (### D would be flagged
+    // alone on its page); without one, nothing precedes it (### F would not be).
+    for (const text of [body('---\ntitle: T\nlang: en\n---\n\n# T'), body('# T')]) {
+      const file = join(tempDir({ 'doc.md': text }), 'doc.md');
+      const whole = await analyze(host, file);
+      const parted = await analyze(host, file, { settings: sectioned(200) });
+      expect(parted.sections).toBeGreaterThanOrEqual(6);
+      expect(seen(parted.findings)).toEqual(seen(whole.findings));
+      expect(parted.metrics.axe).toEqual(whole.metrics.axe);
+      const lineOf = (heading: string) => text.split('\n').indexOf(heading) + 1;
+      expect(where(parted.findings.filter((f) => f.rule === 'output/axe/heading-order'))).toEqual([`output/axe/heading-order@${lineOf('### F')}`]);
+    }
+  }, 60_000);
 });
