@@ -12,15 +12,20 @@ const seen = (findings: ReadonlyArray<{ rule: string; position?: unknown; sugges
   findings.filter((f) => f.rule.startsWith('ai/')).map((f) => ({ rule: f.rule, position: f.position, suggestion: f.suggestion, data: f.data }));
 
 describe('a huge document analysed in sections', () => {
-  for (const checkers of [['ai'], ['readability', 'ai']]) {
-    it(`sends the same passages and reports the same findings as whole (${checkers.join(' + ')})`, async () => {
+  for (const [name, sectionBytes, checkers] of [
+    ['report.md', 4000, ['ai']],
+    ['report.md', 4000, ['readability', 'ai']],
+    ['articulo.md', 600, ['ai']],
+    ['articulo.md', 600, ['readability', 'ai']],
+  ] as const) {
+    it(`sends the same passages and reports the same findings as whole (${name}, ${checkers.join(' + ')})`, async () => {
       endpoint = await fakeEndpoint((r) => ({ body: completion(`Plain: ${r.body.messages?.[1]?.content?.slice(0, 30)}`) }));
       const config = { url: endpoint.url, model: 'm', maxPassages: 3 };
-      const report = join(documents, 'report.md');
-      const whole = await analyze(report, checkers, config);
+      const file = join(documents, name);
+      const whole = await analyze(file, [...checkers], config);
       const sent = endpoint.received.map((r) => r.body.messages?.[1]?.content);
       endpoint.received.length = 0;
-      const parted = await analyze(report, checkers, config, undefined, 4000);
+      const parted = await analyze(file, [...checkers], config, undefined, sectionBytes);
       expect(parted.sections).toBeGreaterThanOrEqual(5);
       // The document's three passages, once: not three per part.
       expect(sent).toHaveLength(3);
