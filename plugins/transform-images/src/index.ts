@@ -5,7 +5,7 @@
  * runs. Its `images` checker reports what was done (or would be needed) at each image's place.
  */
 import { type Asset, definePlugin } from '@export-ia/core/plugin';
-import { checkImages, type ImagesConfig } from './check.js';
+import { checkImages, type ImagesConfig, judgeImages, mergeShownImages, type ShownImage, shownImages } from './check.js';
 import { type ImageOptions, type ImageRecord, processAsset } from './process.js';
 
 /** Images processed at once: sharp runs each on libuv's thread pool. */
@@ -72,7 +72,12 @@ export default definePlugin({
 
     api.checker('images', {
       check(doc, ctx) {
+        // One part of a huge document: its images go to merge, which reports each URL once.
+        if (ctx.part) return { findings: [], partial: shownImages(doc, records, ctx.part) };
         return checkImages(doc, readConfig(ctx.config), records);
+      },
+      merge(parts, ctx) {
+        return judgeImages(mergeShownImages(parts.map((p) => (p.partial as ShownImage[] | undefined) ?? [])), readConfig(ctx.config));
       },
     });
   },

@@ -343,3 +343,46 @@ describe('configuration and contract', () => {
     expect(after.assets['small.png']).toBe(doc.assets['small.png']);
   }, 60_000);
 });
+
+describe('a huge document analysed in sections', () => {
+  const report = fileURLToPath(new URL('../../../examples/documents/report.md', import.meta.url));
+  const run = (file: string, sectionBytes?: number) =>
+    host.analyzePipeline(['images']).run(host.readInput(file), { settings: sectionBytes ? [{ limits: { sectionBytes } }] : [] });
+  const seen = (r: PipelineResult) => (r.analysis?.findings ?? []).map((f) => ({ rule: f.rule, position: f.position, message: f.message, data: f.data }));
+
+  it('reports report.md in 9 parts exactly as whole', async () => {
+    const whole = await run(report);
+    const parted = await run(report, 4000);
+    expect(parted.analysis?.sections).toBeGreaterThanOrEqual(5);
+    expect(seen(parted)).toEqual(seen(whole));
+    expect(parted.analysis?.metrics.images).toEqual(whole.analysis?.metrics.images);
+    expect(parted.analysis?.metrics.images).toMatchObject({ count: 2 });
+  }, 60_000);
+
+  it('reports an image used in several parts once, at its first use and its first block use, with every use counted', async () => {
+    const filler = 'Words that make the part long enough to stand on its own. '.repeat(3);
+    const text = [
+      '# One',
+      `An inline icon ![icon](small.png) in a sentence. ${filler}`,
+      '# Two',
+      `![Annotated chart](meta.png)\n\n${filler}`,
+      '# Three',
+      `![Thumbnail](small.png)\n\n${filler}`,
+      '# Four',
+      `![Again](meta.png) and ![icon](small.png) ${filler}`,
+      '',
+    ].join('\n\n');
+    const file = join(dir, 'parts.md');
+    writeFileSync(file, text);
+    const whole = await run(file);
+    const parted = await run(file, 150);
+    expect(parted.analysis?.sections).toBe(4);
+    expect(seen(parted)).toEqual(seen(whole));
+    expect(parted.analysis?.metrics.images).toEqual(whole.analysis?.metrics.images);
+    expect(parted.analysis?.metrics.images).toMatchObject({ count: 2, lowResolution: 1, metadataRemoved: 1 });
+    const low = findings(parted, 'images/low-resolution');
+    expect(low.map((f) => [f.excerpt, f.position?.line, (f.data as { uses: number }).uses])).toEqual([['small.png', 13, 3]]);
+    const removed = findings(parted, 'images/metadata-removed');
+    expect(removed.map((f) => [f.excerpt, f.position?.line, (f.data as { uses: number }).uses])).toEqual([['meta.png', 7, 2]]);
+  }, 60_000);
+});
