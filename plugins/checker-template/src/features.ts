@@ -129,18 +129,8 @@ const BADGE_URL = /shields\.io|badge|\/workflows\/|travis-ci|circleci|codecov|co
 const wordCount = (s: string) => s.match(TOKEN)?.length ?? 0;
 const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
 
-/**
- * A footnote call as literal text: what a part of a huge document shows when the footnote's
- * definition is in another part (only link reference definitions are copied into every part).
- */
-const FOOTNOTE_CALL = /\[\^[^\]\s]{1,200}\]/g;
-
-/**
- * Collects the text of an inline subtree (breaks become newlines) and counts inline things on the
- * way. `part`: the tree is one part of a document, whose unresolved footnote calls are dropped
- * like the resolved ones.
- */
-function inlineText(node: AnyNode, f: Features, part: boolean): string {
+/** Collects the text of an inline subtree (breaks become newlines) and counts inline things on the way. */
+function inlineText(node: AnyNode, f: Features): string {
   let out = '';
   const stack: AnyNode[] = [node];
   let inLink = 0;
@@ -152,7 +142,7 @@ function inlineText(node: AnyNode, f: Features, part: boolean): string {
     }
     switch (n.type) {
       case 'text':
-        out += part && n.value.includes('[^') ? n.value.replace(FOOTNOTE_CALL, '') : n.value;
+        out += n.value;
         break;
       case 'inlineCode':
         f.inlineCode++;
@@ -269,7 +259,7 @@ interface Frame {
 }
 
 /** Walks the tree once into prose blocks and structural counts. */
-function collect(doc: DocumentModel, f: Features, part: boolean): Block[] {
+function collect(doc: DocumentModel, f: Features): Block[] {
   const blocks: Block[] = [];
   const stack: Frame[] = [{ node: doc.root, top: false, inList: false, ordered: false, firstInItem: false }];
   while (stack.length > 0) {
@@ -286,7 +276,7 @@ function collect(doc: DocumentModel, f: Features, part: boolean): Block[] {
       case 'paragraph':
       case 'tableCell':
       case 'figureCaption': {
-        const text = inlineText(node, f, part);
+        const text = inlineText(node, f);
         const boldOnly = node.type === 'paragraph' && node.children?.length === 1 && node.children[0]?.type === 'strong';
         const kind = node.type === 'heading' ? 'heading' : node.type === 'tableCell' ? 'cell' : 'paragraph';
         blocks.push({ kind, depth: node.depth ?? 0, text, boldOnly, top, inList, ordered, firstInItem, words: 0 });
@@ -342,7 +332,7 @@ function collect(doc: DocumentModel, f: Features, part: boolean): Block[] {
 
 /** Extracts every feature the model reads. */
 export function extractFeatures(doc: DocumentModel, fileName: string): Features {
-  return finishFeatures([scanFeatures(doc, fileName, { opens: true, part: false })]);
+  return finishFeatures([scanFeatures(doc, fileName, true)]);
 }
 
 /** The examples quoted in the reason: the first one met wins (key order is first-met order too). */
@@ -396,13 +386,10 @@ export interface FeatureScan {
   head?: { titles: string[]; fileName: Match[]; frontMatter: Match[]; declared?: Features['declared'] };
 }
 
-/**
- * Scans one tree. `opens`: the tree starts the document (its title and front matter are read);
- * `part`: the tree is one part of a document analysed in sections.
- */
-export function scanFeatures(doc: DocumentModel, fileName: string, { opens, part }: { opens: boolean; part: boolean }): FeatureScan {
+/** Scans one tree; `opens`: the tree starts the document (its title and front matter are read). */
+export function scanFeatures(doc: DocumentModel, fileName: string, opens: boolean): FeatureScan {
   const f = emptyFeatures();
-  const blocks = collect(doc, f, part);
+  const blocks = collect(doc, f);
 
   // A single H1 that opens the document titles it (several H1s are chapters): whether it opens
   // the document and is single is known once every part is scanned, so an opening H1 is kept aside.

@@ -155,7 +155,7 @@ export default definePlugin({
     api.checker('template', {
       check(doc, ctx) {
         // One part of a huge document: scan it; the document is classified once, in merge.
-        if (ctx.part) return { findings: [], partial: scanFeatures(doc, fileNameOf(doc, ctx), { opens: ctx.part.index === 0, part: true }) };
+        if (ctx.part) return { findings: [], partial: scanFeatures(doc, fileNameOf(doc, ctx), ctx.part.index === 0) };
         return checkTemplate(doc, ctx, config);
       },
       merge(parts, ctx) {

@@ -71,7 +71,7 @@ describe('a huge document analysed in sections', () => {
     expect(JSON.stringify(parted.template)).toBe(JSON.stringify(whole.template));
   });
 
-  it('drops footnote calls whose definition is in another part, as the whole document does', async () => {
+  it('counts a footnote call whose definition is in another part as the whole document does', async () => {
     const text = `# A\n\nClaim one.[^1] ${'Words. '.repeat(30)}\n\n# B\n\n${'Text. '.repeat(30)}\n\n[^1]: The note.\n`;
     expect(read(tempDoc(text))).toContain('[^1]');
     const { whole, parted } = await both(tempDoc(text), 60);
