@@ -193,20 +193,9 @@ interface Comparison {
   sourceWords: (id: string) => Source | undefined;
 }
 
-/**
- * A footnote call as literal text: what a part of a huge document shows when the footnote's
- * definition is in another part (only link reference definitions are copied into every part).
- */
-const FOOTNOTE_CALL = /\[\^[^\]\s]{1,200}\]/g;
-
-/** A part's block with its unresolved footnote calls blanked (same length: offsets stay), as resolved ones are absent. */
-function withoutFootnoteCalls(block: ProseBlock): ProseBlock {
-  return block.text.includes('[^') ? { ...block, text: block.text.replace(FOOTNOTE_CALL, (m) => ' '.repeat(m.length)) } : block;
-}
-
-function compare(doc: DocumentModel, corpus: CorpusIndex, config: SimilarityConfig, part: boolean): Comparison {
+function compare(doc: DocumentModel, corpus: CorpusIndex, config: SimilarityConfig): Comparison {
   const options = corpus.options;
-  const blocks = part ? proseBlocks(doc.root).map(withoutFootnoteCalls) : proseBlocks(doc.root);
+  const blocks = proseBlocks(doc.root);
   const { stream, quotedWords, cutBefore, cutAfter } = documentWords(blocks, options.foldDiacritics, config.ignoreQuoted);
   const words = stream.count + quotedWords;
   const grams = kgramHashes(stream, options.k);
@@ -274,7 +263,7 @@ function sourceList(
 
 function checkAgainst(doc: DocumentModel, ctx: CheckContext, corpus: CorpusIndex, config: SimilarityConfig, findings: Finding[]): CheckResult {
   const options = corpus.options;
-  const { blocks, stream, quotedWords, words, grams, matches, matchedAny, nameOf, sourceWords } = compare(doc, corpus, config, false);
+  const { blocks, stream, quotedWords, words, grams, matches, matchedAny, nameOf, sourceWords } = compare(doc, corpus, config);
 
   // Near-duplicates: signatures of the documents sharing the most k-grams.
   // (Computed only when some document shares a k-gram: most checks of original text skip it.)
@@ -348,7 +337,7 @@ function checkPart(
   findings: Finding[],
 ): CheckResult {
   const options = corpus.options;
-  const c = compare(doc, corpus, config, true);
+  const c = compare(doc, corpus, config);
   for (const { passage, also } of reportedPassages(c.matches)) {
     // Containment is the document's, set by merge; offsets move to the document's now.
     const f = passageFinding(passage, also, c.stream, c.blocks, ctx.text, c.nameOf(passage.source), 0, config, c.sourceWords);
