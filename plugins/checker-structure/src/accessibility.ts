@@ -4,7 +4,7 @@
  */
 import type { CheckContext, DocumentModel, Finding, FindingPosition } from '@export-ia/core/plugin';
 import type { AccessibilityRule, PluginConfig } from './config.js';
-import { positionOf, type Scan, textOf } from './scan.js';
+import { type OutlineHeading, positionOf, type Scan, textOf } from './scan.js';
 
 export type EmitA11y = (rule: AccessibilityRule, message: string, position: FindingPosition | undefined, extra?: Partial<Finding>) => void;
 
@@ -136,12 +136,18 @@ function images(scan: Scan, config: PluginConfig, emit: EmitA11y): void {
   }
 }
 
-function headingOrder(doc: DocumentModel, scan: Scan, emit: EmitA11y): void {
-  // A front matter title is rendered as the document's H1.
-  const hasTitle = Boolean(doc.meta.title?.trim());
+/** A heading as the order rule sees it. */
+export type OrderedHeading = Pick<OutlineHeading, 'depth' | 'text' | 'position'>;
+
+/**
+ * The first heading is level 1 and no level is skipped, over every heading in document order
+ * (`hasTitle`: a front matter title, rendered as the document's H1). A sectioned analysis calls
+ * it once, from merge.
+ */
+export function headingOrder(hasTitle: boolean, headings: readonly OrderedHeading[], emit: EmitA11y): void {
   let previous = hasTitle ? 1 : 0;
-  for (const h of scan.headings) {
-    const where = positionOf(h.node);
+  for (const h of headings) {
+    const where = h.position;
     if (previous === 0 && h.depth !== 1) {
       emit('heading-order', `The first heading is level ${h.depth}, not 1 ("${excerpt(h.text, 60)}")`, where, {
         suggestion: 'Start the document with a level-1 heading (or a front matter title).',
@@ -199,8 +205,9 @@ function tables(scan: Scan, emit: EmitA11y): void {
   }
 }
 
-function language(doc: DocumentModel, ctx: CheckContext, emit: EmitA11y): void {
-  if (doc.meta.lang || ctx.settings.lang) return;
+/** The document declares its language (once per document: a sectioned analysis calls it from merge). */
+export function documentLanguage(declared: string | undefined, ctx: Pick<CheckContext, 'settings' | 'metrics'>, emit: EmitA11y): void {
+  if (declared || ctx.settings.lang) return;
   const detected = (ctx.metrics.language as { document?: unknown } | undefined)?.document;
   const lang = typeof detected === 'string' ? detected : undefined;
   emit(
@@ -216,11 +223,15 @@ function language(doc: DocumentModel, ctx: CheckContext, emit: EmitA11y): void {
   );
 }
 
-/** Runs the accessibility rules (emit drops the ones that are off). */
+/**
+ * Runs the accessibility rules (emit drops the ones that are off). On a part of a sectioned
+ * analysis (`ctx.part`), heading order and the document's language are left to merge.
+ */
 export function checkAccessibility(doc: DocumentModel, ctx: CheckContext, config: PluginConfig, scan: Scan, emit: EmitA11y): void {
   images(scan, config, emit);
-  headingOrder(doc, scan, emit);
+  // A front matter title is rendered as the document's H1.
+  if (!ctx.part) headingOrder(Boolean(doc.meta.title?.trim()), scan.headings, emit);
   links(scan, ctx.language, emit);
   tables(scan, emit);
-  language(doc, ctx, emit);
+  if (!ctx.part) documentLanguage(doc.meta.lang, ctx, emit);
 }

@@ -1,5 +1,5 @@
 /** Worker thread for markdownlint: its parse costs tens of milliseconds, run beside the other checkers. */
 import { serveWorker } from '@export-ia/core/plugin';
-import { type LintIssue, type LintTask, lintMarkdown } from './markdownlint-run.js';
+import { type LintOutcome, type LintTask, lintMarkdown } from './markdownlint-run.js';
 
-serveWorker<LintTask, LintIssue[]>((task) => ({ result: lintMarkdown(task) }));
+serveWorker<LintTask, LintOutcome>((task) => ({ result: lintMarkdown(task) }));

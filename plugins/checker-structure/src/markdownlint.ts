@@ -6,20 +6,20 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import { type Finding, type FindingSeverity, type Fix, WorkerPool, workerFile } from '@export-ia/core/plugin';
-import type { LintIssue, LintTask } from './markdownlint-run.js';
+import type { LintIssue, LintOutcome, LintTask } from './markdownlint-run.js';
 
 /** Rules whose markdownlint fix only changes whitespace that never changes the rendering. */
 const SAFE_FIXES = new Set(['MD012', 'MD019', 'MD021', 'MD047']);
 
 export class MarkdownLinter {
-  #pool: WorkerPool<LintTask, LintIssue[]> | undefined;
+  #pool: WorkerPool<LintTask, LintOutcome> | undefined;
   #inline: Promise<typeof import('./markdownlint-run.js')> | undefined;
 
   /** Starts linting now; the promise settles with markdownlint's issues. */
-  lint(task: LintTask): Promise<LintIssue[]> {
+  lint(task: LintTask): Promise<LintOutcome> {
     if (isMainThread) {
       try {
-        this.#pool ??= new WorkerPool<LintTask, LintIssue[]>({
+        this.#pool ??= new WorkerPool<LintTask, LintOutcome>({
           filename: workerFile(import.meta.url, './markdownlint-worker.js'),
           size: 1,
           name: 'markdownlint',
@@ -70,22 +70,41 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-function toFix(issue: LintIssue, text: string, starts: number[]): Fix | undefined {
+/** The text's first line ending (fixes insert the same). */
+export const lineEnding = (text: string): string => /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
+
+/** The last line of `text` as markdownlint counts lines (any line ending): 1-based number, start offset. */
+export function lastLine(text: string): { line: number; offset: number } {
+  let line = 1;
+  let offset = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    line++;
+    offset = i + 1;
+  }
+  return { line, offset };
+}
+
+function toFix(issue: LintIssue, text: string, starts: number[], eol: string): Fix | undefined {
   const f = issue.fix;
   if (!f || !SAFE_FIXES.has(issue.rule)) return undefined;
   const line = f.lineNumber ?? issue.line;
   const start = starts[line - 1];
   if (start === undefined) return undefined;
   const next = starts[line] ?? text.length;
-  const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
   if (f.deleteCount === -1) return { start, end: next, text: '' };
   const at = start + (f.editColumn ?? 1) - 1;
   const end = Math.min(at + Math.max(0, f.deleteCount ?? 0), text.length);
   return { start: at, end, text: (f.insertText ?? '').replace(/\n/g, eol) };
 }
 
-/** markdownlint issues as findings `structure/markdownlint/MD0xx` at their line and column. */
-export function lintFindings(issues: readonly LintIssue[], text: string, severity: Exclude<FindingSeverity, 'info'>): Finding[] {
+/**
+ * markdownlint issues as findings `structure/markdownlint/MD0xx` at their line and column. `eol`
+ * is what fixes insert for a line ending (the text's own, unless it is a piece of a larger one).
+ */
+export function lintFindings(issues: readonly LintIssue[], text: string, severity: Exclude<FindingSeverity, 'info'>, eol = lineEnding(text)): Finding[] {
   const starts = lineStarts(text);
   return issues.map((issue) => {
     const lineStart = starts[issue.line - 1];
@@ -110,7 +129,7 @@ export function lintFindings(issues: readonly LintIssue[], text: string, severit
       },
     };
     if (issue.context) finding.excerpt = issue.context;
-    const fix = toFix(issue, text, starts);
+    const fix = toFix(issue, text, starts, eol);
     if (fix) finding.fix = fix;
     return finding;
   });

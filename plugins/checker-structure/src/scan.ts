@@ -8,14 +8,19 @@
 import type { FindingPosition } from '@export-ia/core/plugin';
 import type { Code, Definition, Heading, Html, Image, ImageReference, Link, LinkReference, Nodes, Root, Table } from 'mdast';
 
-export interface HeadingInfo {
-  node: Heading;
+/** A heading as the outline rules see it: from a tree, or from a part's data in a sectioned analysis. */
+export interface OutlineHeading {
   depth: number;
   text: string;
-  /** Anchor ids the heading answers to (`data.id`, `data.hProperties.id`). */
-  ids: string[];
   /** Whether any content (not a heading, comment or definition) follows before the next heading. */
   hasContent: boolean;
+  position: FindingPosition | undefined;
+}
+
+export interface HeadingInfo extends OutlineHeading {
+  node: Heading;
+  /** Anchor ids the heading answers to (`data.id`, `data.hProperties.id`). */
+  ids: string[];
 }
 
 export interface LinkInfo {
@@ -46,6 +51,8 @@ export interface Scan {
   footnotes: string[];
   /** Problems with the model itself. */
   invalid: Array<{ message: string; position?: FindingPosition }>;
+  /** Content before the first heading (in a part of a sectioned analysis, the previous part's last section goes on here). */
+  lead: boolean;
 }
 
 /** Nodes that are content of the section they sit in (leaves and containers of prose, code, media). */
@@ -100,7 +107,7 @@ interface Entry {
 export function scanDocument(root: Root): Scan {
   const cached = cache.get(root);
   if (cached) return cached;
-  const scan: Scan = { headings: [], links: [], images: [], tables: [], code: [], html: [], footnotes: [], invalid: [] };
+  const scan: Scan = { headings: [], links: [], images: [], tables: [], code: [], html: [], footnotes: [], invalid: [], lead: false };
   const definitions = new Map<string, Definition>();
   const references = new Map<LinkReference | ImageReference, LinkInfo | ImageInfo>();
   const seen = new Set<object>();
@@ -134,7 +141,7 @@ export function scanDocument(root: Root): Scan {
         const data = node.data as { id?: unknown; hProperties?: { id?: unknown } } | undefined;
         if (typeof data?.id === 'string') ids.push(data.id);
         if (typeof data?.hProperties?.id === 'string') ids.push(data.hProperties.id);
-        current = { node, depth: node.depth, text: textOf(node).trim(), ids, hasContent: false };
+        current = { node, depth: node.depth, text: textOf(node).trim(), ids, hasContent: false, position: positionOf(node) };
         scan.headings.push(current);
         break;
       }
@@ -171,8 +178,9 @@ export function scanDocument(root: Root): Scan {
         scan.code.push(node);
         break;
     }
-    if (current && !footnote && !heading && node.type !== 'heading') {
-      if (CONTENT.has(node.type) || (node.type === 'html' && !isCommentOnly(node.value))) current.hasContent = true;
+    if (!footnote && !heading && node.type !== 'heading' && (CONTENT.has(node.type) || (node.type === 'html' && !isCommentOnly(node.value)))) {
+      if (current) current.hasContent = true;
+      else scan.lead = true;
     }
     if (!children) continue;
     const kids = children as unknown[];

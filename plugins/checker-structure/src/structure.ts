@@ -17,7 +17,7 @@ import {
 } from '@export-ia/core/plugin';
 import type { PluginConfig, StructureRule } from './config.js';
 import { FileProbe, localPath } from './files.js';
-import { type HeadingInfo, positionOf, type Scan } from './scan.js';
+import { type OutlineHeading, positionOf, type Scan } from './scan.js';
 
 export type Emit = (rule: StructureRule, message: string, position: FindingPosition | undefined, extra?: Partial<Finding>) => void;
 
@@ -39,10 +39,13 @@ function wordStarts(text: string, lang: string): number[] {
 const excerpt = (text: string, max = 80) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
-function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
-  const headings = scan.headings;
+/**
+ * Title, outline, empty and duplicate sections over every heading in document order. `metaTitle`
+ * is the front matter's (`doc.meta.title`). A sectioned analysis calls it once, from merge.
+ */
+export function outlineRules(metaTitle: string | undefined, headings: readonly OutlineHeading[], emit: Emit): void {
   const h1 = headings.filter((h) => h.depth === 1);
-  const title = doc.meta.title?.trim();
+  const title = metaTitle?.trim();
   if (!title && h1.length === 0) {
     emit(
       'missing-title',
@@ -57,10 +60,10 @@ function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
   // (as Pandoc and our themes render them); without one, the first H1 is the title and must be alone.
   if (!title && h1.length > 1) {
     for (const h of h1.slice(1)) {
-      emit('multiple-h1', `A second level-1 heading ("${excerpt(h.text, 60)}"): the first H1 is the document title`, positionOf(h.node), {
+      emit('multiple-h1', `A second level-1 heading ("${excerpt(h.text, 60)}"): the first H1 is the document title`, h.position, {
         suggestion: 'Make it a level-2 heading, or put the title in the front matter (`title:`) so H1s become chapters.',
         excerpt: h.text,
-        data: { first: h1[0]?.node.position?.start.line },
+        data: { first: h1[0]?.position?.line },
       });
     }
   }
@@ -68,7 +71,7 @@ function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
   let previous = title ? 1 : 0;
   for (const h of headings) {
     if (previous > 0 && h.depth > previous + 1) {
-      emit('heading-skip', `Heading level skips from H${previous} to H${h.depth} ("${excerpt(h.text, 60)}")`, positionOf(h.node), {
+      emit('heading-skip', `Heading level skips from H${previous} to H${h.depth} ("${excerpt(h.text, 60)}")`, h.position, {
         suggestion: `Use a level-${previous + 1} heading here.`,
         excerpt: h.text,
         data: { from: previous, to: h.depth },
@@ -78,11 +81,11 @@ function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
   }
 
   for (let i = 0; i < headings.length; i++) {
-    const h = headings[i] as HeadingInfo;
+    const h = headings[i] as OutlineHeading;
     if (h.hasContent) continue;
     const next = headings[i + 1];
     if (next && next.depth > h.depth) continue; // its content is its subsections
-    emit('empty-section', `The section "${excerpt(h.text, 60)}" is empty`, positionOf(h.node), {
+    emit('empty-section', `The section "${excerpt(h.text, 60)}" is empty`, h.position, {
       suggestion: next ? 'Write its content, or remove the heading.' : 'The document ends right after this heading: write its content, or remove it.',
       excerpt: h.text,
     });
@@ -90,17 +93,17 @@ function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
 
   // Same text at the same level under the same parent heading.
   const parents: number[] = [];
-  const seen = new Map<string, HeadingInfo>();
+  const seen = new Map<string, OutlineHeading>();
   for (let i = 0; i < headings.length; i++) {
-    const h = headings[i] as HeadingInfo;
-    while (parents.length > 0 && (headings[parents[parents.length - 1] as number] as HeadingInfo).depth >= h.depth) parents.pop();
+    const h = headings[i] as OutlineHeading;
+    while (parents.length > 0 && (headings[parents[parents.length - 1] as number] as OutlineHeading).depth >= h.depth) parents.pop();
     const key = `${parents[parents.length - 1] ?? -1}\u0000${h.depth}\u0000${normalise(h.text)}`;
     const first = seen.get(key);
     if (first && h.text !== '') {
-      emit('duplicate-heading', `Duplicate heading "${excerpt(h.text, 60)}" (also on line ${first.node.position?.start.line ?? '?'})`, positionOf(h.node), {
+      emit('duplicate-heading', `Duplicate heading "${excerpt(h.text, 60)}" (also on line ${first.position?.line ?? '?'})`, h.position, {
         suggestion: 'Give each section a distinct heading, or merge the two sections.',
         excerpt: h.text,
-        data: { firstLine: first.node.position?.start.line },
+        data: { firstLine: first.position?.line },
       });
     } else seen.set(key, h);
     parents.push(i);
@@ -109,6 +112,7 @@ function outlineRules(doc: DocumentModel, scan: Scan, emit: Emit): void {
 
 const ID_ATTRIBUTE = /\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 
+/** Ids named by `id`/`name` attributes in raw HTML, in order. */
 function htmlIds(html: string, into: Set<string>): void {
   for (const m of html.matchAll(ID_ATTRIBUTE)) {
     const id = m[1] ?? m[2] ?? m[3];
@@ -122,25 +126,40 @@ function htmlIds(html: string, into: Set<string>): void {
  */
 const SUGGESTION_BUDGET = 200_000;
 
-function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Emit): void {
-  // DOCX input has no source text and keeps only heading bookmarks: other targets cannot be known.
-  if (ctx.text === undefined) return;
-  const internal = scan.links.filter((l) => l.url?.startsWith('#'));
-  if (internal.length === 0) return;
+/** An internal link (`#…`) as the anchor rule sees it. */
+export interface AnchorLink {
+  url: string;
+  text: string;
+  position: FindingPosition | undefined;
+}
+
+/** What an internal link may point at, in this order (the "did you mean" picks the first closest). */
+interface AnchorTargets {
+  /** Heading ids, in document order. */
+  headings: Iterable<string>;
+  /** Footnote definition identifiers. */
+  footnotes: Iterable<string>;
+  /** Ids of raw HTML elements. */
+  html: Iterable<string>;
+}
+
+const FOOTNOTE_PREFIXES = ['fn-', 'fnref-', 'user-content-fn-', 'user-content-fnref-', 'fn', 'fnref'];
+
+/** Flags internal links to no known id. A sectioned analysis calls it once, from merge, with every part's ids. */
+export function brokenAnchors(links: readonly AnchorLink[], targets: AnchorTargets, emit: Emit): void {
+  if (links.length === 0) return;
   const ids = new Set<string>(['', 'top']);
-  for (const h of scan.headings) for (const id of h.ids) ids.add(id);
-  for (const f of scan.footnotes) {
-    for (const prefix of ['fn-', 'fnref-', 'user-content-fn-', 'user-content-fnref-', 'fn', 'fnref']) ids.add(`${prefix}${f}`);
+  for (const id of targets.headings) ids.add(id);
+  for (const f of targets.footnotes) {
+    for (const prefix of FOOTNOTE_PREFIXES) ids.add(`${prefix}${f}`);
   }
-  for (const node of scan.html) htmlIds(node.value, ids);
-  // An HTML source keeps ids on elements the model has no node for.
-  if (doc.source.format !== 'markdown') htmlIds(ctx.text, ids);
+  for (const id of targets.html) ids.add(id);
   const candidates = [...ids].filter((id) => id !== '' && id !== 'top');
   // One suggestion per distinct target, and only for the first ones: a document with thousands
   // of broken links to thousands of headings must not cost a "did you mean" for each pair.
   const suggestions = new Map<string, string | undefined>();
-  for (const link of internal) {
-    let target = (link.url as string).slice(1);
+  for (const link of links) {
+    let target = link.url.slice(1);
     try {
       target = decodeURIComponent(target);
     } catch {
@@ -154,17 +173,40 @@ function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Em
     }
     emit(
       'broken-anchor',
-      `The link "${excerpt(link.text || (link.url as string), 60)}" points at #${target}, which no heading, footnote or anchor defines`,
-      positionOf(link.node),
+      `The link "${excerpt(link.text || link.url, 60)}" points at #${target}, which no heading, footnote or anchor defines`,
+      link.position,
       {
         ...(near
           ? { suggestion: `Did you mean #${near}?` }
           : { suggestion: 'Link to an existing heading (its id is its text in lower case, spaces as hyphens).' }),
-        excerpt: link.url as string,
+        excerpt: link.url,
         data: { target, ...(near ? { closest: near } : {}) },
       },
     );
   }
+}
+
+/** The document's internal links (`#…`, also through a reference definition). */
+export function internalLinks(scan: Scan): AnchorLink[] {
+  const out: AnchorLink[] = [];
+  for (const l of scan.links) if (l.url?.startsWith('#')) out.push({ url: l.url, text: l.text, position: positionOf(l.node) });
+  return out;
+}
+
+/** Ids of the tree's raw HTML, and for HTML input every id in the source (elements the model has no node for). */
+export function htmlIdsOf(doc: DocumentModel, text: string, scan: Scan): Set<string> {
+  const ids = new Set<string>();
+  for (const node of scan.html) htmlIds(node.value, ids);
+  if (doc.source.format !== 'markdown') htmlIds(text, ids);
+  return ids;
+}
+
+function anchorRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Emit): void {
+  // DOCX input has no source text and keeps only heading bookmarks: other targets cannot be known.
+  if (ctx.text === undefined) return;
+  const links = internalLinks(scan);
+  if (links.length === 0) return;
+  brokenAnchors(links, { headings: scan.headings.flatMap((h) => h.ids), footnotes: scan.footnotes, html: htmlIdsOf(doc, ctx.text, scan) }, emit);
 }
 
 function fileRules(doc: DocumentModel, ctx: CheckContext, scan: Scan, emit: Emit): void {
@@ -270,7 +312,10 @@ function codeRules(text: string, scan: Scan, emit: Emit): void {
   }
 }
 
-/** Runs the structure rules (emit drops the ones that are off). */
+/**
+ * Runs the structure rules (emit drops the ones that are off). On a part of a sectioned
+ * analysis (`ctx.part`), the outline and anchor rules are left to merge: they need every part.
+ */
 export function checkStructure(
   doc: DocumentModel,
   ctx: CheckContext,
@@ -280,8 +325,10 @@ export function checkStructure(
   isOn: (rule: StructureRule) => boolean,
 ): void {
   for (const p of scan.invalid) emit('model-invalid', p.message, p.position);
-  outlineRules(doc, scan, emit);
-  anchorRules(doc, ctx, scan, emit);
+  if (!ctx.part) {
+    outlineRules(doc.meta.title, scan.headings, emit);
+    anchorRules(doc, ctx, scan, emit);
+  }
   fileRules(doc, ctx, scan, emit);
   if (ctx.text !== undefined && doc.source.format === 'markdown') codeRules(ctx.text, scan, emit);
   // The prose walk trusts the tree: skip it when the model is broken (a cycle would never end).

@@ -18,6 +18,8 @@ export interface Outcome {
   findings: Finding[];
   metrics: Record<string, unknown>;
   failed: string[];
+  /** Parts the document was analysed in (1 when whole). */
+  sections: number;
 }
 
 /** Runs both checkers (or `ids`) on a file through the real host. */
@@ -29,6 +31,7 @@ export async function analyze(host: Host, file: string, options: { ids?: string[
     findings: analysis.findings,
     metrics: analysis.metrics,
     failed: analysis.checkers.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.error?.message}`),
+    sections: analysis.sections ?? 1,
   };
 }
 
