@@ -3,7 +3,7 @@
  * returns the answers as `info` findings on the passages. The metric is `ai`, which the quality
  * score does not read: an AI opinion never changes the score.
  */
-import type { CheckContext, Checker, CheckResult, Finding, ProseBlock } from '@export-ia/core/plugin';
+import type { CheckContext, CheckResult, Finding, MergeContext, ProseBlock, SectionPart } from '@export-ia/core/plugin';
 import { type ChatResult, complete, languageName, systemPrompt } from './chat.js';
 import { type AiConfig, DEFAULTS, readConfig } from './config.js';
 import { type Chosen, type HardestMatch, type LongSentence, longestSentences, matchHardest, pickHardest, pickLongest } from './passages.js';
@@ -47,10 +47,6 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return results;
 }
-
-// Not exported by the plugin API (yet): taken from the checker contract.
-type MergeContext = Parameters<NonNullable<Checker['merge']>>[1];
-type SectionPart = NonNullable<CheckContext['part']>;
 
 /** The readability checker's hardest sentences, when it ran in an earlier stage. */
 function hardestOf(metrics: Readonly<Record<string, unknown>>): readonly unknown[] | undefined {
