@@ -2,7 +2,7 @@ import { proseBlocks, sentences, words } from '@export-ia/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDates } from '../src/dates.js';
 import { extractKeywords } from '../src/keywords.js';
-import { checkMetadata, countSentences, type MetadataMetric } from '../src/metadata.js';
+import { countSentences, type MetadataMetric } from '../src/metadata.js';
 import { stopWords } from '../src/stop-words.js';
 import { analyze, type Host, newHost, sample, tempDoc } from './helpers.js';
 
@@ -157,20 +157,5 @@ describe('metadata checker', () => {
     } finally {
       await configured.close();
     }
-  });
-
-  it('runs at ≥ 300,000 words per second once warm', async () => {
-    const r = await host.analyzePipeline([]).run(host.readInput(sample('report.md')), { settings: [] });
-    const ctx = { config: {}, language: 'en', settings: {}, metrics: {} } as unknown as Parameters<typeof checkMetadata>[1];
-    let best = Number.POSITIVE_INFINITY;
-    let count = 0;
-    for (let i = 0; i < 30; i++) {
-      const t = performance.now();
-      count = (checkMetadata(r.document, ctx).metrics as { metadata: MetadataMetric }).metadata.words;
-      best = Math.min(best, performance.now() - t);
-    }
-    const rate = count / (best / 1000);
-    console.log(`metadata: ${best.toFixed(2)} ms for ${count} words (${Math.round(rate).toLocaleString('en-US')} words/s)`);
-    expect(rate).toBeGreaterThanOrEqual(300_000);
   });
 });
