@@ -69,9 +69,13 @@ export function splitMarkdown(text: string, target: number): MarkdownPart[] {
         const tag = (RAW_OPEN.exec(line)?.[1] ?? '').toLowerCase();
         if (!line.toLowerCase().includes(`</${tag}>`)) closer = `</${tag}>`;
       } else if (ATX.test(line)) {
-        if (size >= target) cuts.push((partStart = at));
+        if (size >= target) {
+          cuts.push(at);
+          partStart = at;
+        }
       } else if (size >= 4 * target && previousBlank && !BLOCK_START.test(line)) {
-        cuts.push((partStart = at));
+        cuts.push(at);
+        partStart = at;
       }
       if (DEFINITION.test(line)) definitions.push(line.trim());
       const footnote = FOOTNOTE.exec(line)?.[1];
