@@ -50,7 +50,7 @@ export {
   type Fix,
   SEVERITY_ORDER,
 } from './quality/findings.js';
-export { inCode, locate, type ProseBlock, type ProseKind, type ProsePiece, proseBlocks, sentences, words } from './quality/prose.js';
+export { inCode, locate, type ProseBlock, type ProseKind, type ProsePiece, proseBlocks, sentences, wordCount, words } from './quality/prose.js';
 export { FetchRefused, isPrivateAddress, type SafeFetchOptions, type SafeFetchResult, safeFetch } from './security/safe-fetch.js';
 export { fillPlaceholders } from './themes/placeholders.js';
 export type { ResolvedTheme } from './themes/theme-loader.js';

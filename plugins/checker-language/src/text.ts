@@ -2,7 +2,7 @@
  * Small text helpers the three checkers share: prose without inline code, word counts that agree
  * with the other checkers, and language names for messages.
  */
-import { type ProseBlock, words } from '@export-ia/core/plugin';
+import { type ProseBlock, wordCount } from '@export-ia/core/plugin';
 
 // Scripts written without spaces (Thai, Lao, Myanmar, Khmer, CJK): only Intl.Segmenter (with its
 // dictionaries) can count their words. Code point ranges: a plain class is much faster than \p{sc=…}.
@@ -15,7 +15,7 @@ const UNSPACED = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3040-\u
  * word dictionaries apply whatever the locale).
  */
 export function countWords(text: string, lang = 'en'): number {
-  return words(text, UNSPACED.test(text) ? 'zh' : lang).length;
+  return wordCount(text, UNSPACED.test(text) ? 'zh' : lang);
 }
 
 /**

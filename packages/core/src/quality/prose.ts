@@ -179,6 +179,15 @@ export function words(text: string, lang = 'en'): ReadonlyArray<{ readonly word:
   });
 }
 
+/** How many words `words()` finds in a text, without building (or caching) the list. */
+export function wordCount(text: string, lang = 'en'): number {
+  if (UNSPACED.test(lang)) return words(text, lang).length;
+  const re = new RegExp(WORD.source, 'gu');
+  let n = 0;
+  while (re.exec(text) !== null) n++;
+  return n;
+}
+
 /** Sentences of a text (Intl.Segmenter) with their indexes; whitespace-only segments dropped. */
 export function sentences(text: string, lang = 'en'): ReadonlyArray<{ readonly sentence: string; readonly index: number }> {
   return remember(sentenceCache, text, lang, () => {
@@ -205,7 +214,9 @@ function remember<T>(cache: TextCache<T>, text: string, lang: string, compute: (
   let map = cache.byLang.get(lang);
   const hit = map?.get(text);
   if (hit) return hit;
-  const value = Object.freeze(compute().map((x) => Object.freeze(x)));
+  const list = compute();
+  for (const x of list) Object.freeze(x);
+  const value = Object.freeze(list);
   if (cache.chars + text.length > CACHE_CHARS) {
     cache.byLang.clear();
     cache.chars = 0;
