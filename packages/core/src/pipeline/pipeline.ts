@@ -659,7 +659,10 @@ export class Pipeline {
             const moved = toDocumentFinding(f, part);
             if (moved) findings.push(moved);
           }
-          results.get(r.id)?.push({ ...r.result, findings });
+          // A part's metrics are not kept for a checker that merges (merge reads `partial`): they
+          // can be as big as the part (per-sentence scores), and every part waits for the merge.
+          const merges = registry.checkers.get(r.id)?.implementation.merge !== undefined;
+          results.get(r.id)?.push(merges ? { findings, ...(r.result.partial === undefined ? {} : { partial: r.result.partial }) } : { ...r.result, findings });
         }
         // Only a shell of the document is kept: its metadata, no tree.
         document ??= { ...doc, root: { type: 'root', children: [] }, assets: {} };

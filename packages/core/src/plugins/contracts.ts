@@ -123,7 +123,8 @@ export interface Checker {
   check(doc: DocumentModel, ctx: CheckContext): CheckResult | Promise<CheckResult>;
   /**
    * Combines the results of a document analysed in sections, in document order. Their findings
-   * already carry document positions; their `partial` is whatever `check` put there. Returns the
+   * already carry document positions; their `partial` is whatever `check` put there (their
+   * `metrics` are not kept: whatever merge needs goes in `partial`). Returns the
    * document's result (document-wide findings and metrics). A checker without `merge` keeps its
    * parts' findings and loses its metrics for such documents (an info finding says so).
    */
