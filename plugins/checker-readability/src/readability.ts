@@ -114,6 +114,12 @@ interface ReadabilityPartial {
   sections: Section[];
   /** The part's hardest sentences, at most `hardestSentences`, easiest last. */
   hardest: Hard[];
+  /**
+   * The part's per-sentence scores (document lines; sections by the part's own index). One small
+   * entry per sentence: the document's metric lists them all anyway. In `partial` because the
+   * host does not keep a merging checker's part metrics.
+   */
+  sentenceScores: Array<Record<string, unknown>>;
 }
 
 /**
@@ -220,9 +226,8 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
   }
   if (part) {
     const moved = [...sections.values()].map((s) => (s.line === undefined ? s : { ...s, line: s.line + lines }));
-    const partial: ReadabilityPartial = { total, headings: part.headings, sections: moved, hardest: hard };
-    // Per-sentence scores are part of the metric itself; they travel in the part's metrics.
-    return { findings, metrics: { readability: { sentenceScores } }, partial };
+    const partial: ReadabilityPartial = { total, headings: part.headings, sections: moved, hardest: hard, sentenceScores };
+    return { findings, partial };
   }
   const readability = documentMetrics(
     lang,
@@ -305,8 +310,7 @@ export function mergeReadability(parts: readonly CheckResult[], lang: string, co
       else addCounts(known.counts, s.counts);
     }
     for (const h of partial.hardest) hard.push({ ...h, entry: { ...h.entry, section: (h.entry.section as number) + before } });
-    const scores = (result.metrics?.readability as { sentenceScores?: Array<Record<string, unknown>> } | undefined)?.sentenceScores ?? [];
-    for (const entry of scores) sentenceScores.push(before === 0 ? entry : { ...entry, section: (entry.section as number) + before });
+    for (const entry of partial.sentenceScores) sentenceScores.push(before === 0 ? entry : { ...entry, section: (entry.section as number) + before });
     before += partial.headings;
   }
   hard.sort((a, b) => a.raw - b.raw); // stable: parts and their candidates come in document order

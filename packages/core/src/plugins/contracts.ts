@@ -106,6 +106,13 @@ export interface SectionPart {
   /** Line (1-based) and offset in the document text where the part starts. */
   readonly line: number;
   readonly offset: number;
+  /**
+   * Length and lines of the part's own text. After it, the part's text holds copies of the
+   * document's link reference definitions and footnote stubs (so references resolve): nodes
+   * starting at or past `length` are not the part's content.
+   */
+  readonly length: number;
+  readonly lines: number;
 }
 
 /** What a checker's `merge` gets: the whole document's context, without a tree. */

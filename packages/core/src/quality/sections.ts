@@ -18,10 +18,6 @@ import type { Finding, Fix } from './findings.js';
 export interface MarkdownPart extends SectionPart {
   /** The text a checker sees: the part's own text, then the document's reference definitions. */
   readonly text: string;
-  /** Length of the part's own text (offsets at or past it are in the appended definitions). */
-  readonly length: number;
-  /** Lines of the part's own text. */
-  readonly lines: number;
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
