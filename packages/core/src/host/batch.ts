@@ -306,6 +306,10 @@ async function batchPool(host: Host, size: number): Promise<BatchPool> {
     workerData,
     name: 'batch worker',
     prefetch: 2,
+    // A worker whose event loop a plugin left jammed (a timer spinning after its task returned)
+    // never starts its next task: replaced after this, its waiting tasks moved to another worker.
+    // Generous: a fresh worker loads every plugin before it answers.
+    startTimeoutMs: 60_000,
     // Exporters allocate a lot of short-lived objects (docx builds an XML object tree per run); a
     // larger young generation means fewer scavenges. Measured on 12 × 5.9k-word documents to all
     // three formats, 7–8 alternating runs each: +6% docs/s with 1 thread, +14% with 2.

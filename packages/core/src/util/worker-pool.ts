@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, type Transferable, Worker, type WorkerOptions } from 'node:worker_threads';
 import { ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '../errors/export-ia-error.js';
 
-type ToWorker<T> = { id: number; task: T };
-type FromWorker<R, E> = { id: number; event: E } | { id: number; result: R } | { id: number; error: SerializedError };
+type ToWorker<T> = { id: number; task: T } | { cancel: number };
+type FromWorker<R, E> = { id: number; started: true } | { id: number; event: E } | { id: number; result: R } | { id: number; error: SerializedError };
 
 interface Pending<R, E> {
   id: number;
@@ -18,12 +18,16 @@ interface Pending<R, E> {
   resolve: (value: R) => void;
   reject: (err: unknown) => void;
   onEvent: ((event: E) => void) | undefined;
+  /** The worker has begun it (tasks queued in a worker wait for the ones before them). */
+  started?: boolean;
 }
 
 interface Slot<R, E> {
   worker: Worker;
   /** Tasks sent to this worker and not yet answered, by id (the worker runs them in order). */
   inFlight: Map<number, Pending<R, E>>;
+  /** Armed while the worker's next task has not said it started (a jammed event loop never will). */
+  startTimer?: NodeJS.Timeout;
 }
 
 export interface WorkerPoolOptions {
@@ -41,6 +45,12 @@ export interface WorkerPoolOptions {
    * keeps short tasks (a 15 ms document) from leaving threads idle a third of the time.
    */
   prefetch?: number;
+  /**
+   * A worker that does not start its next task within this time (its event loop is jammed, e.g.
+   * by a timer a plugin left spinning after its task returned) is replaced; the tasks that had
+   * not started go to another worker. Default: off.
+   */
+  startTimeoutMs?: number;
 }
 
 export class WorkerPool<T, R, E = never> {
@@ -51,7 +61,8 @@ export class WorkerPool<T, R, E = never> {
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
-    this.#options = { ...options, size: Math.max(1, Math.floor(options.size)) };
+    // A size that is not a number (`--jobs abc`) would start no worker at all and hang.
+    this.#options = { ...options, size: Number.isFinite(options.size) ? Math.max(1, Math.floor(options.size)) : 1 };
   }
 
   get size(): number {
@@ -60,9 +71,10 @@ export class WorkerPool<T, R, E = never> {
 
   /**
    * Runs a task on the next free worker. `transfer` moves ArrayBuffers instead of copying.
-   * `signal` stops it: a queued task is dropped, a running one has its worker terminated (the
-   * only way to stop code that never yields) and a fresh worker takes the next task; the
-   * promise rejects with the signal's reason.
+   * `signal` stops it: a queued task is dropped (also one waiting inside a worker: the worker
+   * skips it), a running one has its worker terminated (the only way to stop code that never
+   * yields) and the tasks that were waiting behind it go to another worker; the promise rejects
+   * with the signal's reason.
    */
   run(task: T, options: { transfer?: readonly Transferable[]; onEvent?: (event: E) => void; signal?: AbortSignal } = {}): Promise<R> {
     if (this.#closed) return Promise.reject(new ExportIaError('EIA_INTERNAL', { detail: 'worker pool is closed' }));
@@ -96,15 +108,45 @@ export class WorkerPool<T, R, E = never> {
     }
     const slot = this.#slots.find((s) => s.inFlight.get(pending.id) === pending);
     if (!slot) return;
-    // Out of the pool first, so its exit is not taken for a crash of the next task.
-    this.#slots.splice(this.#slots.indexOf(slot), 1);
     slot.inFlight.delete(pending.id);
     pending.reject(reason);
-    for (const other of slot.inFlight.values())
-      other.reject(new ExportIaError('EIA_WORKER_CRASHED', { file: this.#options.name ?? 'a document', detail: 'its worker was stopped for another task' }));
+    if (!pending.started) {
+      // Waiting inside the worker behind another task: the worker skips it; nothing else stops.
+      slot.worker.postMessage({ cancel: pending.id } satisfies ToWorker<T>);
+      if (slot.inFlight.size === 0) slot.worker.unref();
+      return;
+    }
+    // Running: terminating its worker is the only way to stop code that never yields.
+    this.#retire(slot);
+  }
+
+  /**
+   * Takes a worker out of the pool and terminates it. Its tasks that had not started go back to
+   * the front of the queue (they run on another worker); a started one is lost with it.
+   */
+  #retire(slot: Slot<R, E>, lostDetail = 'its worker was stopped'): void {
+    const index = this.#slots.indexOf(slot);
+    // Out of the pool first, so its exit is not taken for a crash.
+    if (index >= 0) this.#slots.splice(index, 1);
+    clearTimeout(slot.startTimer);
+    const waiting = [...slot.inFlight.values()];
     slot.inFlight.clear();
+    for (const task of waiting.filter((t) => t.started))
+      task.reject(new ExportIaError('EIA_WORKER_CRASHED', { file: this.#options.name ?? 'a document', detail: lostDetail }));
+    this.#queue.unshift(...waiting.filter((t) => !t.started));
     void slot.worker.terminate();
     if (!this.#closed) this.#dispatch();
+  }
+
+  /** Arms the start deadline of the worker's next task, if it has one that has not started. */
+  #watchStart(slot: Slot<R, E>): void {
+    clearTimeout(slot.startTimer);
+    slot.startTimer = undefined;
+    const limit = this.#options.startTimeoutMs;
+    const next = slot.inFlight.values().next().value as Pending<R, E> | undefined;
+    if (!limit || !next || next.started) return;
+    slot.startTimer = setTimeout(() => this.#retire(slot, 'its worker stopped responding'), limit);
+    slot.startTimer.unref();
   }
 
   #spawn(): Slot<R, E> {
@@ -116,6 +158,11 @@ export class WorkerPool<T, R, E = never> {
     worker.on('message', (msg: FromWorker<R, E>) => {
       const task = slot.inFlight.get(msg.id);
       if (!task) return;
+      if ('started' in msg) {
+        task.started = true;
+        clearTimeout(slot.startTimer);
+        return;
+      }
       if ('event' in msg) {
         task.onEvent?.(msg.event);
         return;
@@ -124,11 +171,13 @@ export class WorkerPool<T, R, E = never> {
       if (slot.inFlight.size === 0) worker.unref();
       if ('result' in msg) task.resolve(msg.result);
       else task.reject(ExportIaError.fromJSON(msg.error));
+      this.#watchStart(slot);
       this.#dispatch();
     });
     const fail = (detail: string) => {
       const index = this.#slots.indexOf(slot);
       if (index >= 0) this.#slots.splice(index, 1);
+      clearTimeout(slot.startTimer);
       const lost = [...slot.inFlight.values()];
       slot.inFlight.clear();
       for (const task of lost) task.reject(new ExportIaError('EIA_WORKER_CRASHED', { file: this.#options.name ?? 'a document', detail }));
@@ -159,6 +208,7 @@ export class WorkerPool<T, R, E = never> {
       slot.worker.ref();
       const message: ToWorker<unknown> = { id: job.id, task: job.task };
       slot.worker.postMessage(message, job.transfer as Transferable[]);
+      if (slot.inFlight.size === 1) this.#watchStart(slot);
     }
   }
 
@@ -188,8 +238,16 @@ export function serveWorker<T, R, E = never>(
   const port = parentPort;
   // Tasks run one at a time, in arrival order, even when the pool queues several here.
   let chain: Promise<void> = Promise.resolve();
+  const cancelled = new Set<number>();
   port.on('message', (msg: ToWorker<T>) => {
+    if ('cancel' in msg) {
+      cancelled.add(msg.cancel);
+      return;
+    }
     chain = chain.then(async () => {
+      if (cancelled.delete(msg.id)) return;
+      // Said first: a task that never says it started tells the pool this thread is jammed.
+      port.postMessage({ id: msg.id, started: true });
       try {
         const { result, transfer } = await handler(msg.task, (event) => port.postMessage({ id: msg.id, event }));
         port.postMessage({ id: msg.id, result }, transfer ?? []);
