@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,26 +50,13 @@ function tempDoc(text: string): string {
   return file;
 }
 
-/**
- * The sample documents without their footnotes. The host shares link reference definitions with
- * every part but not footnote definitions, so in a part without its definition `[^3]` reads as
- * text; that difference is the core's, measured separately below.
- */
-function withoutFootnotes(name: string): string {
-  return tempDoc(
-    readFileSync(join(documents, name), 'utf8')
-      .replace(/\[\^\d+\]:.*\n?/g, '')
-      .replace(/\[\^\d+\]/g, ''),
-  );
-}
-
 const filler = 'The team met on Monday and went through the plan line by line before lunch. '.repeat(5);
 /** Five sections of about 450 characters: five parts at sectionBytes 400. */
 const fiveParts = (extra: readonly string[]) => extra.map((e, i) => `# Part ${i + 1}\n\n${filler}\n\n${e}\n`).join('\n');
 
 describe('documents analysed in sections', () => {
   it('gives the whole English report’s findings and metrics from 9 and from 24 parts', async () => {
-    const file = withoutFootnotes('report.md');
+    const file = join(documents, 'report.md');
     for (const bytes of [4000, 1000]) {
       const { whole, parts } = await same(file, bytes);
       expect(parts.sections).toBeGreaterThanOrEqual(bytes === 4000 ? 9 : 20);
@@ -78,7 +65,7 @@ describe('documents analysed in sections', () => {
   });
 
   it('gives the whole Spanish article’s findings and metrics from 5 parts', async () => {
-    const { whole, parts } = await same(withoutFootnotes('articulo.md'), 800);
+    const { whole, parts } = await same(join(documents, 'articulo.md'), 800);
     expect(parts.sections).toBeGreaterThanOrEqual(5);
     expect(whole.metrics.spelling).toMatchObject({ language: 'es', dictionary: 'es' });
   });
@@ -152,15 +139,5 @@ describe('documents analysed in sections', () => {
     const text = `---\nlang: xx\n---\n\n${fiveParts(['One.', 'Two.', 'Three.', 'Four.', 'Five.'])}`;
     const { parts } = await same(tempDoc(text), 400);
     expect(parts.findings.map((f) => f.rule)).toEqual(['spelling/no-dictionary']);
-  });
-
-  it('keeps the core’s footnote difference small on the report as it is (references read as text in parts without their definition)', async () => {
-    const file = join(documents, 'report.md');
-    const whole = await analyze(file, {});
-    const parts = await analyze(file, {}, 4000);
-    const references = (readFileSync(file, 'utf8').match(/\[\^\d+\](?!:)/g) ?? []).length;
-    expect(parts.findings).toEqual(whole.findings);
-    const words = (r: typeof whole) => (r.metrics.spelling as { words: number }).words;
-    expect(Math.abs(words(parts) - words(whole))).toBeLessThanOrEqual(references);
   });
 });
