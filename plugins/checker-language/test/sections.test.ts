@@ -2,7 +2,6 @@
  * Huge documents are analysed in parts (limits.sectionBytes) and each checker's `merge` combines
  * them: the result must be the one pass's, with sectionBytes forced small on the samples.
  */
-import { readFileSync } from 'node:fs';
 import type { Finding } from '@export-ia/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bestCandidates, collectCandidates } from '../src/keywords.js';
@@ -20,32 +19,7 @@ const FR =
 const NEGATIVE =
   'The launch was a disaster. The software crashed repeatedly and customers were furious. Support staff were overwhelmed, angry and exhausted. The vendor ignored our complaints and the failures caused terrible losses. Nobody trusted the broken dashboard.';
 
-/** A sample without its footnote markers: a marker whose definition is in another part is plain text there (README, "Huge documents"). */
-function withoutFootnoteMarkers(name: string): string {
-  return tempDoc(readFileSync(sample(name), 'utf8').replace(/\[\^\w+\](?!:)/g, ''));
-}
-
 const key = (f: Finding) => `${f.rule}@${f.position?.line}:${f.position?.column}`;
-
-/** Footnote markers of a sample (`[^n]`, not definitions): how many, and their characters. */
-function footnoteMarkers(name: string): { count: number; characters: number } {
-  const found = readFileSync(sample(name), 'utf8').match(/\[\^\w+\](?!:)/g) ?? [];
-  return { count: found.length, characters: found.join('').length };
-}
-
-/**
- * Paths where two metric values differ: counts by more than `slack.count` (characters by more than
- * `slack.characters`), other numbers (scores, minutes) by more than 2%, anything else at all.
- */
-function differences(a: unknown, b: unknown, slack: { count: number; characters: number }, path = ''): string[] {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const allowed = !Number.isInteger(a) ? 0.02 * Math.max(Math.abs(a), 1) : /\.characters/i.test(path) ? slack.characters : slack.count;
-    return Math.abs(a - b) <= allowed ? [] : [`${path}: ${a} ≠ ${b}`];
-  }
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? [] : [`${path}: ${String(a)} ≠ ${String(b)}`];
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], slack, `${path}.${k}`));
-}
 
 describe('documents analysed in sections', () => {
   let host: Host;
@@ -67,34 +41,16 @@ describe('documents analysed in sections', () => {
     ['report.md', 4000],
     ['report.md', 1000],
     ['articulo.md', 500],
-  ])('%s in parts of %i bytes: the findings and metrics of one pass (footnote markers removed)', async (name, sectionBytes) => {
-    const [whole, parts] = await wholeAndParts(withoutFootnoteMarkers(name), sectionBytes);
+  ])('%s in parts of %i bytes: the findings and metrics of one pass, footnotes included', async (name, sectionBytes) => {
+    const [whole, parts] = await wholeAndParts(sample(name), sectionBytes);
     expect(parts.sections).toBeGreaterThanOrEqual(5);
     expect(parts.findings).toEqual(whole.findings);
     for (const id of CHECKERS) expect(parts.metrics[id], id).toEqual(whole.metrics[id]);
     expect((parts.metrics.metadata as MetadataMetric).keywords).toHaveLength(10);
   });
 
-  it.each([
-    ['report.md', 4000],
-    ['articulo.md', 500],
-  ])('%s as written, in parts of %i bytes: the same, but for the words of footnote markers cut from their definitions', async (name, sectionBytes) => {
-    const [whole, parts] = await wholeAndParts(sample(name), sectionBytes);
-    expect(parts.sections).toBeGreaterThanOrEqual(5);
-    expect(parts.findings.map(key)).toEqual(whole.findings.map(key));
-    // Each stray "[^n]" adds a word and four characters to its paragraph, and can hide a sentence
-    // end ("ones;[^6] for" is one more sentence for wink: a section's tone moves by 0.016).
-    // At most one word or sentence per marker, and the marker's characters.
-    const slack = footnoteMarkers(name);
-    expect(slack.count).toBeGreaterThan(0);
-    for (const id of CHECKERS) expect(differences(whole.metrics[id], parts.metrics[id], slack), id).toEqual([]);
-    const metadata = parts.metrics.metadata as MetadataMetric;
-    expect(metadata.keywords).toEqual((whole.metrics.metadata as MetadataMetric).keywords);
-    expect(metadata.outline).toEqual((whole.metrics.metadata as MetadataMetric).outline);
-  });
-
   it('ranks keywords again over all parts: the top 10 of the report are those of one pass at 5 to 44 parts', async () => {
-    const file = withoutFootnoteMarkers('report.md');
+    const file = sample('report.md');
     const whole = (await analyze(host, file, ['metadata'])).metrics.metadata as MetadataMetric;
     for (const sectionBytes of [8000, 2000, 400]) {
       const a = await analyze(host, file, ['metadata'], [{ limits: { sectionBytes } }]);
