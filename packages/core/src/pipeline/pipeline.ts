@@ -637,7 +637,9 @@ export class Pipeline {
     const analysis: Analysis = { findings: [], metrics: {}, checkers: [], sections: parts.length };
     const records = new Map<string, Analysis['checkers'][number]>();
     let document: DocumentModel | undefined;
-    for (const inStage of stagesOf(o.checkers, registry)) {
+    // A checker named twice runs once (its parts would otherwise not line up).
+    const checkers = [...new Set(o.checkers)];
+    for (const inStage of stagesOf(checkers, registry)) {
       const metricsBefore = { ...analysis.metrics };
       const results = new Map<string, CheckResult[]>(inStage.map((id) => [id, []]));
       for (const part of parts) {
@@ -662,7 +664,8 @@ export class Pipeline {
           // A part's metrics are not kept for a checker that merges (merge reads `partial`): they
           // can be as big as the part (per-sentence scores), and every part waits for the merge.
           const merges = registry.checkers.get(r.id)?.implementation.merge !== undefined;
-          results.get(r.id)?.push(merges ? { findings, ...(r.result.partial === undefined ? {} : { partial: r.result.partial }) } : { ...r.result, findings });
+          // Without merge only the findings are used.
+          results.get(r.id)?.push(merges && r.result.partial !== undefined ? { findings, partial: r.result.partial } : { findings });
         }
         // Only a shell of the document is kept: its metadata, no tree.
         document ??= { ...doc, root: { type: 'root', children: [] }, assets: {} };
@@ -708,7 +711,7 @@ export class Pipeline {
         Object.assign(analysis.metrics, merged.metrics ?? {});
       }
     }
-    for (const id of o.checkers) {
+    for (const id of checkers) {
       const record = records.get(id);
       if (record) analysis.checkers.push(record);
     }

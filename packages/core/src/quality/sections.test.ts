@@ -14,20 +14,28 @@ const section = (i: number) => `## Section ${i}\n\nSome text of section ${i} wit
 describe('splitMarkdown', () => {
   it('keeps a small text whole', () => {
     const parts = splitMarkdown('# A\n\ntext\n', 1000);
-    expect(parts).toEqual([{ index: 0, count: 1, line: 1, offset: 0, text: '# A\n\ntext\n', length: 10, lines: 3 }]);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toMatchObject({ index: 0, count: 1, line: 1, offset: 0, length: 10, lines: 3 });
+    expect(parts[0]?.text).toBe('# A\n\ntext\n');
   });
 
   it('cuts at headings once a part is big enough; the own texts add up to the document, lines and offsets match', () => {
-    const text = `---\ntitle: Big\n---\n\n# Big\n\n${Array.from({ length: 40 }, (_, i) => section(i)).join('')}[ref]: https://example.org\n\n[^n]: The footnote.\n`;
+    const text =
+      `---\ntitle: Big\n---\n\n# Big\n\n${Array.from({ length: 40 }, (_, i) => section(i)).join('')}[ref]: https://example.org\n\n[^n]: The footnote.\n`.replace(
+        /link\./g,
+        'link.[^n]',
+      );
     const parts = splitMarkdown(text, 300);
     expect(parts.length).toBeGreaterThan(5);
     expect(parts.map((p) => p.text.slice(0, p.length)).join('')).toBe(text);
     for (const p of parts) {
       expect(text.slice(0, p.offset).split('\n').length).toBe(p.line);
       if (p.index > 0) expect(p.text.startsWith('## Section')).toBe(true);
-      // Every part can resolve [ref] and [^n]: the definitions (and footnote stubs) follow its own text.
-      expect(p.text.slice(p.length)).toContain('[ref]: https://example.org');
-      expect(p.text.slice(p.length)).toContain('[^n]: .');
+      // Every part can resolve the [ref] and [^n] it uses: definitions and footnote stubs follow its own text.
+      if (p.index < parts.length - 1) {
+        expect(p.text.slice(p.length)).toContain('[ref]: https://example.org');
+        expect(p.text.slice(p.length)).toContain('[^n]: .');
+      }
       expect(p.count).toBe(parts.length);
     }
     // The front matter stays in the first part.
@@ -66,6 +74,33 @@ describe('splitMarkdown', () => {
     expect(parts.map((p) => p.text.split('\n')[0])).toEqual(['---', '# Real']);
   });
 
+  it('reads fences as the parser does: backticks in an info string open none, `$$` maths does, `----` is no front matter', () => {
+    const filler = 'x'.repeat(120);
+    const inline = ['```js``` is inline code, not a fence', filler, '# One', filler, '# Two', filler].join('\n');
+    expect(splitMarkdown(inline, 100).map((p) => p.text.split('\n')[0])).toEqual(['```js``` is inline code, not a fence', '# One', '# Two']);
+    const maths = ['$$', filler, '# not a heading inside maths', '$$', filler, '# Real', filler].join('\n');
+    expect(splitMarkdown(maths, 100).map((p) => p.text.split('\n')[0])).toEqual(['$$', '# Real']);
+    const rule = ['----', filler, '# A', filler, '---', '# B', filler].join('\n');
+    expect(splitMarkdown(rule, 100).map((p) => p.text.split('\n')[0])).toEqual(['----', '# A', '# B']);
+  });
+
+  it('counts a lone carriage return as a line end, as the parser does', () => {
+    const text = `a\rb\rc\n${'x'.repeat(120)}\n# H\ntext\n`;
+    const parts = splitMarkdown(text, 100);
+    expect(parts[1]?.line).toBe(5);
+    expect(parts[1]?.offset).toBe(text.indexOf('# H'));
+  });
+
+  it('gives a part only the definitions it refers to (all of them in every part would be quadratic)', () => {
+    const defs = Array.from({ length: 2_000 }, (_, i) => `[l${i}]: https://example.org/${i}`).join('\n');
+    const text = `# A\n\nSee [L7] and [x][l8].\n\n${'y'.repeat(200)}\n\n# B\n\n${defs}\n`;
+    const parts = splitMarkdown(text, 100);
+    expect(parts).toHaveLength(2);
+    const tail = (parts[0] as { text: string; length: number }).text.slice(parts[0]?.length);
+    expect(tail.trim().split('\n\n')).toEqual(['[l7]: https://example.org/7', '[l8]: https://example.org/8']);
+    expect(parts[1]?.text.length).toBeLessThan(text.length);
+  });
+
   it('cuts a long part without headings at a blank line before a plain paragraph, not inside a list', () => {
     const para = `${'word '.repeat(40).trim()}\n\n`;
     const list = '- one\n\n- two\n\n';
@@ -92,6 +127,16 @@ describe('toDocumentFinding', () => {
     );
     expect(moved?.position).toEqual({ line: 42, column: 2, endLine: 42, endColumn: 3, offset: 1005, endOffset: 1006 });
     expect(moved?.fix).toEqual({ start: 1005, end: 1006, text: 'E' });
+  });
+
+  it('drops a fix of the first part that reaches into its appended definitions', () => {
+    const first = { ...part, index: 0, line: 1, offset: 0 };
+    const moved = toDocumentFinding(
+      { rule: 'r', severity: 'warning', message: 'm', position: { line: 1, column: 1, offset: 0 }, fix: { start: 0, end: 12, text: '' } },
+      first,
+    );
+    expect(moved?.fix).toBeUndefined();
+    expect(moved?.position).toEqual({ line: 1, column: 1, offset: 0 });
   });
 
   it('drops findings in the appended definitions and leaves findings without a position alone', () => {
