@@ -12,15 +12,13 @@ type Severity = Exclude<FindingSeverity, 'info'>;
 /** Runs markdownlint (with the user's options) on a small text. */
 type Lint = (text: string) => Promise<LintIssue[]>;
 
-/** What a part keeps of markdownlint for merge: O(reference labels), never the text. */
+/** What a part keeps of markdownlint for merge: O(its own reference labels), never the text. */
 export interface LintPartial {
-  /** Document line where the part starts (its own definitions end where the next part starts). */
-  line: number;
   /** Not run: the part has a line over 20,000 characters (a whole analysis skips the document). */
   skipped: boolean;
   /** Labels the part references, as MD053 normalises them. */
   used: string[];
-  /** The part's definitions at document lines, appended copies included: [label, line]. */
+  /** The definitions in the part's own lines, at document lines: [label, line]. */
   definitions: Array<[string, number]>;
 }
 
@@ -32,12 +30,14 @@ export const skippedLint = (): Finding => ({
 
 export function lintPartial(outcome: LintOutcome | undefined, skipped: boolean, part: SectionPart): LintPartial {
   const refs = outcome?.references;
-  return {
-    line: part.line,
-    skipped,
-    used: refs?.used ?? [],
-    definitions: (refs?.definitions ?? []).map(([label, line]) => [label, line + part.line - 1]),
-  };
+  // The copies the host appends after the part's own lines are every part's definitions: kept,
+  // they would make the partials (and merge's loop) parts × definitions. Definitions come in line order.
+  const definitions: Array<[string, number]> = [];
+  for (const [label, line] of refs?.definitions ?? []) {
+    if (line > part.lines) break;
+    definitions.push([label, line + part.line - 1]);
+  }
+  return { skipped, used: refs?.used ?? [], definitions };
 }
 
 /** A part's issues, less what merge decides for the whole document (the final newline). */
@@ -103,17 +103,15 @@ export async function mergeLintFindings(
   const end = lastLine(text);
   const eol = lineEnding(text);
 
-  // Definitions in document order (each part's own: the appended copies lie past its end).
+  // Definitions in document order (parts keep only their own).
   const first = new Map<string, number>();
   const duplicates = new Map<number, string>();
-  lints.forEach((l, k) => {
-    const limit = lints[k + 1]?.line ?? end.line + 1;
+  for (const l of lints) {
     for (const [label, line] of l.definitions) {
-      if (line < l.line || line >= limit) continue;
       if (first.has(label)) duplicates.set(line, label);
       else first.set(label, line);
     }
-  });
+  }
   const used = new Set(lints.flatMap((l) => l.used));
 
   const out: Finding[] = [];

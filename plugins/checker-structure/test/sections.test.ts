@@ -4,6 +4,8 @@ import type { Host } from '@export-ia/core';
 import { assignHeadingIds } from '@export-ia/core/plugin';
 import type { Heading, Root } from 'mdast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintMarkdown } from '../src/markdownlint-run.js';
+import { lintPartial } from '../src/markdownlint-sections.js';
 import { headingIds } from '../src/sections.js';
 import { analyze, fixtures, type Outcome, repo, structureHost, tempMarkdown, where } from './helpers.js';
 
@@ -170,6 +172,46 @@ describe('rules that need the whole document, over parts', () => {
     expect(r.parts.findings.filter((f) => f.rule.startsWith('structure/markdownlint'))).toEqual([
       expect.objectContaining({ rule: 'structure/markdownlint-skipped', severity: 'info' }),
     ]);
+    expectSame(r);
+  });
+});
+
+describe('markdownlint partials', () => {
+  // 200 definitions in the first part; the second defines [late] (used in the first) and [d3] again.
+  const first = `# Links\n\nSee [d7] and [late].\n\n${Array.from({ length: 200 }, (_, i) => `[d${i}]: https://example.com/${i}\n`).join('')}\n`;
+  const second = '# More\n\nAlso [d150].\n\n[late]: https://example.com/late\n[d3]: https://example.com/again\n';
+  const definitions = [...`${first}${second}`.matchAll(/^\[[^\]]+\]: \S+$/gm)].map((m) => m[0]);
+  // What the host gives a part: its own text, then a copy of every definition of the document.
+  const partText = (own: string) => `${own}\n\n${definitions.join('\n\n')}\n`;
+  const lines = (own: string) => own.split('\n').length - 1;
+  const firstLines = lines(first);
+
+  it('a part keeps only its own definitions, not the copies after its text', () => {
+    const parts = [
+      { own: first, part: { index: 0, count: 2, line: 1, offset: 0, length: first.length, lines: firstLines } },
+      { own: second, part: { index: 1, count: 2, line: firstLines + 1, offset: first.length, length: second.length, lines: lines(second) } },
+    ];
+    const [one, two] = parts.map(({ own, part }) => {
+      const outcome = lintMarkdown({ text: partText(own), config: {}, references: true });
+      // markdownlint saw the copies too
+      expect(outcome.references?.definitions.length).toBe(definitions.length + own.split('\n').filter((l) => l.startsWith('[')).length);
+      return lintPartial(outcome, false, part);
+    });
+    expect(one?.definitions).toEqual(Array.from({ length: 200 }, (_, i) => [`d${i}`, 5 + i]));
+    expect(two?.definitions).toEqual([
+      ['late', firstLines + 5],
+      ['d3', firstLines + 6],
+    ]);
+    expect(two?.used.sort()).toEqual(['d150']);
+  });
+
+  it('the merge of those parts gives the whole analysis', async () => {
+    const r = await both(lintHost, tempMarkdown(`${first}${second}`), 1_000);
+    expect(r.parts.sections).toBe(2);
+    const md053 = r.parts.findings.filter((f) => f.rule === 'structure/markdownlint/MD053');
+    // 198 unused (all but d7 and d150; [late] is used in part one), [d3] defined again in part two
+    expect(md053.filter((f) => f.message.includes('Unused'))).toHaveLength(198);
+    expect(where(md053.filter((f) => f.message.includes('Duplicate')))).toEqual([`structure/markdownlint/MD053@${firstLines + 6}`]);
     expectSame(r);
   });
 });
