@@ -1,7 +1,7 @@
 /**
  * markdownlint on a document analysed in sections. Each part is linted on its own text (with the
- * copies of every reference definition the host appends); merge then redoes what needs the whole
- * document: MD047 on the document's last line, MD053 (unused and duplicate definitions) from
+ * copies the host appends of the reference definitions it uses); merge then redoes what needs the
+ * whole document: MD047 on the document's last line, MD053 (unused and duplicate definitions) from
  * every part's labels, and one "skipped" when a part had a line too long for markdownlint.
  */
 import type { Finding, FindingSeverity, SectionPart } from '@export-ia/core/plugin';
@@ -30,8 +30,9 @@ export const skippedLint = (): Finding => ({
 
 export function lintPartial(outcome: LintOutcome | undefined, skipped: boolean, part: SectionPart): LintPartial {
   const refs = outcome?.references;
-  // The copies the host appends after the part's own lines are every part's definitions: kept,
-  // they would make the partials (and merge's loop) parts × definitions. Definitions come in line order.
+  // The copies the host appends after the part's own lines are other lines' definitions: kept, they
+  // would count twice and grow the partials (and merge's loop) with every part that uses them.
+  // Definitions come in line order.
   const definitions: Array<[string, number]> = [];
   for (const [label, line] of refs?.definitions ?? []) {
     if (line > part.lines) break;
