@@ -185,6 +185,18 @@ export class AxeRunner {
    * done with the returned document (the next run waits for it).
    */
   run(html: string, rules: Readonly<Record<string, boolean>>, mode: { jsdomStyles?: boolean } = {}): Promise<AxeRun> {
+    return this.#session(html, { rules, jsdomStyles: mode.jsdomStyles === true });
+  }
+
+  /**
+   * Parses one HTML document in the window without running axe (no violations), for mapping
+   * elements to the source when axe is off. The same `release()` contract as `run`.
+   */
+  open(html: string): Promise<AxeRun> {
+    return this.#session(html, undefined);
+  }
+
+  #session(html: string, axeRun: { rules: Readonly<Record<string, boolean>>; jsdomStyles: boolean } | undefined): Promise<AxeRun> {
     const previous = this.#queue;
     let release!: () => void;
     const done = new Promise<void>((resolve) => {
@@ -198,27 +210,30 @@ export class AxeRunner {
         const document = window.document;
         const parsed = new window.DOMParser().parseFromString(html, 'text/html');
         document.replaceChild(document.adoptNode(parsed.documentElement), document.documentElement);
-        styles.prepare(mode.jsdomStyles === true || COLOUR_RULES.some((id) => rules[id] === true));
-        const options: RunOptions = {
-          resultTypes: ['violations'],
-          elementRef: true,
-          rules: Object.fromEntries(Object.entries(rules).map(([id, enabled]) => [id, { enabled }])),
-        };
-        const results = await window.axe.run(document, options);
         const violations: AxeViolationNode[] = [];
-        for (const v of results.violations) {
-          for (const n of v.nodes) {
-            violations.push({
-              ruleId: v.id,
-              impact: n.impact ?? v.impact ?? 'moderate',
-              help: v.help,
-              helpUrl: v.helpUrl,
-              description: v.description,
-              target: n.target.map(String),
-              html: n.html,
-              ...(n.failureSummary ? { failureSummary: n.failureSummary } : {}),
-              ...(n.element ? { element: n.element as unknown as Element } : {}),
-            });
+        if (axeRun) {
+          const { rules } = axeRun;
+          styles.prepare(axeRun.jsdomStyles || COLOUR_RULES.some((id) => rules[id] === true));
+          const options: RunOptions = {
+            resultTypes: ['violations'],
+            elementRef: true,
+            rules: Object.fromEntries(Object.entries(rules).map(([id, enabled]) => [id, { enabled }])),
+          };
+          const results = await window.axe.run(document, options);
+          for (const v of results.violations) {
+            for (const n of v.nodes) {
+              violations.push({
+                ruleId: v.id,
+                impact: n.impact ?? v.impact ?? 'moderate',
+                help: v.help,
+                helpUrl: v.helpUrl,
+                description: v.description,
+                target: n.target.map(String),
+                html: n.html,
+                ...(n.failureSummary ? { failureSummary: n.failureSummary } : {}),
+                ...(n.element ? { element: n.element as unknown as Element } : {}),
+              });
+            }
           }
         }
         let released = false;

@@ -1,8 +1,9 @@
 /**
  * @export-ia/plugin-checker-output — the `output` checker: renders the document with the run's
  * theme through the HTML and PDF exporters and checks what a reader with assistive technology
- * gets: axe-core on the HTML (in jsdom), tags, title and language of the PDF, and the colour
- * contrast of the theme. Costly (two renders, one axe run), so it is off by default.
+ * gets: axe-core on the HTML (in jsdom), html-validate's standards conformance on the same HTML,
+ * tags, title and language of the PDF, and the colour contrast of the theme. Costly (two renders,
+ * one axe run, one validation), so it is off by default.
  */
 import {
   type CheckContext,
@@ -17,6 +18,7 @@ import {
 import type { ImpactValue } from 'axe-core';
 import { type AxeRuleText, AxeRunner, type AxeViolationNode, JSDOM_DISABLED_RULES } from './axe.js';
 import { type ContrastPair, themeContrast } from './contrast.js';
+import { elementAt, type HtmlValidateLevel, type HtmlValidateMessage, HtmlValidator } from './html-validate.js';
 import { inspectPdf, type PdfFacts } from './pdf.js';
 import { sourceLocator } from './source-map.js';
 
@@ -25,6 +27,8 @@ interface OutputConfig {
   pdf: boolean;
   contrast: boolean;
   axeRules: Record<string, 'on' | 'off'>;
+  htmlValidate: boolean;
+  htmlValidateRules: Record<string, HtmlValidateLevel>;
 }
 
 function readConfig(raw: Readonly<Record<string, unknown>>): OutputConfig {
@@ -33,6 +37,8 @@ function readConfig(raw: Readonly<Record<string, unknown>>): OutputConfig {
     pdf: raw.pdf !== false,
     contrast: raw.contrast !== false,
     axeRules: { ...((raw.axeRules as Record<string, 'on' | 'off'> | undefined) ?? {}) },
+    htmlValidate: raw.htmlValidate !== false,
+    htmlValidateRules: { ...((raw.htmlValidateRules as Record<string, HtmlValidateLevel> | undefined) ?? {}) },
   };
 }
 
@@ -45,6 +51,15 @@ const impactOf = (v: ImpactValue | undefined): Impact => (v && (IMPACTS as reado
 function excerptOf(html: string): string {
   const clean = html.replace(/(src|href)="data:[^";,]*[;,][^"]*"/g, '$1="data:…"').replace(/\s+/g, ' ');
   return clean.length <= 160 ? clean : `${clean.slice(0, 159)}…`;
+}
+
+/** An element's start tag and the beginning of its text, without serialising all of it (it may be the whole page). */
+function elementExcerpt(el: Element): string {
+  const shallow = (el.cloneNode(false) as Element).outerHTML;
+  const close = `</${el.localName}>`;
+  if (!shallow.endsWith(close)) return excerptOf(shallow);
+  const text = el.textContent ?? '';
+  return excerptOf(`${shallow.slice(0, -close.length)}${text.length > 160 ? `${text.slice(0, 160)}…` : `${text}${close}`}`);
 }
 
 /** "Fix any of the following:\n  Element does not have an alt attribute\n…" → the first reason. */
@@ -81,6 +96,8 @@ export default definePlugin({
     const runner = new AxeRunner();
     api.onClose(() => runner.close());
     let rulesChecked: Promise<Record<string, boolean>> | undefined;
+    const validator = new HtmlValidator(config.htmlValidateRules);
+    let validatorChecked: Promise<HtmlValidator> | undefined;
 
     /** axe's rule switches: jsdom-incapable rules off, then the user's; unknown ids refused once. */
     const axeRuleSwitches = () => {
@@ -99,6 +116,22 @@ export default definePlugin({
         return switches;
       });
       return rulesChecked;
+    };
+
+    /** The validator, once its rule overrides are known to exist (html-validate ignores unknown ones silently). */
+    const checkedValidator = () => {
+      validatorChecked ??= validator.unknownRules().then((unknown) => {
+        const id = unknown[0];
+        if (id !== undefined) {
+          throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', {
+            plugin: api.id,
+            key: `htmlValidateRules.${id}`,
+            detail: `html-validate has no rule "${id}" (see https://html-validate.org/rules/ for the list)`,
+          });
+        }
+        return validator;
+      });
+      return validatorChecked;
     };
 
     api.checker('output', {
@@ -120,7 +153,7 @@ export default definePlugin({
     async function render(doc: DocumentModel, ctx: CheckContext): Promise<{ findings: Finding[]; part: RenderedPart }> {
       const findings: Finding[] = [];
       const part: RenderedPart = {};
-      const wantHtml = config.html || config.contrast;
+      const wantHtml = config.html || config.contrast || config.htmlValidate;
       // Both renders start at once: the PDF compiles in a worker thread while axe runs here.
       const htmlBytes = wantHtml
         ? ctx.exportWith('html').then(
@@ -150,15 +183,24 @@ export default definePlugin({
             const contrast = contrastPairs(html);
             if (contrast) part.contrast = contrast;
           }
+          let messages: HtmlValidateMessage[] = [];
+          if (config.htmlValidate) {
+            ctx.signal.throwIfAborted();
+            messages = await (await checkedValidator()).validate(html);
+            part.htmlValidate = { page: [] };
+          }
           if (config.html) {
             ctx.signal.throwIfAborted();
             const switches = await axeRuleSwitches();
-            await axeFindings(html, switches, findings);
+            await pageFindings(html, switches, messages, findings);
             part.axe = true;
             if (ctx.part && part.headings && switches['heading-order'] !== false) {
               const text = await runner.describe('heading-order');
               if (text) part.headings.rule = text;
             }
+          } else if (messages.length > 0) {
+            // No axe run to share: the page is parsed in the same window only to find the elements.
+            await pageFindings(html, undefined, messages, findings);
           }
         }
       }
@@ -176,14 +218,32 @@ export default definePlugin({
       if (wrongLanguage.length > 0) part.wrongLanguage = wrongLanguage;
       return { findings, part };
 
-      async function axeFindings(html: string, rules: Record<string, boolean>, out: Finding[]): Promise<void> {
-        const run = await runner.run(html, rules);
+      /**
+       * axe's violations (unless `rules` is undefined) and html-validate's messages on one parsed
+       * page, mapped to the source with the same locator: html-validate names elements by CSS
+       * selector, found in the page axe saw (the same HTML string).
+       */
+      async function pageFindings(
+        html: string,
+        rules: Record<string, boolean> | undefined,
+        messages: readonly HtmlValidateMessage[],
+        out: Finding[],
+      ): Promise<void> {
+        const run = await (rules ? runner.run(html, rules) : runner.open(html));
         try {
-          const locate = sourceLocator(doc, run.document);
+          const locate = sourceLocator(doc, run.document, ctx.text);
           for (const v of run.violations) out.push(axeFinding(v, locate(v.element)));
-          if (ctx.part) {
+          if (rules && ctx.part) {
             const headings = pageHeadings(run.document, locate, ctx.part);
             if (headings) part.headings = headings;
+          }
+          const article = run.document.querySelector('main > article');
+          for (const m of messages) {
+            const element = elementAt(run.document, m.selector);
+            const finding = htmlValidateFinding(m, element, locate(element));
+            out.push(finding);
+            // The page's own markup (head, title block, table of contents): the document's, once.
+            if (!element || !article?.contains(element)) part.htmlValidate?.page.push(htmlValidateKey(finding));
           }
         } finally {
           run.release();
@@ -206,6 +266,8 @@ interface RenderedPart {
   pdf?: PdfFacts;
   detected?: { language: string; confidence: number };
   wrongLanguage?: Array<{ format: string; lang: string }>;
+  /** html-validate ran; `page`: keys of its findings outside the article (every part's page has them). */
+  htmlValidate?: { page: string[] };
 }
 
 /**
@@ -254,6 +316,24 @@ function report(parts: readonly RenderedPart[], partFindings: readonly Finding[]
       findings.push(f);
     }
     metrics.axe = { ...counts, rules: ruleIds.size };
+  }
+
+  if (parts.some((p) => p.htmlValidate)) {
+    const page = new Set(parts.flatMap((p) => p.htmlValidate?.page ?? []));
+    const seen = new Set<string>();
+    const counts = { errors: 0, warnings: 0 };
+    for (const f of partFindings) {
+      if (!f.rule.startsWith('output/html-validate/')) continue;
+      const key = htmlValidateKey(f);
+      if (page.has(key)) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      if (f.severity === 'suggestion') counts.warnings++;
+      else counts.errors++;
+      findings.push(f);
+    }
+    metrics.htmlValidate = counts;
   }
 
   findings.push(...failed('pdf'));
@@ -391,6 +471,26 @@ function axeFinding(v: AxeViolationNode, position: Finding['position']): Finding
   if (position) finding.position = position;
   return finding;
 }
+
+/**
+ * An html-validate message as a finding: its error → warning, its warning → suggestion (it judges
+ * conformance; axe judges what readers lose). The position is the element's in the source, never
+ * a line of the HTML file.
+ */
+function htmlValidateFinding(m: HtmlValidateMessage, element: Element | undefined, position: Finding['position']): Finding {
+  const finding: Finding = {
+    rule: `output/html-validate/${m.ruleId}`,
+    severity: m.severity === 2 ? 'warning' : 'suggestion',
+    message: m.message,
+    data: { ruleUrl: m.ruleUrl ?? `https://html-validate.org/rules/${m.ruleId}.html`, selector: m.selector },
+  };
+  if (element) finding.excerpt = elementExcerpt(element);
+  if (position) finding.position = position;
+  return finding;
+}
+
+/** What tells one page-level html-validate finding from another across parts. */
+const htmlValidateKey = (f: Finding) => JSON.stringify([f.rule, f.message, f.data?.selector]);
 
 /** The style sheet's text/background pairs, and the exporter pairs this page uses (by class). */
 function contrastPairs(html: string): { pairs: ContrastPair[]; used: string[] } | undefined {

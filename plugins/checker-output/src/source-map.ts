@@ -2,14 +2,16 @@
  * From an element of the exported HTML back to the source line. The HTML exporter keeps no
  * positions, so elements are matched to mdast nodes by what identifies them: heading ids, footnote
  * ids, and, for images, links, tables, code blocks, lists, quotes and callouts, their order in the
- * document checked against their content (alt text, link text, row count…). An element with no
- * match takes the position of its nearest matched ancestor (a table cell → its cell, an element
- * inside a list item → the item). Raw HTML elements (`<img>` written in the Markdown) are matched
- * to the raw HTML blocks that contain their tag, in order. Anything else (the page's own landmarks,
- * the `<html>` element) has no position.
+ * document checked against their content (alt text, link text, row count…). Raw HTML `<img>`,
+ * `<a>`, `<table>` and headings are matched to the raw HTML blocks that contain their tag, in
+ * order; other raw HTML elements to their own start tag, by aligning the page with the source
+ * (raw-html.ts). An element with no match takes the position of its nearest matched ancestor (a
+ * table cell → its cell, an element inside a list item → the item). Anything else (the page's own
+ * landmarks, the `<html>` element) has no position.
  */
 import { type DocumentModel, type FindingPosition, toPlainText, walk } from '@export-ia/core/plugin';
 import type { Nodes } from 'mdast';
+import { rawElementPositions } from './raw-html.js';
 
 type Kind = 'image' | 'link' | 'table' | 'code' | 'list' | 'blockquote' | 'callout';
 
@@ -100,8 +102,11 @@ function toFindingPosition(node: Nodes | undefined): FindingPosition | undefined
   return out;
 }
 
-/** Builds the element → source mapping for one document and its rendered HTML. */
-export function sourceLocator(doc: DocumentModel, document: Document): (el: Element | undefined) => FindingPosition | undefined {
+/**
+ * Builds the element → source mapping for one document and its rendered HTML. `text` is the
+ * source the document was imported from (the part's, for a part), for exact offsets of raw tags.
+ */
+export function sourceLocator(doc: DocumentModel, document: Document, text?: string): (el: Element | undefined) => FindingPosition | undefined {
   const headings = new Map<string, Nodes>();
   const footnoteDefs = new Map<string, Nodes>();
   const footnoteRefs = new Map<string, Nodes>();
@@ -212,10 +217,18 @@ export function sourceLocator(doc: DocumentModel, document: Document): (el: Elem
     map.set(el, node);
   }
 
+  // Other raw HTML elements by aligning the page with the source, once, when first needed.
+  let rawPositions: Map<Element, FindingPosition> | undefined;
+  const rawPosition = (e: Element) => {
+    rawPositions ??= body ? rawElementPositions(doc, body, map, text) : new Map();
+    return rawPositions.get(e);
+  };
   return (el) => {
     for (let e: Element | null | undefined = el; e; e = e.parentElement) {
       const node = map.get(e);
       if (node) return toFindingPosition(node);
+      const raw = rawPosition(e);
+      if (raw) return raw;
     }
     return undefined;
   };

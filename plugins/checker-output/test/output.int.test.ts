@@ -238,9 +238,15 @@ describe('configuration', () => {
 
 describe('a huge document analysed in sections', () => {
   const sectioned = (sectionBytes: number, settings: Array<Record<string, unknown>> = []) => [...settings, { limits: { sectionBytes } }];
-  // axe's `target` is the element's selector in the page it rendered: a part's page, in parts.
+  // axe's `target` and html-validate's `selector` name the element in the page it rendered: a part's page, in parts.
   const seen = (findings: Outcome['findings']) =>
-    findings.map((f) => ({ rule: f.rule, position: f.position, message: f.message, excerpt: f.excerpt, data: { ...f.data, target: undefined } }));
+    findings.map((f) => ({
+      rule: f.rule,
+      position: f.position,
+      message: f.message,
+      excerpt: f.excerpt,
+      data: { ...f.data, target: undefined, selector: undefined },
+    }));
 
   it('renders report.md in 9 parts and finds what the whole document gives; PDF pages add up', async () => {
     const settings = [{ theme: 'report' }];
@@ -250,6 +256,7 @@ describe('a huge document analysed in sections', () => {
     expect(parted.sections).toBeGreaterThanOrEqual(5);
     expect(seen(parted.findings)).toEqual(seen(whole.findings));
     expect(parted.metrics.axe).toEqual(whole.metrics.axe);
+    expect(parted.metrics.htmlValidate).toEqual(whole.metrics.htmlValidate);
     expect(parted.metrics.contrast).toEqual(whole.metrics.contrast);
     const pdf = (m: Outcome['metrics']) => m.pdf as { pages: number };
     expect({ ...pdf(parted.metrics), pages: 0 }).toEqual({ ...pdf(whole.metrics), pages: 0 });
