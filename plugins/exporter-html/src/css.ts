@@ -76,6 +76,9 @@ table { border-collapse: collapse; width: 100%; font-size: 0.94em; display: bloc
 @supports (display: table) { table { display: table; } }
 th, td { border: 1px solid var(--rule); padding: 0.45em 0.7em; vertical-align: top; }
 th { background: var(--th-bg); color: var(--th-text); font-family: var(--headings); font-weight: 600; text-align: left; }
+th.align-left, td.align-left { text-align: left; }
+th.align-center, td.align-center { text-align: center; }
+th.align-right, td.align-right { text-align: right; }
 tbody tr:nth-child(even) { background: var(--stripe); }
 figure { margin-left: 0; margin-right: 0; text-align: center; }
 figure img, p img { max-width: 100%; height: auto; }

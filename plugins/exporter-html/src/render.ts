@@ -263,6 +263,32 @@ function fixTaskItems(node: HastRoot | Element): void {
   }
 }
 
+const ALIGNMENTS = new Set(['left', 'center', 'right']);
+
+/**
+ * Table cells' `align` (GFM column alignment, or raw HTML) becomes a class: the attribute is
+ * obsolete in HTML5 (validators flag it) and the theme's `th { text-align: left }` overrode it,
+ * so right-aligned header cells showed left-aligned.
+ */
+function alignCells(root: HastRoot): void {
+  const stack: Array<HastRoot | Element> = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as HastRoot | Element;
+    for (const child of node.children) {
+      if (child.type !== 'element') continue;
+      if ((child.tagName === 'td' || child.tagName === 'th') && child.properties.align !== undefined) {
+        const align = String(child.properties.align).toLowerCase();
+        delete child.properties.align;
+        if (ALIGNMENTS.has(align)) {
+          const current = child.properties.className;
+          child.properties.className = [...(Array.isArray(current) ? current.map(String) : []), `align-${align}`];
+        }
+      }
+      stack.push(child);
+    }
+  }
+}
+
 interface TocEntry {
   depth: number;
   id: string;
@@ -323,6 +349,7 @@ export function renderBody(ctx: RenderContext): HastRoot {
   const parsed = allowRaw ? (raw(tree) as HastRoot) : tree;
   const clean = sanitize(parsed, schema) as HastRoot;
   fixTaskItems(clean);
+  alignCells(clean);
   return clean;
 }
 

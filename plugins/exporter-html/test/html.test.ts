@@ -4,7 +4,8 @@
  * present or absent, text that must or must not appear, expected diagnostics). Every output
  * is also checked for the safety invariants: no script, no event handler, no script URL, a CSP.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host, mergeSettings, sha256 } from '@export-ia/core';
@@ -104,6 +105,22 @@ describe('HTML accessibility (axe-core in jsdom)', () => {
       dom.window.close();
     });
   }
+});
+
+describe('table alignment', () => {
+  it('writes column alignment as classes the theme styles, not the obsolete align attribute', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eia-align-'));
+    const path = join(dir, 'align.md');
+    writeFileSync(path, '# T\n\n| Item | Qty | Note |\n| :--- | ---: | :---: |\n| a | 1 | x |\n\n<table><tr><td align="RIGHT">raw</td></tr></table>\n');
+    const { html } = await exportHtml(path);
+    const doc = new JSDOM(html).window.document;
+    expect(doc.querySelectorAll('[align]')).toHaveLength(0);
+    expect(Array.from(doc.querySelectorAll('thead th')).map((th) => th.className)).toEqual(['align-left', 'align-right', 'align-center']);
+    expect(doc.querySelector('tbody td:nth-child(2)')?.className).toBe('align-right');
+    expect(Array.from(doc.querySelectorAll('td')).at(-1)?.className).toBe('align-right');
+    // The class wins over the theme's left-aligned header cells.
+    expect(html).toContain('th.align-right, td.align-right { text-align: right; }');
+  });
 });
 
 describe('hostile sizes', () => {
