@@ -166,6 +166,36 @@ export const catalog = {
     'Plugin {plugin} called the {kind} "{id}" of plugin "{dependency}", which it does not list in its dependencies.',
     'The plugin author must add "{dependency}" with a version range to the manifest\'s dependencies.',
   ),
+  EIA_SANDBOX_UNAVAILABLE: entry(
+    'usage',
+    'Plugin sandbox unavailable',
+    'Plugin {plugin} cannot be sandboxed on this host: {detail}.',
+    'Run on a host that allows user namespaces (unshare) with Node 20+, or mark the plugin trusted (it then runs in-process, with your permissions).',
+  ),
+  EIA_PLUGIN_TIMEOUT: entry(
+    'input',
+    'Plugin call timed out',
+    'Plugin {plugin} did not answer {call} within {timeoutMs} ms; its process was stopped.',
+    "Raise the plugin's resources.timeoutMs if the document is very large; otherwise report it to the plugin author.",
+  ),
+  EIA_PLUGIN_CRASHED: entry(
+    'input',
+    'Plugin process failed',
+    'Plugin {plugin} stopped: {detail}.',
+    "Raise the plugin's resources.memoryMb if it ran out of memory on a large document; otherwise report it to the plugin author. The next call starts it again.",
+  ),
+  EIA_PLUGIN_IPC_INVALID: entry(
+    'input',
+    'Plugin broke the protocol',
+    'Plugin {plugin} sent a message the host refuses ({detail}); its process was stopped.',
+    'Report this to the plugin author: a plugin talks to the host only through the plugin API.',
+  ),
+  EIA_PLUGIN_CALL_FAILED: entry(
+    'input',
+    'Plugin call failed',
+    'Plugin {plugin} failed ({code}): {detail}',
+    'Report this to the plugin author with the document that triggers it.',
+  ),
   EIA_PLUGIN_CONFIG_INVALID: entry(
     'usage',
     'Invalid plugin configuration',

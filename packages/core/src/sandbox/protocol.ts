@@ -1,0 +1,98 @@
+/**
+ * The wire between the host and a sandboxed plugin process: length-prefixed JSON frames over a
+ * pipe (fd 3). Both sides treat the other as hostile: a frame over the size limit is refused
+ * before it is buffered, keys that could reach a prototype (`__proto__`, `constructor`,
+ * `prototype`) are refused at parse time, and every message is checked against its shape.
+ */
+
+/** Largest frame either side accepts (bytes of JSON). */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** Host → plugin. */
+export type HostMessage = { type: 'call'; id: number; component: string; method: string; payload: unknown } | { type: 'ping'; id: number };
+
+/** Plugin → host. */
+export type PluginMessage =
+  | { type: 'ready'; components: string[] }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; code: string; message: string }
+  | { type: 'pong'; id: number; memory: number };
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why a frame was refused (the host turns it into EIA_PLUGIN_IPC_INVALID). */
+export class ProtocolError extends Error {}
+
+/** JSON.parse that refuses prototype-reaching keys anywhere in the value. */
+export function parseFrame(json: string): unknown {
+  return JSON.parse(json, (key, value) => {
+    if (FORBIDDEN.has(key)) throw new ProtocolError(`key "${key}" is not allowed`);
+    return value;
+  });
+}
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+
+/** Checks a plugin's message against the protocol; throws ProtocolError when it does not fit. */
+export function checkPluginMessage(value: unknown): PluginMessage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError('a message must be an object');
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      if (!Array.isArray(m.components) || !m.components.every((c) => typeof c === 'string' && c.length <= 200))
+        throw new ProtocolError('ready: components must be a list of names');
+      return { type: 'ready', components: m.components as string[] };
+    case 'result':
+      if (!isId(m.id) || !('value' in m)) throw new ProtocolError('result: needs an id and a value');
+      return { type: 'result', id: m.id, value: m.value };
+    case 'error':
+      if (!isId(m.id) || typeof m.code !== 'string' || typeof m.message !== 'string') throw new ProtocolError('error: needs an id, a code and a message');
+      return { type: 'error', id: m.id, code: m.code.slice(0, 100), message: m.message.slice(0, 2000) };
+    case 'pong':
+      if (!isId(m.id) || typeof m.memory !== 'number') throw new ProtocolError('pong: needs an id and memory');
+      return { type: 'pong', id: m.id, memory: m.memory };
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(String(m.type)).slice(0, 40)}`);
+  }
+}
+
+/** One frame: 4-byte big-endian length, then UTF-8 JSON. */
+export function encodeFrame(message: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  if (body.length > MAX_FRAME_BYTES) throw new ProtocolError(`message of ${body.length} bytes is over the ${MAX_FRAME_BYTES}-byte limit`);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length, 0);
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * Splits a byte stream into frames. `push` returns the complete frames' JSON texts; a declared
+ * length over `max` throws before anything of it is kept.
+ */
+export class FrameReader {
+  #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #max: number;
+
+  constructor(max = MAX_FRAME_BYTES) {
+    this.#max = max;
+  }
+
+  push(chunk: Buffer): string[] {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    const out: string[] = [];
+    for (;;) {
+      if (this.#size < 4) return out;
+      const buf = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
+      this.#chunks = [buf];
+      const length = buf.readUInt32BE(0);
+      if (length > this.#max) throw new ProtocolError(`frame of ${length} bytes is over the ${this.#max}-byte limit`);
+      if (buf.length < 4 + length) return out;
+      out.push(buf.subarray(4, 4 + length).toString('utf8'));
+      const rest = buf.subarray(4 + length);
+      this.#chunks = rest.length > 0 ? [rest] : [];
+      this.#size = rest.length;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The entry of a sandboxed plugin process (see sandbox.ts for how it is started: Node's
+ * permission model, an empty environment, a memory limit, and network/PID namespaces where the
+ * host allows). It loads the plugin's main module, runs its `setup` with an API that records the
+ * components, says `ready`, then answers calls on fd 3, one frame per message.
+ */
+import { Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { encodeFrame, FrameReader, type HostMessage, parseFrame } from './protocol.js';
+
+const PLUGIN_BRAND = Symbol.for('export-ia.plugin');
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+const send = (message: unknown) => channel.write(encodeFrame(message));
+const components = new Map<string, Record<string, unknown>>();
+
+/** Values cross as JSON; bytes travel as base64. */
+function toWire(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  return value;
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2] as string;
+  const config = JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown>;
+  const mod = (await import(pathToFileURL(file).href)) as { default?: { [PLUGIN_BRAND]?: true; setup?: (api: unknown) => unknown } };
+  const definition = mod.default;
+  if (definition?.[PLUGIN_BRAND] !== true || typeof definition.setup !== 'function') {
+    throw new Error('the main module does not default-export a plugin (definePlugin)');
+  }
+  const register = (kind: string) => (id: string, implementation: Record<string, unknown>) => components.set(`${kind}:${id}`, implementation);
+  await definition.setup({
+    config,
+    importer: register('importer'),
+    exporter: register('exporter'),
+    transform: register('transform'),
+    checker: register('checker'),
+    onClose: () => {},
+  });
+  send({ type: 'ready', components: [...components.keys()] });
+}
+
+const reader = new FrameReader();
+channel.on('data', (chunk: Buffer) => {
+  let frames: string[];
+  try {
+    frames = reader.push(chunk);
+  } catch {
+    process.exit(70);
+  }
+  for (const frame of frames) void handle(parseFrame(frame) as HostMessage);
+});
+channel.on('end', () => process.exit(0));
+
+async function handle(message: HostMessage): Promise<void> {
+  if (message.type === 'ping') {
+    send({ type: 'pong', id: message.id, memory: process.memoryUsage().rss });
+    return;
+  }
+  try {
+    const component = components.get(message.component);
+    const method = component?.[message.method];
+    if (typeof method !== 'function') throw Object.assign(new Error(`no ${message.component}.${message.method}`), { code: 'EIA_COMPONENT_NOT_FOUND' });
+    const args = Array.isArray(message.payload) ? message.payload : [message.payload];
+    const value = await (method as (...a: unknown[]) => unknown).apply(component, args);
+    send({ type: 'result', id: message.id, value: toWire(value) ?? null });
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown };
+    send({ type: 'error', id: message.id, code: typeof e.code === 'string' ? e.code : 'EIA_PLUGIN_ERROR', message: String(e.message ?? err) });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`plugin setup failed: ${(err as Error).message}\n`);
+  process.exit(78);
+});
