@@ -198,7 +198,6 @@ export class SandboxedPlugin {
         proc.pending.delete(m.id);
         clearTimeout(pending.timer);
         this.#record(pending.started, m.type === 'error');
-        this.#watchMemory(proc);
         if (m.type === 'error') pending.reject(new ExportIaError('EIA_PLUGIN_CALL_FAILED', { plugin: this.#o.id, code: m.code, detail: m.message }));
         else if (m.type === 'pong') {
           this.metrics.memoryPeak = Math.max(this.metrics.memoryPeak, m.memory);
@@ -270,15 +269,14 @@ export class SandboxedPlugin {
     });
   }
 
-  /** While calls are running, the process's resident memory is read every 50 ms; over the limit it is killed. */
+  /**
+   * While the process lives, its resident memory is read every 50 ms when a call is running
+   * (one timer per process, not per call); over the limit it is killed.
+   */
   #watchMemory(proc: Proc): void {
-    if (proc.pending.size === 0) {
-      clearInterval(proc.memoryTimer);
-      proc.memoryTimer = undefined;
-      return;
-    }
     if (proc.memoryTimer || proc.nodePid === undefined) return;
     proc.memoryTimer = setInterval(() => {
+      if (proc.pending.size === 0) return;
       const rss = residentBytes(proc.nodePid);
       if (rss === undefined) return;
       this.metrics.memoryPeak = Math.max(this.metrics.memoryPeak, rss);
