@@ -9,7 +9,7 @@ import { readInputFile } from '../io/input.js';
 import { type CachedImport, Pipeline, type PipelineHost, type PipelineSpec, validatePipelineSpec } from '../pipeline/pipeline.js';
 import type { SourceInput } from '../plugins/contracts.js';
 import type { ExporterDescriptor, ImporterDescriptor } from '../plugins/manifest.js';
-import { type LoadedPlugin, loadPlugins, type PluginSpec, type Registry } from '../plugins/plugin-loader.js';
+import { type LoadedPlugin, type LoadOptions, loadPlugins, type PluginSpec, type Registry } from '../plugins/plugin-loader.js';
 import { loadTheme, type ResolvedTheme } from '../themes/theme-loader.js';
 import { LruCache } from '../util/lru-cache.js';
 
@@ -24,6 +24,11 @@ export interface HostOptions {
   configDir?: string;
   /** Parsed documents kept for reuse (by content hash). Default 32. */
   importCacheEntries?: number;
+  /**
+   * Which plugins run each in its own sandboxed process (the third-party tier; see
+   * sandbox/sandbox.ts). Default: none — every plugin runs in this process.
+   */
+  sandbox?: LoadOptions['sandbox'];
 }
 
 export interface Host extends PipelineHost {
@@ -61,7 +66,7 @@ export interface Host extends PipelineHost {
 export async function createHost(options: HostOptions): Promise<Host> {
   const cwd = options.cwd ?? process.cwd();
   const pluginConfig = options.pluginConfig ?? {};
-  const set = await loadPlugins(options.plugins, { cwd, configs: pluginConfig });
+  const set = await loadPlugins(options.plugins, { cwd, configs: pluginConfig, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
   const { registry } = set;
   const themeCache = new Map<string, ResolvedTheme>();
   const themeLookup = {

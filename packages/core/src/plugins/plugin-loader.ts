@@ -4,8 +4,9 @@
  * the entry module, validate the plugin's configuration, run `setup`, and check that what it
  * registers matches what it declared.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Ajv } from 'ajv';
@@ -14,6 +15,8 @@ import validVersion from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { sandboxedChecker, sandboxedExporter, sandboxedImporter, sandboxedTransform } from '../sandbox/proxies.js';
+import { SandboxedPlugin } from '../sandbox/sandbox.js';
 import { closest } from '../util/closest.js';
 import { lazy } from '../util/lazy.js';
 import { CORE_VERSION, SUPPORTED_API_VERSIONS } from '../version.js';
@@ -71,6 +74,17 @@ export interface LoadOptions {
   cwd?: string;
   /** Plugin configuration by plugin id. */
   configs?: Readonly<Record<string, unknown>>;
+  /**
+   * Plugins to run each in its own sandboxed process (sandbox/sandbox.ts) instead of in this one:
+   * the third-party tier. Only packaged plugins (a folder with package.json) can be sandboxed.
+   */
+  sandbox?: {
+    isolate(plugin: { id: string; dir: string }): boolean;
+    /** Parent of each sandboxed plugin's scratch folder. Default: the system's temp folder. */
+    scratchDir?: string;
+    /** Refuse to start when the host cannot cut plugins off the network. Default true. */
+    requireNetworkIsolation?: boolean;
+  };
 }
 
 interface Candidate {
@@ -252,6 +266,54 @@ async function importDefinition(c: Candidate): Promise<PluginDefinition> {
   return mod.default;
 }
 
+/**
+ * Starts a plugin in its own process: its `setup` runs there, and each component it registered
+ * is claimed here through a proxy that calls it over the sandbox's channel (so the manifest's
+ * declarations are checked exactly as for an in-process plugin).
+ */
+async function startSandboxed(
+  c: Candidate,
+  plugin: LoadedPlugin,
+  api: PluginApi,
+  closers: Array<() => void | Promise<void>>,
+  options: NonNullable<LoadOptions['sandbox']>,
+): Promise<void> {
+  const { manifest } = c;
+  const label = `${manifest.id}@${manifest.version}`;
+  assertInside(manifest.main, c.dir, () => new ExportIaError('EIA_PLUGIN_MAIN_OUTSIDE', { plugin: label, main: manifest.main }));
+  const scratchDir = mkdtempSync(join(options.scratchDir ?? tmpdir(), `eia-plugin-${manifest.id}-`));
+  const sandbox = new SandboxedPlugin({
+    id: label,
+    dir: c.dir,
+    main: manifest.main,
+    scratchDir,
+    config: plugin.config as Record<string, unknown>,
+    ...(manifest.resources.memoryMb === undefined ? {} : { memoryMb: manifest.resources.memoryMb }),
+    ...(manifest.resources.timeoutMs === undefined ? {} : { timeoutMs: manifest.resources.timeoutMs }),
+    ...(options.requireNetworkIsolation === undefined ? {} : { requireNetworkIsolation: options.requireNetworkIsolation }),
+  });
+  closers.push(async () => {
+    await sandbox.close();
+    rmSync(scratchDir, { recursive: true, force: true });
+  });
+  let components: string[];
+  try {
+    components = await sandbox.start();
+  } catch (err) {
+    if (isExportIaError(err) && err.code !== 'EIA_PLUGIN_CRASHED') throw err;
+    throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error).message }, { cause: err });
+  }
+  for (const name of components) {
+    const m = /^(importer|exporter|transform|checker):(.+)$/.exec(name);
+    if (!m || name.endsWith('.merge')) continue;
+    const [, kind, id] = m as unknown as [string, string, string];
+    if (kind === 'checker') api.checker(id, sandboxedChecker(sandbox, label, id, components.includes(`${name}.merge`)));
+    else if (kind === 'exporter') api.exporter(id, sandboxedExporter(sandbox, label, id));
+    else if (kind === 'importer') api.importer(id, sandboxedImporter(sandbox, label, id));
+    else api.transform(id, sandboxedTransform(sandbox, label, id));
+  }
+}
+
 /** Loads, orders and starts plugins. On any failure, plugins already started are stopped. */
 export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOptions = {}): Promise<PluginSet> {
   const cwd = options.cwd ?? process.cwd();
@@ -338,12 +400,16 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
           closers.push(fn);
         },
       };
-      const definition = await importDefinition(c);
-      try {
-        await definition.setup(api);
-      } catch (err) {
-        if (isExportIaError(err)) throw err;
-        throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error)?.message ?? String(err) }, { cause: err });
+      if (options.sandbox && !c.definition && options.sandbox.isolate({ id: manifest.id, dir: c.dir })) {
+        await startSandboxed(c, plugin, api, closers, options.sandbox);
+      } else {
+        const definition = await importDefinition(c);
+        try {
+          await definition.setup(api);
+        } catch (err) {
+          if (isExportIaError(err)) throw err;
+          throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error)?.message ?? String(err) }, { cause: err });
+        }
       }
       const missing = [
         ...manifest.contributes.importers.filter((d) => importers.get(d.id)?.plugin !== plugin).map((d) => `importer "${d.id}"`),

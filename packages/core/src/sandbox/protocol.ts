@@ -23,12 +23,24 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 /** Why a frame was refused (the host turns it into EIA_PLUGIN_IPC_INVALID). */
 export class ProtocolError extends Error {}
 
-/** JSON.parse that refuses prototype-reaching keys anywhere in the value. */
+/**
+ * JSON.parse that refuses prototype-reaching keys anywhere in the value, and turns `{ $bytes }`
+ * objects back into Uint8Arrays (bytes travel as base64).
+ */
 export function parseFrame(json: string): unknown {
   return JSON.parse(json, (key, value) => {
     if (FORBIDDEN.has(key)) throw new ProtocolError(`key "${key}" is not allowed`);
+    if (typeof value === 'object' && value !== null && typeof value.$bytes === 'string' && Object.keys(value).length === 1) {
+      return new Uint8Array(Buffer.from(value.$bytes, 'base64'));
+    }
     return value;
   });
+}
+
+/** JSON.stringify replacer: Uint8Arrays (document assets, exporter output) as base64. */
+function bytesReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  return value;
 }
 
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
@@ -58,7 +70,7 @@ export function checkPluginMessage(value: unknown): PluginMessage {
 
 /** One frame: 4-byte big-endian length, then UTF-8 JSON. */
 export function encodeFrame(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  const body = Buffer.from(JSON.stringify(message, bytesReplacer), 'utf8');
   if (body.length > MAX_FRAME_BYTES) throw new ProtocolError(`message of ${body.length} bytes is over the ${MAX_FRAME_BYTES}-byte limit`);
   const head = Buffer.alloc(4);
   head.writeUInt32BE(body.length, 0);

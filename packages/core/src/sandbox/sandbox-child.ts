@@ -13,12 +13,6 @@ const channel = new Socket({ fd: 3, readable: true, writable: true });
 const send = (message: unknown) => channel.write(encodeFrame(message));
 const components = new Map<string, Record<string, unknown>>();
 
-/** Values cross as JSON; bytes travel as base64. */
-function toWire(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
-  return value;
-}
-
 async function main(): Promise<void> {
   const file = process.argv[2] as string;
   const config = JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown>;
@@ -36,7 +30,10 @@ async function main(): Promise<void> {
     checker: register('checker'),
     onClose: () => {},
   });
-  send({ type: 'ready', components: [...components.keys()] });
+  // A checker's merge is announced as `checker:<id>.merge` (the host proxies it only then).
+  const names = [...components.keys()];
+  for (const [name, impl] of components) if (typeof impl.merge === 'function') names.push(`${name}.merge`);
+  send({ type: 'ready', components: names });
 }
 
 const reader = new FrameReader();
@@ -60,9 +57,28 @@ async function handle(message: HostMessage): Promise<void> {
     const component = components.get(message.component);
     const method = component?.[message.method];
     if (typeof method !== 'function') throw Object.assign(new Error(`no ${message.component}.${message.method}`), { code: 'EIA_COMPONENT_NOT_FOUND' });
-    const args = Array.isArray(message.payload) ? message.payload : [message.payload];
+    const args = Array.isArray(message.payload) ? [...message.payload] : [message.payload];
+    // A component's context arrives as data ({ $context: … }): it becomes a context object whose
+    // report() collects diagnostics, returned with the value. Host services (importWith,
+    // exportWith) and cancellation are not available in a sandbox: the host's deadline applies.
+    const diagnostics: unknown[] = [];
+    const last = args[args.length - 1] as { $context?: Record<string, unknown> } | undefined;
+    const withContext = typeof last === 'object' && last !== null && '$context' in last;
+    if (withContext) {
+      const unavailable = (what: string) => () => {
+        throw Object.assign(new Error(`${what} is not available to a sandboxed plugin`), { code: 'EIA_SANDBOX_UNAVAILABLE' });
+      };
+      args[args.length - 1] = {
+        ...last.$context,
+        signal: new AbortController().signal,
+        report: (d: unknown) => diagnostics.push(d),
+        progress: () => {},
+        importWith: unavailable('importWith'),
+        exportWith: unavailable('exportWith'),
+      };
+    }
     const value = await (method as (...a: unknown[]) => unknown).apply(component, args);
-    send({ type: 'result', id: message.id, value: toWire(value) ?? null });
+    send({ type: 'result', id: message.id, value: withContext ? { value: value ?? null, diagnostics } : (value ?? null) });
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };
     send({ type: 'error', id: message.id, code: typeof e.code === 'string' ? e.code : 'EIA_PLUGIN_ERROR', message: String(e.message ?? err) });

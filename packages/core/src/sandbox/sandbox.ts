@@ -202,7 +202,7 @@ export class SandboxedPlugin {
         else if (m.type === 'pong') {
           this.metrics.memoryPeak = Math.max(this.metrics.memoryPeak, m.memory);
           pending.resolve({ memory: m.memory });
-        } else pending.resolve(fromWire(m.value));
+        } else pending.resolve(m.value);
       };
       channel.on('data', (chunk: Buffer) => {
         if (proc.dead) return;
@@ -238,9 +238,14 @@ export class SandboxedPlugin {
   }
 
   /** Calls `method` of a component (`checker:words`, `check`) with JSON arguments. */
-  async call(component: string, method: string, args: readonly unknown[], options: { timeoutMs?: number } = {}): Promise<unknown> {
+  async call(component: string, method: string, args: readonly unknown[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<unknown> {
     await this.start();
-    return this.#send({ type: 'call', id: this.#nextId++, component, method, payload: args }, options.timeoutMs ?? this.#o.timeoutMs, `${component}.${method}`);
+    return this.#send(
+      { type: 'call', id: this.#nextId++, component, method, payload: args },
+      options.timeoutMs ?? this.#o.timeoutMs,
+      `${component}.${method}`,
+      options.signal,
+    );
   }
 
   /** Health check: answers with the process's resident memory. */
@@ -249,21 +254,34 @@ export class SandboxedPlugin {
     return (await this.#send({ type: 'ping', id: this.#nextId++ }, timeoutMs, 'ping')) as { memory: number };
   }
 
-  #send(message: HostMessage, timeoutMs: number, what: string): Promise<unknown> {
+  #send(message: HostMessage, timeoutMs: number, what: string, signal?: AbortSignal): Promise<unknown> {
     const proc = this.#proc;
     if (!proc || proc.dead) return Promise.reject(new ExportIaError('EIA_PLUGIN_CRASHED', { plugin: this.#o.id, detail: 'its process is not running' }));
+    if (signal?.aborted) return Promise.reject(signal.reason);
     this.metrics.calls++;
     const frame = encodeFrame(message);
     return new Promise((resolveCall, rejectCall) => {
       const started = performance.now();
-      const timer = setTimeout(() => {
-        proc.pending.delete(message.id);
+      // Stopping a call (its deadline, or the caller's signal) kills the process: it may be stuck
+      // in code that never yields, and must not take the next call in that state.
+      const stop = (error: unknown) => {
+        if (!proc.pending.delete(message.id)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.#record(started, true);
-        // Past the deadline the process is killed: it may be stuck in code that never yields.
         this.#kill(proc);
-        rejectCall(new ExportIaError('EIA_PLUGIN_TIMEOUT', { plugin: this.#o.id, timeoutMs, call: what }));
-      }, timeoutMs);
-      proc.pending.set(message.id, { resolve: resolveCall, reject: rejectCall, timer, started });
+        rejectCall(error);
+      };
+      const onAbort = () => stop(signal?.reason);
+      const timer = setTimeout(() => stop(new ExportIaError('EIA_PLUGIN_TIMEOUT', { plugin: this.#o.id, timeoutMs, call: what })), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
+          signal?.removeEventListener('abort', onAbort);
+          fn(v);
+        };
+      proc.pending.set(message.id, { resolve: settle(resolveCall), reject: settle(rejectCall), timer, started });
       this.#watchMemory(proc);
       (proc.child.stdio[3] as Writable).write(frame);
     });
@@ -370,11 +388,4 @@ function residentBytes(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function fromWire(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && typeof (value as { $bytes?: unknown }).$bytes === 'string' && Object.keys(value).length === 1) {
-    return new Uint8Array(Buffer.from((value as { $bytes: string }).$bytes, 'base64'));
-  }
-  return value;
 }
