@@ -2,7 +2,7 @@
  * The `export-ia` command line. This is the composition root: the only place that knows which
  * plugins are built in. They are loaded by the same loader as any other plugin.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
@@ -54,12 +54,31 @@ Exit codes:
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: (host: Host) => Promise<T>): Promise<T> {
+  const builtins = builtinPluginDirs();
+  const builtinDirs = new Set(builtins.map((d) => realPath(d)));
+  // Only the operator trusts a plugin (an environment variable, not the project's config file,
+  // which may come with a hostile repository): every other added plugin runs sandboxed.
+  const trusted = new Set(
+    (ctx.env.EXPORT_IA_TRUSTED_PLUGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const host = await createHost({
-    plugins: [...builtinPluginDirs(), ...(config?.plugins ?? [])],
+    plugins: [...builtins, ...(config?.plugins ?? [])],
     cwd: ctx.cwd,
     pluginConfig: config?.pluginConfig ?? {},
     ...(config ? { configDir: config.dir } : {}),
+    sandbox: { isolate: ({ id, dir }) => !builtinDirs.has(realPath(dir)) && !trusted.has(id) },
   });
   try {
     return await fn(host);

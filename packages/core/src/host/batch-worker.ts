@@ -27,6 +27,8 @@ serveWorker<BatchTask | ProduceTask, InputOutcome | ProduceResult, BatchEvent | 
     cwd: data.cwd,
     pluginConfig: data.pluginConfig,
     ...(data.configDir ? { configDir: data.configDir } : {}),
+    // A plugin sandboxed by the main thread's host is sandboxed here too.
+    ...(data.sandboxed && data.sandboxed.length > 0 ? { sandbox: { isolate: ({ id }: { id: string }) => (data.sandboxed ?? []).includes(id) } } : {}),
   });
   const host = await hostPromise;
   if ('produce' in task) return { result: await produce(host, task, emit) };

@@ -238,6 +238,8 @@ export interface BatchWorkerData {
   cwd: string;
   configDir?: string;
   pluginConfig: Readonly<Record<string, unknown>>;
+  /** Ids of the plugins the host runs sandboxed: the worker's host sandboxes them too. */
+  sandboxed?: readonly string[];
 }
 
 /**
@@ -299,6 +301,7 @@ async function batchPool(host: Host, size: number): Promise<BatchPool> {
     cwd: host.cwd,
     pluginConfig: host.pluginConfig,
     ...(host.configDir ? { configDir: host.configDir } : {}),
+    sandboxed: host.plugins.filter((p) => p.sandboxed).map((p) => p.manifest.id),
   };
   const pool: BatchPool = new WorkerPool({
     filename: workerFile(import.meta.url, './batch-worker.js'),

@@ -45,6 +45,8 @@ export interface LoadedPlugin {
   /** The spec as a string when the plugin can be loaded again elsewhere (a worker). */
   readonly spec?: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** Runs in its own sandboxed process (the third-party tier). */
+  readonly sandboxed?: boolean;
 }
 
 export interface Registered<D, I> {
@@ -371,7 +373,14 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
       const { manifest } = c;
       const label = `${manifest.id}@${manifest.version}`;
       const config = validateConfig(manifest, options.configs?.[manifest.id]);
-      const plugin: LoadedPlugin = c.spec === undefined ? { manifest, dir: c.dir, config } : { manifest, dir: c.dir, spec: c.spec, config };
+      const sandboxed = options.sandbox !== undefined && !c.definition && options.sandbox.isolate({ id: manifest.id, dir: c.dir });
+      const plugin: LoadedPlugin = {
+        manifest,
+        dir: c.dir,
+        config,
+        ...(c.spec === undefined ? {} : { spec: c.spec }),
+        ...(sandboxed ? { sandboxed: true } : {}),
+      };
       const claim = <D extends { id: string }, I>(
         kind: 'importer' | 'exporter' | 'transform' | 'checker',
         declared: readonly D[],
@@ -400,7 +409,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
           closers.push(fn);
         },
       };
-      if (options.sandbox && !c.definition && options.sandbox.isolate({ id: manifest.id, dir: c.dir })) {
+      if (sandboxed && options.sandbox) {
         await startSandboxed(c, plugin, api, closers, options.sandbox);
       } else {
         const definition = await importDefinition(c);

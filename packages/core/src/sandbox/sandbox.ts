@@ -18,8 +18,8 @@
  * one starts with the next call. The host never shares memory with it, so it keeps serving.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { workerFile } from '../util/worker-pool.js';
@@ -79,6 +79,19 @@ export function isolation(): Isolation {
 const CHILD = workerFile(import.meta.url, './sandbox-child.js');
 // The sandbox's own code the child must be able to read (its entry and the protocol).
 const SANDBOX_DIR = dirname(CHILD);
+// The plugin API package (`@export-ia/core/plugin`, which plugins import) and the installed
+// packages it and the plugin resolve from: code, not data, read-only.
+const CORE_DIR = realpathSync(resolve(SANDBOX_DIR, '../..'));
+
+/** Every `node_modules` folder above `dir` (where its imports resolve from). */
+function moduleDirs(dir: string): string[] {
+  const out: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const candidate = join(at, 'node_modules');
+    if (basename(at) !== 'node_modules' && existsSync(candidate)) out.push(candidate);
+    if (dirname(at) === at) return out;
+  }
+}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -149,7 +162,9 @@ export class SandboxedPlugin {
         plugin: this.#o.id,
         detail: 'this host cannot create network namespaces (unshare), so the plugin would reach the network',
       });
-    const reads = [this.#o.dir, SANDBOX_DIR, ...(this.#o.readDirs ?? [])].map((d) => resolve(d));
+    const reads = [
+      ...new Set([this.#o.dir, SANDBOX_DIR, CORE_DIR, ...moduleDirs(CORE_DIR), ...moduleDirs(this.#o.dir), ...(this.#o.readDirs ?? [])].map((d) => resolve(d))),
+    ];
     const node = [
       '--experimental-permission',
       ...reads.map((d) => `--allow-fs-read=${d}`),

@@ -1,0 +1,67 @@
+/**
+ * Third-party plugins from the config file, end to end: they run sandboxed (their own process,
+ * no environment, no file outside their folder) unless the operator trusts them by id in
+ * EXPORT_IA_TRUSTED_PLUGINS; the project's config file cannot trust anything.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { isolation } from '../../core/src/sandbox/sandbox.js';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = join(repo, 'packages/cli/bin/export-ia.js');
+const thirdParty = join(repo, 'packages/core/test/fixtures/sandboxed-plugin');
+const hello = join(repo, 'examples/plugin-hello');
+const can = isolation();
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    input: '',
+    env: { ...process.env, NO_COLOR: '1', EXPORT_IA_DATA_DIR: join(cwd, 'data'), EIA_E2E_CANARY: 'visible', ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
+}
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eia-plugins-e2e-'));
+  writeFileSync(join(dir, 'export-ia.config.yaml'), `plugins:\n  - ${thirdParty}\n  - ${hello}\nmetadata:\n  canary: ${join(dir, 'canary.txt')}\n`);
+  writeFileSync(join(dir, 'canary.txt'), 'host secret');
+  writeFileSync(join(dir, 'doc.md'), `---\ntitle: Doc\nlang: en\n---\n\n# STEAL\n\nSome words here.\n`);
+  return dir;
+}
+
+const countMetric = (out: string) => {
+  const report = JSON.parse(out) as { documents: Array<{ metrics: { count?: { env: number } }; findings: Array<{ rule: string; message: string }> }> };
+  return report.documents[0];
+};
+
+describe.skipIf(!can.permission || !can.namespaces)('third-party plugins in the CLI', () => {
+  it('run sandboxed by default: no environment, no host file', () => {
+    const dir = project();
+    const r = run(['analyze', 'doc.md', '--checkers', 'count', '--format', 'json'], dir);
+    expect(r.err).toBe('');
+    const doc = countMetric(r.out);
+    expect(doc?.metrics.count?.env).toBe(0);
+    const finding = doc?.findings.find((f) => f.rule === 'count/words');
+    expect(finding?.message).toContain('denied ERR_ACCESS_DENIED');
+    expect(finding?.message).not.toContain('host secret');
+  });
+
+  it('a plugin that imports the plugin API works sandboxed (the example plain-text exporter)', () => {
+    const dir = project();
+    const r = run(['export', 'doc.md', '--to', 'txt', '-o', 'out/'], dir);
+    expect(r.code, r.err).toBe(0);
+  });
+
+  it('run in-process only when the operator trusts them by id', () => {
+    const dir = project();
+    const r = run(['analyze', 'doc.md', '--checkers', 'count', '--format', 'json'], dir, { EXPORT_IA_TRUSTED_PLUGINS: 'third-party' });
+    expect(countMetric(r.out)?.metrics.count?.env).toBeGreaterThan(0);
+    expect(countMetric(r.out)?.findings.find((f) => f.rule === 'count/words')?.message).toContain('host secret');
+  });
+});
