@@ -5,7 +5,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
+import { type ConfigFile, catalog, closest, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
 import { registerCorpusCommands } from './corpus-command.js';
@@ -53,6 +53,81 @@ Exit codes:
   70  internal error (a bug: please report it)`;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+type PluginRecord = Host['plugins'][number];
+
+let builtinReal: Set<string> | undefined;
+const tierOf = (p: PluginRecord) => {
+  builtinReal ??= new Set(builtinPluginDirs().map((d) => realPath(d)));
+  return p.sandboxed ? 'sandboxed' : builtinReal.has(realPath(p.dir)) ? 'built-in' : 'trusted';
+};
+
+function contributionsOf(p: PluginRecord): string[] {
+  const c = p.manifest.contributes;
+  return [
+    ...c.importers.map((x) => `importer:${x.id}`),
+    ...c.transforms.map((x) => `transform:${x.id}`),
+    ...c.checkers.map((x) => `checker:${x.id}`),
+    ...c.exporters.map((x) => `exporter:${x.id}`),
+    ...c.themes.map((x) => `theme:${x.id}`),
+  ];
+}
+
+function pluginList(host: Host, json: boolean): string {
+  const rows = host.plugins.map((p) => ({ id: p.manifest.id, version: p.manifest.version, tier: tierOf(p), contributes: contributionsOf(p) }));
+  if (json) return `${JSON.stringify(rows, null, 2)}\n`;
+  return rows.map((r) => `${`${r.id}@${r.version}`.padEnd(34)} ${r.tier.padEnd(10)} ${r.contributes.join(', ')}\n`).join('');
+}
+
+async function pluginInfo(host: Host, id: string, json: boolean): Promise<string> {
+  const p = host.plugins.find((x) => x.manifest.id === id);
+  if (!p) {
+    const near = closest(
+      id,
+      host.plugins.map((x) => x.manifest.id),
+    );
+    throw new ExportIaError('EIA_PLUGIN_NOT_FOUND', { spec: id, detail: `no loaded plugin has this id${near ? ` (did you mean "${near}"?)` : ''}` });
+  }
+  let health: { state: string; memoryMb?: number; ms?: number; error?: string } = { state: 'loaded' };
+  if (p.sandbox) {
+    const started = performance.now();
+    try {
+      const pong = await p.sandbox.ping();
+      health = { state: 'running', memoryMb: Math.round(pong.memory / 2 ** 20), ms: Math.round(performance.now() - started) };
+    } catch (err) {
+      health = { state: 'failing', error: (err as Error).message };
+    }
+  }
+  const m = p.manifest;
+  const info = {
+    id: m.id,
+    version: m.version,
+    source: p.dir,
+    tier: tierOf(p),
+    contributes: contributionsOf(p),
+    dependencies: m.dependencies,
+    permissions: m.permissions,
+    resources: m.resources,
+    health,
+    ...(p.sandbox ? { metrics: p.sandbox.metrics } : {}),
+  };
+  if (json) return `${JSON.stringify(info, null, 2)}\n`;
+  const lines = [
+    `${m.id}@${m.version}`,
+    `  source        ${p.dir}`,
+    `  tier          ${info.tier}${p.sandbox ? ' (own process: permission model, empty environment, memory limit, network and PID namespaces where available)' : info.tier === 'trusted' ? ' (in-process, with your rights: EXPORT_IA_TRUSTED_PLUGINS)' : ' (in-process)'}`,
+    `  contributes   ${info.contributes.join(', ') || '—'}`,
+    `  dependencies  ${
+      Object.entries(m.dependencies)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '—'
+    }`,
+    `  permissions   ${JSON.stringify(m.permissions)}`,
+    `  resources     ${JSON.stringify(m.resources)}`,
+    `  health        ${health.state}${health.memoryMb === undefined ? '' : `, ${health.memoryMb} MB resident, ping ${health.ms} ms`}${health.error ? `: ${health.error}` : ''}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 function realPath(dir: string): string {
   try {
@@ -195,20 +270,28 @@ ${EXIT_CODES}`,
     const outputs = host.exporters().map((e) => `  ${e.id.padEnd(10)} ${e.extension}  ${e.name ?? ''}\n`);
     return `Input formats:\n${inputs.join('')}Output formats:\n${outputs.join('')}`;
   });
-  listing('plugins', 'List the loaded plugins and what they contribute.', (host) =>
-    host.plugins
-      .map((p) => {
-        const c = p.manifest.contributes;
-        const parts = [
-          ...c.importers.map((x) => `importer:${x.id}`),
-          ...c.transforms.map((x) => `transform:${x.id}`),
-          ...c.exporters.map((x) => `exporter:${x.id}`),
-          ...c.themes.map((x) => `theme:${x.id}`),
-        ];
-        return `${`${p.manifest.id}@${p.manifest.version}`.padEnd(34)} ${parts.join(', ')}\n`;
-      })
-      .join(''),
-  );
+  program
+    .command('plugins')
+    .description('List the loaded plugins (id, version, trust tier, contributions), or show one: `plugins info <id>`.')
+    .argument('[action]', 'list (default) or info')
+    .argument('[id]', 'plugin id, for info')
+    .option('--json', 'machine-readable output')
+    .option('--config <file>', 'use this config file')
+    .option('--no-config', 'do not read any config file')
+    .action(async (action: string | undefined, id: string | undefined, flags: { json?: boolean; config?: string | false }) => {
+      try {
+        if (action !== undefined && action !== 'list' && action !== 'info')
+          throw new ExportIaError('EIA_USAGE', { detail: `unknown plugins action "${action}" (list or info)` });
+        if (action === 'info' && !id) throw new ExportIaError('EIA_USAGE', { detail: 'plugins info needs a plugin id' });
+        const config = loadConfig(flags, ctx);
+        await withHost(config, ctx, async (host) => {
+          ctx.streams.stdout.write(action === 'info' ? await pluginInfo(host, id as string, flags.json === true) : pluginList(host, flags.json === true));
+        });
+        setExit(0);
+      } catch (err) {
+        setExit(printError(ctx, err));
+      }
+    });
   program
     .command('analyze')
     .description('Check documents (spelling, style, readability, structure, accessibility, language…) and score them 0-100.')

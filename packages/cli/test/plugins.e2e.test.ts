@@ -58,6 +58,21 @@ describe.skipIf(!can.permission || !can.namespaces)('third-party plugins in the 
     expect(r.code, r.err).toBe(0);
   });
 
+  it('plugins list and info show the tier, the contributions, the resources and the health', () => {
+    const dir = project();
+    const list = run(['plugins'], dir);
+    expect(list.out).toMatch(/third-party@2\.1\.0\s+sandboxed\s+checker:count, exporter:shout/);
+    expect(list.out).toMatch(/importer-markdown@\S+\s+built-in/);
+    const info = JSON.parse(run(['plugins', 'info', 'third-party', '--json'], dir).out);
+    expect(info).toMatchObject({ id: 'third-party', tier: 'sandboxed', resources: { memoryMb: 96, timeoutMs: 2000 }, health: { state: 'running' } });
+    expect(info.metrics.calls).toBe(1);
+    const unknown = run(['plugins', 'info', 'third-part'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('did you mean "third-party"?');
+    const trusted = run(['plugins'], dir, { EXPORT_IA_TRUSTED_PLUGINS: 'third-party' });
+    expect(trusted.out).toMatch(/third-party@2\.1\.0\s+trusted/);
+  });
+
   it('run in-process only when the operator trusts them by id', () => {
     const dir = project();
     const r = run(['analyze', 'doc.md', '--checkers', 'count', '--format', 'json'], dir, { EXPORT_IA_TRUSTED_PLUGINS: 'third-party' });

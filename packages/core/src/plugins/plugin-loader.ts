@@ -47,6 +47,8 @@ export interface LoadedPlugin {
   readonly config: Readonly<Record<string, unknown>>;
   /** Runs in its own sandboxed process (the third-party tier). */
   readonly sandboxed?: boolean;
+  /** The plugin's process, when sandboxed (health checks, metrics). */
+  sandbox?: SandboxedPlugin;
 }
 
 export interface Registered<D, I> {
@@ -294,6 +296,7 @@ async function startSandboxed(
     ...(manifest.resources.timeoutMs === undefined ? {} : { timeoutMs: manifest.resources.timeoutMs }),
     ...(options.requireNetworkIsolation === undefined ? {} : { requireNetworkIsolation: options.requireNetworkIsolation }),
   });
+  plugin.sandbox = sandbox;
   closers.push(async () => {
     await sandbox.close();
     rmSync(scratchDir, { recursive: true, force: true });
