@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -174,6 +174,29 @@ describe.skipIf(!can.permission || !can.namespaces)('sandboxed plugin: resources
     expect(sandbox.metrics.calls).toBeGreaterThan(10);
     expect(sandbox.metrics.failures).toBeGreaterThan(5);
     expect(sandbox.metrics.kills).toBeGreaterThan(2);
+  });
+});
+
+describe('isolation is a process, not node:vm', () => {
+  it('no runtime source imports node:vm (a lint rule refuses it too: biome noRestrictedImports)', () => {
+    const roots = ['packages/core/src', 'packages/cli/src'].map((r) => fileURLToPath(new URL(`../../../../${r}`, import.meta.url)));
+    const offenders: string[] = [];
+    const walk = (d: string) => {
+      for (const entry of readdirSync(d, { withFileTypes: true })) {
+        const path = join(d, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (
+          /\.ts$/.test(entry.name) &&
+          !entry.name.endsWith('.test.ts') &&
+          /from ['"](node:)?vm['"]|require\(['"](node:)?vm['"]\)/.test(readFileSync(path, 'utf8'))
+        )
+          offenders.push(path);
+      }
+    };
+    for (const r of roots) walk(r);
+    expect(offenders).toEqual([]);
+    const biome = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../biome.json', import.meta.url)), 'utf8'));
+    expect(Object.keys(biome.linter.rules.style.noRestrictedImports.options.paths)).toEqual(['node:vm', 'vm']);
   });
 });
 
