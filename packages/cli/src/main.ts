@@ -153,7 +153,12 @@ async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: 
     cwd: ctx.cwd,
     pluginConfig: config?.pluginConfig ?? {},
     ...(config ? { configDir: config.dir } : {}),
-    sandbox: { isolate: ({ id, dir }) => !builtinDirs.has(realPath(dir)) && !trusted.has(id) },
+    sandbox: {
+      isolate: ({ id, dir }) => !builtinDirs.has(realPath(dir)) && !trusted.has(id),
+      // Where the host has no network namespaces, sandboxed plugins are refused unless the
+      // operator accepts them without network isolation (permission model and empty env still hold).
+      requireNetworkIsolation: ctx.env.EXPORT_IA_SANDBOX_NETWORK !== 'allow',
+    },
   });
   try {
     return await fn(host);

@@ -170,7 +170,7 @@ export const catalog = {
     'usage',
     'Plugin sandbox unavailable',
     'Plugin {plugin} cannot be sandboxed on this host: {detail}.',
-    'Run on a host that allows user namespaces (unshare) with Node 20+, or mark the plugin trusted (it then runs in-process, with your permissions).',
+    'Run on a host that allows namespaces (unshare) with Node 20+; or accept sandboxing without network isolation (EXPORT_IA_SANDBOX_NETWORK=allow); or trust the plugin (EXPORT_IA_TRUSTED_PLUGINS=<id>: it then runs in-process, with your rights).',
   ),
   EIA_PLUGIN_TIMEOUT: entry(
     'input',
