@@ -35,11 +35,28 @@ async function timeCalls(call) {
   return median(us);
 }
 
+// The floor on this machine, in the same run: a bare pipe round trip to a child process that
+// echoes a byte (no framing, no JSON), and the same with a 10 KB payload.
+async function rawPipe(bytes) {
+  const { spawn } = await import('node:child_process');
+  // The child answers one byte once a whole payload has arrived (a 10 KB write may come in pieces).
+  const script = `const s=new (require('net').Socket)({fd:3,readable:true,writable:true});let n=0;s.on('data',d=>{n+=d.length;while(n>=${bytes}){n-=${bytes};s.write('k')}})`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+  const pipe = child.stdio[3];
+  let done;
+  pipe.on('data', () => done());
+  const payload = Buffer.alloc(bytes, 120);
+  const us = await timeCalls(() => new Promise((resolve) => ((done = resolve), pipe.write(payload))));
+  child.kill('SIGKILL');
+  return us;
+}
+
 const result = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, isolation: isolation(), calls: {}, coldStartMs: null };
 for (const [name, payload] of Object.entries(payloads)) {
   // JSON round trip in-process too: what a trusted plugin's call costs with the same data.
   result.calls[name] = { inProcessUs: await timeCalls(async () => echo.echo(JSON.parse(JSON.stringify(payload)))) };
 }
+result.rawPipeUs = { empty: await rawPipe(1), '10 KB': await rawPipe(10 * 1024) };
 const can = result.isolation;
 if (can.permission) {
   const sandbox = new SandboxedPlugin({ id: 'echo', dir, main: 'index.js', scratchDir: scratch, requireNetworkIsolation: false });
@@ -64,6 +81,9 @@ for (const [name, r] of Object.entries(result.calls))
   console.log(
     `call, ${name.padEnd(6)}  in-process ${r.inProcessUs.toFixed(1).padStart(6)} µs   sandboxed ${r.sandboxedUs?.toFixed(1).padStart(6) ?? '  n/a'} µs${name === '10 KB' ? '   (target ≤ 100 µs)' : ''}`,
   );
+console.log(
+  `floor: raw pipe round trip to a child, same run: ${result.rawPipeUs.empty.toFixed(1)} µs (1 byte), ${result.rawPipeUs['10 KB'].toFixed(1)} µs (10 KB)`,
+);
 console.log(`sandbox cold start (spawn → ready): ${result.coldStartMs?.toFixed(1) ?? 'n/a'} ms (target ≤ 100 ms)`);
 mkdirSync(join(repo, '.bench-out'), { recursive: true });
 writeFileSync(join(repo, '.bench-out/plugins.json'), JSON.stringify(result, null, 2));

@@ -77,7 +77,9 @@ async function handle(message: HostMessage): Promise<void> {
         exportWith: unavailable('exportWith'),
       };
     }
-    const value = await (method as (...a: unknown[]) => unknown).apply(component, args);
+    const returned = (method as (...a: unknown[]) => unknown).apply(component, args);
+    // A synchronous answer goes out in this turn; only a promise waits.
+    const value = returned instanceof Promise ? await returned : returned;
     send({ type: 'result', id: message.id, value: withContext ? { value: value ?? null, diagnostics } : (value ?? null) });
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };

@@ -254,7 +254,9 @@ export class SandboxedPlugin {
 
   /** Calls `method` of a component (`checker:words`, `check`) with JSON arguments. */
   async call(component: string, method: string, args: readonly unknown[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<unknown> {
-    await this.start();
+    // Started already: straight to the channel (no extra turn through the start promise).
+    if (!this.#proc || this.#proc.dead || this.#starting === undefined) await this.start();
+    else if (this.#components.length === 0) await this.#starting;
     return this.#send(
       { type: 'call', id: this.#nextId++, component, method, payload: args },
       options.timeoutMs ?? this.#o.timeoutMs,
