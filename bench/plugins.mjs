@@ -46,7 +46,13 @@ async function rawPipe(bytes) {
   let done;
   pipe.on('data', () => done());
   const payload = Buffer.alloc(bytes, 120);
-  const us = await timeCalls(() => new Promise((resolve) => ((done = resolve), pipe.write(payload))));
+  const us = await timeCalls(
+    () =>
+      new Promise((resolve) => {
+        done = resolve;
+        pipe.write(payload);
+      }),
+  );
   child.kill('SIGKILL');
   return us;
 }
