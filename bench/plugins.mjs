@@ -2,14 +2,18 @@
 /**
  * npm run bench:plugins — what isolation costs: a call to a plugin component in-process vs in
  * its sandbox process (empty payload and 10 KB, round trip, median of 2,000 after 200 warm-up),
- * the sandbox's cold start (spawn → ready, median of 15), and what this host can isolate.
- * Targets (issue 5): sandboxed call ≤ 100 µs at 10 KB, cold start ≤ 100 ms.
+ * the sandbox's cold start (spawn → ready, median of 15), loading and ordering 200 plugins with a
+ * dependency graph, loading one packaged plugin, and what this host can isolate.
+ * Targets (issue 5): sandboxed call ≤ 100 µs at 10 KB, cold start ≤ 100 ms, load ≤ 50 ms per
+ * plugin, resolution of 200 plugins ≤ 20 ms.
  * Writes .bench-out/plugins.json.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadPlugins } from '../packages/core/dist/index.js';
+import { definePlugin } from '../packages/core/dist/plugin.js';
 import { isolation, SandboxedPlugin } from '../packages/core/dist/sandbox/sandbox.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,6 +84,42 @@ if (can.permission) {
   result.coldStartMs = median(starts);
 }
 
+// Loading: 200 plugins defined in code with a dependency graph (each depends on up to 3 earlier
+// ones, by semver range): checks, ordering and setup, median of 15.
+function graph(n) {
+  return Array.from({ length: n }, (_, i) => {
+    const dependencies = {};
+    for (const d of [i - 1, i - 7, i - 31]) if (d >= 0) dependencies[`p${d}`] = '^1.0.0';
+    return {
+      definition: definePlugin({
+        manifest: { id: `p${i}`, version: '1.2.3', engines: { 'export-ia': '*' }, apiVersion: 1, dependencies, contributes: { checkers: [{ id: `c${i}` }] } },
+        setup(api) {
+          api.checker(`c${i}`, { check: () => ({ findings: [] }) });
+        },
+      }),
+    };
+  });
+}
+const specs = graph(200).reverse();
+const loads = [];
+for (let i = 0; i < 15; i++) {
+  const t = performance.now();
+  const set = await loadPlugins(specs);
+  loads.push(performance.now() - t);
+  await set.close();
+}
+result.resolve200Ms = median(loads);
+// A packaged plugin from its folder (manifest read, checks, import, setup), in-process: the first
+// load (module imported) and again (module cached).
+const folderLoads = [];
+for (let i = 0; i < 15; i++) {
+  const t = performance.now();
+  const set = await loadPlugins([dir]);
+  folderLoads.push(performance.now() - t);
+  await set.close();
+}
+result.loadFolderMs = { first: folderLoads[0], warm: median(folderLoads.slice(1)) };
+
 console.log(
   `${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}; isolation: permission ${can.permission}, namespaces ${can.namespaces}`,
 );
@@ -89,6 +129,10 @@ for (const [name, r] of Object.entries(result.calls))
   );
 console.log(
   `floor: raw pipe round trip to a child, same run: ${result.rawPipeUs.empty.toFixed(1)} µs (1 byte), ${result.rawPipeUs['10 KB'].toFixed(1)} µs (10 KB)`,
+);
+console.log(`load and order 200 plugins with a dependency graph: ${result.resolve200Ms.toFixed(1)} ms (target ≤ 20 ms for resolution)`);
+console.log(
+  `load one packaged plugin from its folder: ${result.loadFolderMs.first.toFixed(1)} ms first, ${result.loadFolderMs.warm.toFixed(2)} ms again (target ≤ 50 ms)`,
 );
 console.log(`sandbox cold start (spawn → ready): ${result.coldStartMs?.toFixed(1) ?? 'n/a'} ms (target ≤ 100 ms)`);
 mkdirSync(join(repo, '.bench-out'), { recursive: true });
