@@ -10,7 +10,7 @@ export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model
 export { type Labels, labelsFor } from './model/l10n.js';
 export type { Callout, CalloutKind, Figure, FigureCaption, InlineMath, Math, PageBreak } from './model/mdast.js';
 export { CALLOUT_KINDS } from './model/mdast.js';
-export { assignHeadingIds, type DocumentIndex, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
+export { assignHeadingIds, type DocumentIndex, headingIdAllocator, indexDocument, pushAll, rawHtmlToText, slugify, toPlainText, walk } from './model/tree.js';
 export type {
   CheckContext,
   Checker,
@@ -51,6 +51,7 @@ export {
   SEVERITY_ORDER,
 } from './quality/findings.js';
 export { inCode, locate, type ProseBlock, type ProseKind, type ProsePiece, proseBlocks, sentences, wordCount, words } from './quality/prose.js';
+export { toDocumentPosition } from './quality/sections.js';
 export { FetchRefused, isPrivateAddress, type SafeFetchOptions, type SafeFetchResult, safeFetch } from './security/safe-fetch.js';
 export { fillPlaceholders } from './themes/placeholders.js';
 export type { ResolvedTheme } from './themes/theme-loader.js';

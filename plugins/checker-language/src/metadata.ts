@@ -3,7 +3,7 @@
  * and speaking time, outline, links, images, dates mentioned and keywords. Metrics only: there
  * is nothing to correct here, so it never reports findings.
  */
-import { type CheckContext, type CheckResult, type DocumentModel, locate, proseBlocks, slugify, toPlainText, walk } from '@export-ia/core/plugin';
+import { type CheckContext, type CheckResult, type DocumentModel, headingIdAllocator, locate, proseBlocks, toPlainText, walk } from '@export-ia/core/plugin';
 import { findDates } from './dates.js';
 import {
   addCandidates,
@@ -258,23 +258,10 @@ export function checkMetadata(doc: DocumentModel, ctx: CheckContext): CheckResul
   return { findings: [], metrics: { metadata: conclude(facts, keywords, lang, wpm, spm) } };
 }
 
-/** Heading ids as the core gives them to the whole document (assignHeadingIds): parts number repeats on their own. */
+/** Heading ids as the core gives them to the whole document (its allocator): parts number repeats on their own. */
 function renumberIds(outline: MetadataMetric['outline']): void {
-  const seen = new Map<string, number>();
-  const ids = new Set<string>();
-  for (const h of outline) {
-    if (h.id === undefined) continue;
-    const base = slugify(h.text) || 'section';
-    let id = base;
-    let n = seen.get(base) ?? 0;
-    while (ids.has(id)) {
-      n += 1;
-      id = `${base}-${n}`;
-    }
-    seen.set(base, n);
-    ids.add(id);
-    h.id = id;
-  }
+  const next = headingIdAllocator();
+  for (const h of outline) if (h.id !== undefined) h.id = next(h.text);
 }
 
 /** The document's metadata from its parts: counts add up, lists join in order, keywords are ranked again over all parts' candidates. */

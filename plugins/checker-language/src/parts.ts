@@ -4,7 +4,7 @@
  * back in document order. What a part hands to `merge` holds document positions only.
  */
 import type { CheckContext, Checker, DocumentModel, FindingPosition } from '@export-ia/core/plugin';
-import { walk } from '@export-ia/core/plugin';
+import { toDocumentPosition, walk } from '@export-ia/core/plugin';
 
 /** The context `merge` gets (the core does not export the name). */
 export type MergeContext = Parameters<NonNullable<Checker['merge']>>[1];
@@ -62,12 +62,7 @@ export function sectionNumbering(parts: readonly PartSections[]): Array<{ offset
 
 /** A part-relative position moved to the document. */
 export function toDocument(position: FindingPosition, part: SectionPart | undefined): FindingPosition {
-  if (!part || (part.line === 1 && part.offset === 0)) return position;
-  const out: FindingPosition = { ...position, line: position.line + part.line - 1 };
-  if (position.endLine !== undefined) out.endLine = position.endLine + part.line - 1;
-  if (position.offset !== undefined) out.offset = position.offset + part.offset;
-  if (position.endOffset !== undefined) out.endOffset = position.endOffset + part.offset;
-  return out;
+  return part ? toDocumentPosition(position, part) : position;
 }
 
 /** A part-relative line moved to the document. */

@@ -2,7 +2,7 @@
  * The readability check: counts the document's sentences, scores the document, each section and
  * each sentence with the language's formulas, and reports the hardest and the longest sentences.
  */
-import { type CheckResult, type Finding, type FindingPosition, locate, type ProseBlock } from '@export-ia/core/plugin';
+import { type CheckResult, type Finding, locate, type ProseBlock, toDocumentPosition } from '@export-ia/core/plugin';
 import {
   addCounts,
   type Counts,
@@ -177,7 +177,7 @@ export function checkReadability(blocks: readonly ProseBlock[], lang: string, co
     };
     const located = locate(block, start, end);
     // A part's candidates carry document positions: merge ranks them with the other parts'.
-    const where = located && part ? shift(located, part) : located;
+    const where = located && part ? toDocumentPosition(located, part) : located;
     if (where) finding.position = where;
     const entry: Record<string, unknown> = { excerpt: finding.excerpt };
     if (where) {
@@ -325,13 +325,4 @@ export function mergeReadability(parts: readonly CheckResult[], lang: string, co
     sentenceScores,
   );
   return { findings, metrics: { readability } };
-}
-
-/** A finding position moved from a part to the document. */
-function shift(p: FindingPosition, part: PartPlace): FindingPosition {
-  const out: FindingPosition = { ...p, line: p.line + part.line - 1 };
-  if (p.endLine !== undefined) out.endLine = p.endLine + part.line - 1;
-  if (p.offset !== undefined) out.offset = p.offset + part.offset;
-  if (p.endOffset !== undefined) out.endOffset = p.endOffset + part.offset;
-  return out;
 }

@@ -7,7 +7,7 @@
  * their first `maxPerWord` positions, and the names it saw; the merge decides as the whole
  * document would.
  */
-import { type CheckContext, type CheckResult, type Finding, type FindingPosition, locate as locateInBlock } from '@export-ia/core/plugin';
+import { type CheckContext, type CheckResult, type Finding, type FindingPosition, locate as locateInBlock, toDocumentPosition } from '@export-ia/core/plugin';
 import { type Speller, spellerNamed } from './dictionaries.js';
 import type { SpellingOptions } from './options.js';
 import { isReported, type Lookup, type Occurrence, type Seen, see, spellingMetrics, unknownWord } from './unknown-words.js';
@@ -164,9 +164,5 @@ export async function mergeSpelling(parts: readonly CheckResult[], language: str
 function locate(o: Occurrence, part: SectionPart): FindingPosition | undefined {
   const p = locateInBlock(o.block, o.index, o.index + o.word.length);
   if (!p) return undefined;
-  const out: FindingPosition = { ...p, line: p.line + part.line - 1 };
-  if (p.endLine !== undefined) out.endLine = p.endLine + part.line - 1;
-  if (p.offset !== undefined) out.offset = p.offset + part.offset;
-  if (p.endOffset !== undefined) out.endOffset = p.endOffset + part.offset;
-  return out;
+  return toDocumentPosition(p, part);
 }

@@ -3,7 +3,17 @@
  * internal links and the ids they may point at, at document positions) and the document-level
  * rules redone from it, so a sectioned analysis reports what a whole one does.
  */
-import { type CheckContext, type DocumentModel, type FindingPosition, type MergeContext, type SectionPart, slugify, toPlainText } from '@export-ia/core/plugin';
+import {
+  type CheckContext,
+  type DocumentModel,
+  type FindingPosition,
+  headingIdAllocator,
+  type MergeContext,
+  toDocumentPosition as moveToDocument,
+  type SectionPart,
+  slugify,
+  toPlainText,
+} from '@export-ia/core/plugin';
 import { documentLanguage, type EmitA11y, headingOrder, type OrderedHeading } from './accessibility.js';
 import type { LintPartial } from './markdownlint-sections.js';
 import type { OutlineHeading, Scan } from './scan.js';
@@ -48,31 +58,13 @@ export interface AccessibilityPartial {
 
 /** A part-relative position moved to the document, as the host moves findings. */
 function toDocumentPosition(p: FindingPosition | undefined, part: SectionPart): FindingPosition | undefined {
-  if (!p) return undefined;
-  const out: FindingPosition = { ...p, line: p.line + part.line - 1 };
-  if (p.endLine !== undefined) out.endLine = p.endLine + part.line - 1;
-  if (p.offset !== undefined) out.offset = p.offset + part.offset;
-  if (p.endOffset !== undefined) out.endOffset = p.endOffset + part.offset;
-  return out;
+  return p && moveToDocument(p, part);
 }
 
-/** Heading ids from slug bases in document order, exactly as the core's `assignHeadingIds` gives them. */
+/** Heading ids from slug bases in document order, with the core's allocator (slugs slugify to themselves). */
 export function headingIds(slugs: Iterable<string>): string[] {
-  const seen = new Map<string, number>();
-  const taken = new Set<string>();
-  const out: string[] = [];
-  for (const base of slugs) {
-    let id = base;
-    let n = seen.get(base) ?? 0;
-    while (taken.has(id)) {
-      n += 1;
-      id = `${base}-${n}`;
-    }
-    seen.set(base, n);
-    taken.add(id);
-    out.push(id);
-  }
-  return out;
+  const next = headingIdAllocator();
+  return [...slugs].map((slug) => next(slug));
 }
 
 function partHeadings(scan: Scan, part: SectionPart): PartHeading[] {

@@ -50,20 +50,36 @@ export function slugify(text: string): string {
     .replace(/ /g, '-');
 }
 
-/** Gives every heading a unique `data.id` (GitHub's scheme: repeats get -1, -2…). */
-export function assignHeadingIds(root: Root): Map<string, Heading> {
+/**
+ * Unique heading ids in document order, GitHub's scheme: the text's slug, repeats get -1, -2…
+ * Each call of the returned function takes the next heading's text. One allocator for the whole
+ * document: `assignHeadingIds`, and checkers that renumber headings of a document analysed in
+ * parts, must agree on every id.
+ */
+export function headingIdAllocator(): (text: string) => string {
   const seen = new Map<string, number>();
-  const ids = new Map<string, Heading>();
-  walk(root, (node) => {
-    if (node.type !== 'heading') return;
-    const base = slugify(toPlainText(node)) || 'section';
+  const taken = new Set<string>();
+  return (text) => {
+    const base = slugify(text) || 'section';
     let id = base;
     let n = seen.get(base) ?? 0;
-    while (ids.has(id)) {
+    while (taken.has(id)) {
       n += 1;
       id = `${base}-${n}`;
     }
     seen.set(base, n);
+    taken.add(id);
+    return id;
+  };
+}
+
+/** Gives every heading a unique `data.id` (GitHub's scheme: repeats get -1, -2…). */
+export function assignHeadingIds(root: Root): Map<string, Heading> {
+  const next = headingIdAllocator();
+  const ids = new Map<string, Heading>();
+  walk(root, (node) => {
+    if (node.type !== 'heading') return;
+    const id = next(toPlainText(node));
     node.data = { ...node.data, id };
     ids.set(id, node);
     return false;

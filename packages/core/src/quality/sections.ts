@@ -13,7 +13,7 @@
  * after import, and findings that fall in that tail are dropped.
  */
 import type { SectionPart } from '../plugins/contracts.js';
-import type { Finding, Fix } from './findings.js';
+import type { Finding, FindingPosition, Fix } from './findings.js';
 
 export interface MarkdownPart extends SectionPart {
   /**
@@ -168,6 +168,20 @@ function lineEnds(text: string, from: number, to: number): number {
 }
 
 /**
+ * A position in a part moved to the document: lines and offsets move, columns stay (parts start
+ * at line starts). The one place checkers and the host do this (`merge` data stores document
+ * positions).
+ */
+export function toDocumentPosition(p: FindingPosition, part: Pick<SectionPart, 'line' | 'offset'>): FindingPosition {
+  if (part.line === 1 && part.offset === 0) return p;
+  const out: FindingPosition = { ...p, line: p.line + part.line - 1 };
+  if (p.endLine !== undefined) out.endLine = p.endLine + part.line - 1;
+  if (p.offset !== undefined) out.offset = p.offset + part.offset;
+  if (p.endOffset !== undefined) out.endOffset = p.endOffset + part.offset;
+  return out;
+}
+
+/**
  * A part's finding at document positions, or undefined when it points into the appended
  * definitions. Lines and offsets move; columns stay (parts start at line starts).
  */
@@ -176,12 +190,7 @@ export function toDocumentFinding(finding: Finding, part: MarkdownPart): Finding
   if (p?.offset !== undefined && p.offset >= part.length) return undefined;
   if (p && p.offset === undefined && p.line > part.lines) return undefined;
   const out: Finding = { ...finding };
-  if (p) {
-    out.position = { ...p, line: p.line + part.line - 1 };
-    if (p.endLine !== undefined) out.position.endLine = p.endLine + part.line - 1;
-    if (p.offset !== undefined) out.position.offset = p.offset + part.offset;
-    if (p.endOffset !== undefined) out.position.endOffset = Math.min(p.endOffset, part.length) + part.offset;
-  }
+  if (p) out.position = toDocumentPosition(p.endOffset === undefined ? p : { ...p, endOffset: Math.min(p.endOffset, part.length) }, part);
   if (finding.fix) {
     const fix: Fix = finding.fix;
     if (fix.end > part.length) delete out.fix;
