@@ -81,10 +81,28 @@ export {
   validatePipelineSpec,
 } from './pipeline/pipeline.js';
 export { loadPipelineFile, parsePipeline, pipelineFileSchema } from './pipeline/pipeline-file.js';
+export { type ArchiveEntry, checkEntryPath, readTarGz, readZip } from './plugins/archive.js';
 export type { SourceInput } from './plugins/contracts.js';
 export type { ExporterDescriptor, ImporterDescriptor, PluginManifest, ThemeDescriptor, TransformDescriptor } from './plugins/manifest.js';
 export { manifestFromPackageJson, manifestSchema, normalizeManifest } from './plugins/manifest.js';
-export { type LoadedPlugin, loadPlugins, orderByDependencies, type PluginSet, type PluginSpec, type Registry } from './plugins/plugin-loader.js';
+export {
+  inspectPluginPackage,
+  type LoadedPlugin,
+  loadPlugins,
+  orderByDependencies,
+  type PluginSet,
+  type PluginSpec,
+  type Registry,
+} from './plugins/plugin-loader.js';
+export {
+  classifySource,
+  type InstalledPlugin,
+  type PluginSource,
+  type PluginSourceKind,
+  PluginStore,
+  type PluginStoreOptions,
+  type StagedPlugin,
+} from './plugins/store.js';
 export { type Projection, type ProjectionStatus, Projector, type ProjectorOptions } from './projections/projector.js';
 export { documentHistory, findJob, type HistoryRow, type JobRow, jobSteps, listJobs, type Stats, type StepRow, stats } from './projections/queries.js';
 export { analyticsProjection, historyProjection, jobsProjection, READ_MODELS } from './projections/read-models.js';

@@ -455,3 +455,22 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
   }
   return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes }, close };
 }
+
+/**
+ * Reads a plugin package's manifest and checks what can be checked without running it: the
+ * schema, the version and its ranges, the API version, and that `main` is a file inside the
+ * package. What the installer verifies before it copies anything.
+ */
+export function inspectPluginPackage(dir: string): { manifest: PluginManifest; dir: string } {
+  const c = readCandidate(resolve(dir), dir);
+  checkVersions(c);
+  const label = `${c.manifest.id}@${c.manifest.version}`;
+  const main = assertInside(c.manifest.main, c.dir, () => new ExportIaError('EIA_PLUGIN_MAIN_OUTSIDE', { plugin: label, main: c.manifest.main }));
+  if (!existsSync(main)) {
+    throw new ExportIaError('EIA_PLUGIN_MANIFEST_INVALID', {
+      plugin: label,
+      detail: `main "${c.manifest.main}" is not in the package (is the plugin built? does package.json "files" include it?)`,
+    });
+  }
+  return { manifest: c.manifest, dir: c.dir };
+}
