@@ -5,12 +5,13 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { type ConfigFile, catalog, closest, createHost, ExportIaError, type Host, isExportIaError, renderErrorDocs } from '@export-ia/core';
+import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, PluginStore, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
 import { registerCorpusCommands } from './corpus-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
 import { registerJobCommands } from './jobs-command.js';
+import { pluginStoreDir, registerPluginCommands } from './plugins-command.js';
 
 /** The built-in plugins, in load order. */
 export const BUILTIN_PLUGINS = [
@@ -54,81 +55,6 @@ Exit codes:
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-type PluginRecord = Host['plugins'][number];
-
-let builtinReal: Set<string> | undefined;
-const tierOf = (p: PluginRecord) => {
-  builtinReal ??= new Set(builtinPluginDirs().map((d) => realPath(d)));
-  return p.sandboxed ? 'sandboxed' : builtinReal.has(realPath(p.dir)) ? 'built-in' : 'trusted';
-};
-
-function contributionsOf(p: PluginRecord): string[] {
-  const c = p.manifest.contributes;
-  return [
-    ...c.importers.map((x) => `importer:${x.id}`),
-    ...c.transforms.map((x) => `transform:${x.id}`),
-    ...c.checkers.map((x) => `checker:${x.id}`),
-    ...c.exporters.map((x) => `exporter:${x.id}`),
-    ...c.themes.map((x) => `theme:${x.id}`),
-  ];
-}
-
-function pluginList(host: Host, json: boolean): string {
-  const rows = host.plugins.map((p) => ({ id: p.manifest.id, version: p.manifest.version, tier: tierOf(p), contributes: contributionsOf(p) }));
-  if (json) return `${JSON.stringify(rows, null, 2)}\n`;
-  return rows.map((r) => `${`${r.id}@${r.version}`.padEnd(34)} ${r.tier.padEnd(10)} ${r.contributes.join(', ')}\n`).join('');
-}
-
-async function pluginInfo(host: Host, id: string, json: boolean): Promise<string> {
-  const p = host.plugins.find((x) => x.manifest.id === id);
-  if (!p) {
-    const near = closest(
-      id,
-      host.plugins.map((x) => x.manifest.id),
-    );
-    throw new ExportIaError('EIA_PLUGIN_NOT_FOUND', { spec: id, detail: `no loaded plugin has this id${near ? ` (did you mean "${near}"?)` : ''}` });
-  }
-  let health: { state: string; memoryMb?: number; ms?: number; error?: string } = { state: 'loaded' };
-  if (p.sandbox) {
-    const started = performance.now();
-    try {
-      const pong = await p.sandbox.ping();
-      health = { state: 'running', memoryMb: Math.round(pong.memory / 2 ** 20), ms: Math.round(performance.now() - started) };
-    } catch (err) {
-      health = { state: 'failing', error: (err as Error).message };
-    }
-  }
-  const m = p.manifest;
-  const info = {
-    id: m.id,
-    version: m.version,
-    source: p.dir,
-    tier: tierOf(p),
-    contributes: contributionsOf(p),
-    dependencies: m.dependencies,
-    permissions: m.permissions,
-    resources: m.resources,
-    health,
-    ...(p.sandbox ? { metrics: p.sandbox.metrics } : {}),
-  };
-  if (json) return `${JSON.stringify(info, null, 2)}\n`;
-  const lines = [
-    `${m.id}@${m.version}`,
-    `  source        ${p.dir}`,
-    `  tier          ${info.tier}${p.sandbox ? ' (own process: permission model, empty environment, memory limit, network and PID namespaces where available)' : info.tier === 'trusted' ? ' (in-process, with your rights: EXPORT_IA_TRUSTED_PLUGINS)' : ' (in-process)'}`,
-    `  contributes   ${info.contributes.join(', ') || '—'}`,
-    `  dependencies  ${
-      Object.entries(m.dependencies)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ') || '—'
-    }`,
-    `  permissions   ${JSON.stringify(m.permissions)}`,
-    `  resources     ${JSON.stringify(m.resources)}`,
-    `  health        ${health.state}${health.memoryMb === undefined ? '' : `, ${health.memoryMb} MB resident, ping ${health.ms} ms`}${health.error ? `: ${health.error}` : ''}`,
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
 function realPath(dir: string): string {
   try {
     return realpathSync(dir);
@@ -137,8 +63,13 @@ function realPath(dir: string): string {
   }
 }
 
-async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: (host: Host) => Promise<T>): Promise<T> {
+/**
+ * A host with the built-in plugins, the plugins installed in the data directory's plugin store
+ * (each verified against its recorded hashes) and those the config file names.
+ */
+async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: (host: Host) => Promise<T>, dataDir?: string): Promise<T> {
   const builtins = builtinPluginDirs();
+  const installed = new PluginStore({ dir: pluginStoreDir(dataDir, ctx) }).pluginDirs();
   const builtinDirs = new Set(builtins.map((d) => realPath(d)));
   // Only the operator trusts a plugin (an environment variable, not the project's config file,
   // which may come with a hostile repository): every other added plugin runs sandboxed.
@@ -149,7 +80,7 @@ async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: 
       .filter(Boolean),
   );
   const host = await createHost({
-    plugins: [...builtins, ...(config?.plugins ?? [])],
+    plugins: [...builtins, ...installed, ...(config?.plugins ?? [])],
     cwd: ctx.cwd,
     pluginConfig: config?.pluginConfig ?? {},
     ...(config ? { configDir: config.dir } : {}),
@@ -233,7 +164,7 @@ ${EXIT_CODES}`,
     .action(async (inputs: string[], flags: ExportFlags & { config?: string | false }) => {
       try {
         const config = loadConfig(flags, ctx);
-        setExit(await withHost(config, ctx, (host) => runExport(inputs, flags, host, config, ctx)));
+        setExit(await withHost(config, ctx, (host) => runExport(inputs, flags, host, config, ctx), flags.dataDir));
       } catch (err) {
         if (flags.json) {
           const e = isExportIaError(err) ? err : new ExportIaError('EIA_INTERNAL', { detail: String(err) });
@@ -275,28 +206,14 @@ ${EXIT_CODES}`,
     const outputs = host.exporters().map((e) => `  ${e.id.padEnd(10)} ${e.extension}  ${e.name ?? ''}\n`);
     return `Input formats:\n${inputs.join('')}Output formats:\n${outputs.join('')}`;
   });
-  program
-    .command('plugins')
-    .description('List the loaded plugins (id, version, trust tier, contributions), or show one: `plugins info <id>`.')
-    .argument('[action]', 'list (default) or info')
-    .argument('[id]', 'plugin id, for info')
-    .option('--json', 'machine-readable output')
-    .option('--config <file>', 'use this config file')
-    .option('--no-config', 'do not read any config file')
-    .action(async (action: string | undefined, id: string | undefined, flags: { json?: boolean; config?: string | false }) => {
-      try {
-        if (action !== undefined && action !== 'list' && action !== 'info')
-          throw new ExportIaError('EIA_USAGE', { detail: `unknown plugins action "${action}" (list or info)` });
-        if (action === 'info' && !id) throw new ExportIaError('EIA_USAGE', { detail: 'plugins info needs a plugin id' });
-        const config = loadConfig(flags, ctx);
-        await withHost(config, ctx, async (host) => {
-          ctx.streams.stdout.write(action === 'info' ? await pluginInfo(host, id as string, flags.json === true) : pluginList(host, flags.json === true));
-        });
-        setExit(0);
-      } catch (err) {
-        setExit(printError(ctx, err));
-      }
-    });
+  registerPluginCommands(program, {
+    ctx,
+    setExit,
+    printError,
+    loadConfig,
+    withHost,
+    builtinDirs: builtinPluginDirs,
+  });
   program
     .command('analyze')
     .description('Check documents (spelling, style, readability, structure, accessibility, language…) and score them 0-100.')

@@ -4,7 +4,7 @@
  * EXPORT_IA_TRUSTED_PLUGINS; the project's config file cannot trust anything.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,7 @@ describe.skipIf(!can.permission || !can.namespaces)('third-party plugins in the 
   it('plugins list and info show the tier, the contributions, the resources and the health', () => {
     const dir = project();
     const list = run(['plugins'], dir);
-    expect(list.out).toMatch(/third-party@2\.1\.0\s+sandboxed\s+checker:count, exporter:shout/);
+    expect(list.out).toMatch(/third-party@2\.1\.0\s+sandboxed\s+enabled\s+checker:count, exporter:shout/);
     expect(list.out).toMatch(/importer-markdown@\S+\s+built-in/);
     const info = JSON.parse(run(['plugins', 'info', 'third-party', '--json'], dir).out);
     expect(info).toMatchObject({ id: 'third-party', tier: 'sandboxed', resources: { memoryMb: 96, timeoutMs: 2000 }, health: { state: 'running' } });
@@ -78,5 +78,49 @@ describe.skipIf(!can.permission || !can.namespaces)('third-party plugins in the 
     const r = run(['analyze', 'doc.md', '--checkers', 'count', '--format', 'json'], dir, { EXPORT_IA_TRUSTED_PLUGINS: 'third-party' });
     expect(countMetric(r.out)?.metrics.count?.env).toBeGreaterThan(0);
     expect(countMetric(r.out)?.findings.find((f) => f.rule === 'count/words')?.message).toContain('host secret');
+  });
+});
+
+describe.skipIf(!can.permission || !can.namespaces)('plugins install, lifecycle and integrity from the command line', () => {
+  it('install asks first (refused without a terminal or --yes), then the installed plugin runs sandboxed; a changed file is refused at load; every change is an event', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eia-install-e2e-'));
+    writeFileSync(join(dir, 'doc.md'), '# Title\n\nSome words here.\n');
+    const refused = run(['plugins', 'install', hello], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('EIA_CONFIRMATION_REQUIRED');
+    expect(refused.err).toMatch(/permissions\s+network: none/);
+    expect(run(['plugins', 'list'], dir).out).not.toContain('hello-txt');
+
+    const installed = run(['plugins', 'install', hello, '--yes'], dir);
+    expect(installed.code, installed.err).toBe(0);
+    expect(installed.out).toContain('installed hello-txt@1.0.0');
+    expect(run(['plugins', 'list'], dir).out).toMatch(/hello-txt@1\.0\.0\s+sandboxed\s+enabled\s+exporter:txt/);
+    const info = JSON.parse(run(['plugins', 'info', 'hello-txt', '--json'], dir).out);
+    expect(info).toMatchObject({ source: `installed (folder ${hello})`, tier: 'sandboxed', health: { state: 'running' } });
+    expect(info.metrics).toMatchObject({ calls: 1, failures: 0, kills: 0 });
+    const exported = run(['export', 'doc.md', '--to', 'txt', '-o', 'out/'], dir);
+    expect(exported.code, exported.err).toBe(0);
+    expect(readFileSync(join(dir, 'out/doc.txt'), 'utf8')).toContain('Some words here.');
+
+    // Tampering with the installed code: every command refuses to load it, naming the file.
+    const main = join(dir, 'data/plugins/hello-txt/1.0.0/dist/index.js');
+    writeFileSync(main, `${readFileSync(main, 'utf8')}\n// changed\n`);
+    const tampered = run(['export', 'doc.md', '--to', 'html', '-o', 'out/'], dir);
+    expect(tampered.code).toBe(2);
+    expect(tampered.err).toContain('EIA_PLUGIN_MODIFIED');
+    expect(tampered.err).toContain('dist/index.js (changed)');
+    expect(run(['plugins', 'install', hello, '--yes', '--force'], dir).code).toBe(0);
+
+    expect(run(['plugins', 'disable', 'hello-txt'], dir).out).toContain('disabled hello-txt@1.0.0');
+    expect(run(['export', 'doc.md', '--to', 'txt', '-o', 'out/'], dir).err).toContain('EIA_UNKNOWN_FORMAT');
+    expect(run(['plugins', 'enable', 'hello-txt'], dir).code).toBe(0);
+    expect(run(['plugins', 'uninstall', 'hello-txt'], dir).out).toContain('uninstalled hello-txt@1.0.0');
+    expect(run(['plugins', 'uninstall', 'hello-txt'], dir).err).toContain('EIA_PLUGIN_NOT_INSTALLED');
+
+    const events = run(['events', '--stream', 'plugin-hello-txt', '--json'], dir)
+      .out.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).type);
+    expect(events).toEqual(['PluginInstalled', 'PluginInstalled', 'PluginDisabled', 'PluginEnabled', 'PluginUninstalled']);
   });
 });
