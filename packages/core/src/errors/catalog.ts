@@ -250,6 +250,18 @@ export const catalog = {
     '{action} needs your confirmation, and there is no terminal to ask it on.',
     'Read what it grants ({detail}) and run the command again with --yes.',
   ),
+  EIA_PLUGIN_NET_DENIED: entry(
+    'input',
+    'Plugin network request refused',
+    'Plugin {plugin} may not reach {url}: {detail}.',
+    'A sandboxed plugin reaches only the hosts its manifest lists in permissions.net.hosts ("api.example.com", "*.example.com" for its subdomains, "api.example.com:8443" for a port other than the default); a private or loopback address only when listed as an IP address or "localhost". If the plugin needs this host, its author must list it.',
+  ),
+  EIA_PLUGIN_NET_FAILED: entry(
+    'input',
+    'Plugin network request failed',
+    'Plugin {plugin} could not fetch {url}: {detail}.',
+    "The host is allowed, but the request failed: check that the server answers. A response is at most about 12 MB, a request lasts at most the plugin's resources.timeoutMs, and a plugin runs 8 requests at once (64 more wait).",
+  ),
   EIA_PLUGIN_CONFIG_INVALID: entry(
     'usage',
     'Invalid plugin configuration',

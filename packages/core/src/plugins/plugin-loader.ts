@@ -295,6 +295,7 @@ async function startSandboxed(
     ...(manifest.resources.memoryMb === undefined ? {} : { memoryMb: manifest.resources.memoryMb }),
     ...(manifest.resources.timeoutMs === undefined ? {} : { timeoutMs: manifest.resources.timeoutMs }),
     ...(options.requireNetworkIsolation === undefined ? {} : { requireNetworkIsolation: options.requireNetworkIsolation }),
+    ...(manifest.permissions.net ? { net: manifest.permissions.net } : {}),
   });
   plugin.sandbox = sandbox;
   closers.push(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPluginMessage, encodeFrame, FrameReader, ProtocolError, parseFrame } from './protocol.js';
+import { checkPluginMessage, encodeFrame, FETCH_LIMITS, FrameReader, ProtocolError, parseFrame } from './protocol.js';
 
 describe('sandbox protocol', () => {
   it('frames survive any chunking', () => {
@@ -41,5 +41,37 @@ describe('sandbox protocol', () => {
     ]) {
       expect(() => checkPluginMessage(bad)).toThrow(ProtocolError);
     }
+  });
+
+  it("checks a plugin's network request: url, method, headers and body within limits", () => {
+    const ok = { type: 'fetch', id: 3, url: 'https://api.example.com/', method: 'POST', headers: { 'content-type': 'text/plain' }, body: new Uint8Array([1]) };
+    expect(checkPluginMessage(ok)).toEqual(ok);
+    for (const [i, bad] of [
+      { ...ok, id: 0 },
+      { ...ok, url: 5 },
+      { ...ok, url: `https://a.example/${'x'.repeat(FETCH_LIMITS.urlLength)}` },
+      { ...ok, method: 'CONNECT' },
+      { ...ok, method: 'get' },
+      { ...ok, headers: [['a', 'b']] },
+      { ...ok, headers: { a: 1 } },
+      { ...ok, headers: { 'bad name': 'x' } },
+      { ...ok, headers: { a: 'x\r\nInjected: 1' } },
+      { ...ok, headers: Object.fromEntries(Array.from({ length: FETCH_LIMITS.headers + 1 }, (_, i) => [`h${i}`, 'v'])) },
+      { ...ok, body: 'text' },
+      { ...ok, body: new Uint8Array(FETCH_LIMITS.bodyBytes + 1) },
+      { ...ok, redirect: 'sometimes' },
+    ].entries()) {
+      expect(() => checkPluginMessage(bad), `case ${i}`).toThrow(ProtocolError);
+    }
+  });
+
+  it("refuses __proto__ among a network request's headers, parsed or not", () => {
+    expect(() => parseFrame('{"type":"fetch","id":1,"url":"https://a.example/","method":"GET","headers":{"__proto__":{"polluted":"yes"}}}')).toThrow(
+      ProtocolError,
+    );
+    const headers = Object.create(null) as Record<string, string>;
+    Object.defineProperty(headers, '__proto__', { value: 'x', enumerable: true });
+    expect(() => checkPluginMessage({ type: 'fetch', id: 1, url: 'https://a.example/', method: 'GET', headers })).toThrow(ProtocolError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

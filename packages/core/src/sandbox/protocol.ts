@@ -8,15 +8,58 @@
 /** Largest frame either side accepts (bytes of JSON). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Limits of a plugin's network request (the broker, broker.ts). Its body travels as base64 in one
+ * frame, so it must stay well under the frame limit.
+ */
+export const FETCH_LIMITS = {
+  urlLength: 8 * 1024,
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  headers: 64,
+  headerNameLength: 256,
+  headerValueLength: 8 * 1024,
+  bodyBytes: 8 * 1024 * 1024,
+} as const;
+
+/** A plugin's network request; its `id` is the plugin's own (a space apart from the host's call ids). */
+export interface FetchMessage {
+  type: 'fetch';
+  id: number;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  redirect?: 'follow' | 'manual' | 'error';
+}
+
+/** The broker's answer to a FetchMessage with the same id. */
+export interface FetchedMessage {
+  type: 'fetched';
+  id: number;
+  status: number;
+  statusText: string;
+  /** Pairs, so repeated headers (set-cookie) survive. */
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+  /** The URL answered (after redirects). */
+  url: string;
+  redirected: boolean;
+}
+
 /** Host → plugin. */
-export type HostMessage = { type: 'call'; id: number; component: string; method: string; payload: unknown } | { type: 'ping'; id: number };
+export type HostMessage =
+  | { type: 'call'; id: number; component: string; method: string; payload: unknown }
+  | { type: 'ping'; id: number }
+  | FetchedMessage
+  | { type: 'fetch-error'; id: number; code: string; message: string };
 
 /** Plugin → host. */
 export type PluginMessage =
   | { type: 'ready'; components: string[] }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; code: string; message: string }
-  | { type: 'pong'; id: number; memory: number };
+  | { type: 'pong'; id: number; memory: number }
+  | FetchMessage;
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -63,9 +106,42 @@ export function checkPluginMessage(value: unknown): PluginMessage {
     case 'pong':
       if (!isId(m.id) || typeof m.memory !== 'number') throw new ProtocolError('pong: needs an id and memory');
       return { type: 'pong', id: m.id, memory: m.memory };
+    case 'fetch':
+      return checkFetch(m);
     default:
       throw new ProtocolError(`unknown message type ${JSON.stringify(String(m.type)).slice(0, 40)}`);
   }
+}
+
+// An HTTP token (RFC 9110 §5.6.2): no spaces, colons or line breaks in a header name.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+const REDIRECTS = new Set(['follow', 'manual', 'error']);
+
+function checkFetch(m: Record<string, unknown>): FetchMessage {
+  if (!isId(m.id)) throw new ProtocolError('fetch: needs an id');
+  if (typeof m.url !== 'string' || m.url.length > FETCH_LIMITS.urlLength)
+    throw new ProtocolError(`fetch: url must be a string of at most ${FETCH_LIMITS.urlLength} characters`);
+  if (typeof m.method !== 'string' || !(FETCH_LIMITS.methods as readonly string[]).includes(m.method))
+    throw new ProtocolError(`fetch: method must be one of ${FETCH_LIMITS.methods.join(', ')}`);
+  const headers = m.headers;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || headers instanceof Uint8Array)
+    throw new ProtocolError('fetch: headers must be an object of strings');
+  const entries = Object.entries(headers);
+  if (entries.length > FETCH_LIMITS.headers) throw new ProtocolError(`fetch: at most ${FETCH_LIMITS.headers} headers`);
+  for (const [name, value] of entries) {
+    if (name.length > FETCH_LIMITS.headerNameLength || !HEADER_NAME.test(name) || FORBIDDEN.has(name))
+      throw new ProtocolError(`fetch: header name ${JSON.stringify(name.slice(0, 40))} is not allowed`);
+    if (typeof value !== 'string' || value.length > FETCH_LIMITS.headerValueLength || BAD_HEADER_VALUE.test(value))
+      throw new ProtocolError(`fetch: header ${name} must be a string of at most ${FETCH_LIMITS.headerValueLength} characters, without line breaks`);
+  }
+  if (m.body !== undefined && m.body !== null && !(m.body instanceof Uint8Array)) throw new ProtocolError('fetch: body must be bytes');
+  if (m.body instanceof Uint8Array && m.body.length > FETCH_LIMITS.bodyBytes) throw new ProtocolError(`fetch: body over ${FETCH_LIMITS.bodyBytes} bytes`);
+  if (m.redirect !== undefined && !REDIRECTS.has(m.redirect as string)) throw new ProtocolError('fetch: redirect must be follow, manual or error');
+  const out: FetchMessage = { type: 'fetch', id: m.id, url: m.url, method: m.method, headers: Object.fromEntries(entries) as Record<string, string> };
+  if (m.body instanceof Uint8Array) out.body = m.body;
+  if (m.redirect !== undefined) out.redirect = m.redirect as 'follow' | 'manual' | 'error';
+  return out;
 }
 
 /** One frame: 4-byte big-endian length, then UTF-8 JSON. */

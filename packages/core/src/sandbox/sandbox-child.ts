@@ -3,15 +3,83 @@
  * permission model, an empty environment, a memory limit, and network/PID namespaces where the
  * host allows). It loads the plugin's main module, runs its `setup` with an API that records the
  * components, says `ready`, then answers calls on fd 3, one frame per message.
+ *
+ * The process has no network of its own: `fetch` (global, `api.fetch`, `ctx.fetch`) asks the
+ * host's broker, which checks each request against the manifest's `permissions.net`.
  */
 import { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { encodeFrame, FrameReader, type HostMessage, parseFrame } from './protocol.js';
+import { checkPluginMessage, encodeFrame, type FetchedMessage, type FetchMessage, FrameReader, type HostMessage, parseFrame } from './protocol.js';
 
 const PLUGIN_BRAND = Symbol.for('export-ia.plugin');
 const channel = new Socket({ fd: 3, readable: true, writable: true });
 const send = (message: unknown) => channel.write(encodeFrame(message));
 const components = new Map<string, Record<string, unknown>>();
+const options = JSON.parse(process.argv[4] ?? '{}') as { net?: boolean };
+
+// Requests waiting for the broker, by the child's own ids (the host's call ids are another space).
+const fetches = new Map<number, { method: string; resolve: (r: Response) => void; reject: (e: unknown) => void }>();
+let nextFetchId = 1;
+
+/** Like the platform's fetch failures: a TypeError, here with the host's code. */
+const fetchError = (message: string, code?: string) => (code ? Object.assign(new TypeError(message), { code }) : new TypeError(message));
+
+/** `fetch` through the host: the same arguments and the same Response as the platform's. */
+async function brokerFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  if (!options.net) throw fetchError('fetch failed: this plugin has no net permission (its manifest lists no permissions.net.hosts)', 'EIA_PLUGIN_NET_DENIED');
+  const request = new Request(input, init);
+  request.signal.throwIfAborted();
+  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  // No prototype: a header named __proto__ stays a key, and the protocol check refuses it here.
+  const headers = Object.create(null) as Record<string, string>;
+  for (const [name, value] of request.headers) headers[name] = value;
+  const message: FetchMessage = { type: 'fetch', id: nextFetchId++, url: request.url, method: request.method, headers, redirect: request.redirect };
+  if (body) message.body = body;
+  try {
+    checkPluginMessage(message);
+  } catch (err) {
+    throw fetchError(`fetch failed: ${(err as Error).message}`);
+  }
+  request.signal.throwIfAborted();
+  return new Promise<Response>((resolve, reject) => {
+    const onAbort = () => {
+      fetches.delete(message.id);
+      reject(request.signal.reason);
+    };
+    const done =
+      <T>(fn: (v: T) => void) =>
+      (v: T) => {
+        request.signal.removeEventListener('abort', onAbort);
+        fn(v);
+      };
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    fetches.set(message.id, { method: request.method, resolve: done(resolve), reject: done(reject) });
+    send(message);
+  });
+}
+
+function answerFetch(message: FetchedMessage | { type: 'fetch-error'; id: number; code: string; message: string }): void {
+  const waiting = fetches.get(message.id);
+  // Aborted by the plugin meanwhile.
+  if (!waiting) return;
+  fetches.delete(message.id);
+  if (message.type === 'fetch-error') {
+    waiting.reject(fetchError(message.message, message.code));
+    return;
+  }
+  try {
+    const empty = waiting.method === 'HEAD' || [101, 204, 205, 304].includes(message.status);
+    const response = new Response(empty ? null : message.body, { status: message.status, statusText: message.statusText, headers: message.headers });
+    // A constructed Response has no URL of its own; the plugin sees where the answer came from.
+    Object.defineProperties(response, { url: { value: message.url }, redirected: { value: message.redirected } });
+    waiting.resolve(response);
+  } catch (err) {
+    waiting.reject(fetchError(`fetch failed: ${(err as Error).message}`, 'EIA_PLUGIN_NET_FAILED'));
+  }
+}
+
+// Plain `fetch` in the plugin is the broker's, from the first line of its module on.
+globalThis.fetch = brokerFetch;
 
 async function main(): Promise<void> {
   const file = process.argv[2] as string;
@@ -29,6 +97,7 @@ async function main(): Promise<void> {
     transform: register('transform'),
     checker: register('checker'),
     onClose: () => {},
+    fetch: brokerFetch,
   });
   // A checker's merge is announced as `checker:<id>.merge` (the host proxies it only then).
   const names = [...components.keys()];
@@ -49,6 +118,10 @@ channel.on('data', (chunk: Buffer) => {
 channel.on('end', () => process.exit(0));
 
 async function handle(message: HostMessage): Promise<void> {
+  if (message.type === 'fetched' || message.type === 'fetch-error') {
+    answerFetch(message);
+    return;
+  }
   if (message.type === 'ping') {
     send({ type: 'pong', id: message.id, memory: process.memoryUsage().rss });
     return;
@@ -59,8 +132,9 @@ async function handle(message: HostMessage): Promise<void> {
     if (typeof method !== 'function') throw Object.assign(new Error(`no ${message.component}.${message.method}`), { code: 'EIA_COMPONENT_NOT_FOUND' });
     const args = Array.isArray(message.payload) ? [...message.payload] : [message.payload];
     // A component's context arrives as data ({ $context: … }): it becomes a context object whose
-    // report() collects diagnostics, returned with the value. Host services (importWith,
-    // exportWith) and cancellation are not available in a sandbox: the host's deadline applies.
+    // report() collects diagnostics, returned with the value, and fetch() goes through the
+    // broker. Host services (importWith, exportWith) and cancellation are not available in a
+    // sandbox: the host's deadline applies.
     const diagnostics: unknown[] = [];
     const last = args[args.length - 1] as { $context?: Record<string, unknown> } | undefined;
     const withContext = typeof last === 'object' && last !== null && '$context' in last;
@@ -75,6 +149,7 @@ async function handle(message: HostMessage): Promise<void> {
         progress: () => {},
         importWith: unavailable('importWith'),
         exportWith: unavailable('exportWith'),
+        fetch: brokerFetch,
       };
     }
     const returned = (method as (...a: unknown[]) => unknown).apply(component, args);

@@ -16,6 +16,9 @@
  * its deadline, a frame that breaks the protocol, or a process that dies (a memory overrun)
  * fails the call with a coded error; the process is killed (its whole process group) and a new
  * one starts with the next call. The host never shares memory with it, so it keeps serving.
+ *
+ * The plugin's `fetch` asks the host's network broker (broker.ts), which serves only the hosts
+ * of the manifest's `permissions.net`, while the process lives.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
@@ -23,7 +26,18 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { ExportIaError } from '../errors/export-ia-error.js';
 import { workerFile } from '../util/worker-pool.js';
-import { checkPluginMessage, encodeFrame, FrameReader, type HostMessage, MAX_FRAME_BYTES, type PluginMessage, ProtocolError, parseFrame } from './protocol.js';
+import { NetBroker, type NetPermission } from './broker.js';
+import {
+  checkPluginMessage,
+  encodeFrame,
+  type FetchMessage,
+  FrameReader,
+  type HostMessage,
+  MAX_FRAME_BYTES,
+  type PluginMessage,
+  ProtocolError,
+  parseFrame,
+} from './protocol.js';
 
 export interface SandboxOptions {
   /** Plugin id, for messages. */
@@ -45,6 +59,8 @@ export interface SandboxOptions {
   startTimeoutMs?: number;
   /** Refuse to start when the host cannot cut the plugin off the network (default true). */
   requireNetworkIsolation?: boolean;
+  /** The manifest's `permissions.net`: the hosts its `fetch` may reach through the broker. */
+  net?: NetPermission;
 }
 
 export interface Isolation {
@@ -62,6 +78,9 @@ export interface SandboxMetrics {
   memoryPeak: number;
   /** Durations of the last 1,000 calls, ms. */
   durations: number[];
+  /** Network requests the plugin asked the broker for, and those refused by its allow-list. */
+  netRequests: number;
+  netDenied: number;
 }
 
 let probed: Isolation | undefined;
@@ -108,16 +127,20 @@ interface Proc {
   nodePid?: number;
   memoryTimer?: NodeJS.Timeout;
   dead: boolean;
+  /** Its broker requests in flight (ids are the plugin's), and what ends them with it. */
+  fetches: Set<number>;
+  net: AbortController;
 }
 
 export class SandboxedPlugin {
-  readonly #o: Required<Omit<SandboxOptions, 'readDirs' | 'config'>> & Pick<SandboxOptions, 'readDirs' | 'config'>;
+  readonly #o: Required<Omit<SandboxOptions, 'readDirs' | 'config' | 'net'>> & Pick<SandboxOptions, 'readDirs' | 'config' | 'net'>;
+  #broker: NetBroker | undefined;
   #proc: Proc | undefined;
   #starting: Promise<string[]> | undefined;
   #nextId = 1;
   #components: string[] = [];
   #closed = false;
-  readonly metrics: SandboxMetrics = { calls: 0, failures: 0, kills: 0, memoryPeak: 0, durations: [] };
+  readonly metrics: SandboxMetrics = { calls: 0, failures: 0, kills: 0, memoryPeak: 0, durations: [], netRequests: 0, netDenied: 0 };
 
   constructor(options: SandboxOptions) {
     this.#o = {
@@ -162,6 +185,10 @@ export class SandboxedPlugin {
         plugin: this.#o.id,
         detail: 'this host cannot create network namespaces (unshare), so the plugin would reach the network',
       });
+    // One broker for the plugin's life (its limits hold across restarts); a bad entry of the
+    // allow-list refuses the start.
+    this.#broker ??= new NetBroker(this.#o.id, this.#o.net, { timeoutMs: this.#o.timeoutMs });
+    const broker = this.#broker;
     const reads = [
       ...new Set([this.#o.dir, SANDBOX_DIR, CORE_DIR, ...moduleDirs(CORE_DIR), ...moduleDirs(this.#o.dir), ...(this.#o.readDirs ?? [])].map((d) => resolve(d))),
     ];
@@ -174,6 +201,7 @@ export class SandboxedPlugin {
       CHILD,
       resolve(this.#o.dir, this.#o.main),
       JSON.stringify(this.#o.config ?? {}),
+      JSON.stringify({ net: broker.granted }),
     ];
     const [command, args] = can.namespaces ? ['unshare', ['--net', '--pid', '--fork', '--kill-child', process.execPath, ...node]] : [process.execPath, node];
     const child = spawn(command, args as string[], {
@@ -182,7 +210,7 @@ export class SandboxedPlugin {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    const proc: Proc = { child, pending: new Map(), dead: false };
+    const proc: Proc = { child, pending: new Map(), dead: false, fetches: new Set(), net: new AbortController() };
     this.#proc = proc;
     let stderr = '';
     (child.stderr as Readable).on('data', (d: Buffer) => {
@@ -206,6 +234,10 @@ export class SandboxedPlugin {
           this.#components = m.components;
           proc.nodePid = can.namespaces ? childOf(child.pid) : child.pid;
           resolveStart(m.components);
+          return;
+        }
+        if (m.type === 'fetch') {
+          this.#serveFetch(proc, broker, m);
           return;
         }
         const pending = proc.pending.get(m.id);
@@ -305,6 +337,34 @@ export class SandboxedPlugin {
   }
 
   /**
+   * A request of the plugin (at start-up too, or after its call ended): the broker answers it
+   * while the process lives; with the process, it ends.
+   */
+  #serveFetch(proc: Proc, broker: NetBroker, m: FetchMessage): void {
+    if (proc.fetches.has(m.id)) throw new ProtocolError(`fetch ${m.id} is already running`);
+    proc.fetches.add(m.id);
+    this.metrics.netRequests++;
+    void broker.serve(m, proc.net.signal).then((answer) => {
+      proc.fetches.delete(m.id);
+      if (answer.type === 'fetch-error' && answer.code === 'EIA_PLUGIN_NET_DENIED') this.metrics.netDenied++;
+      if (proc.dead) return;
+      const channel = proc.child.stdio[3] as Writable;
+      // A plugin that asks and never reads the answers would make the host buffer them.
+      if (channel.writableLength > 4 * MAX_FRAME_BYTES) {
+        this.#kill(proc, new ExportIaError('EIA_PLUGIN_IPC_INVALID', { plugin: this.#o.id, detail: "it does not read the network broker's answers" }));
+        return;
+      }
+      let frame: Buffer;
+      try {
+        frame = encodeFrame(answer);
+      } catch (err) {
+        frame = encodeFrame({ type: 'fetch-error', id: m.id, code: 'EIA_PLUGIN_NET_FAILED', message: (err as Error).message });
+      }
+      channel.write(frame);
+    });
+  }
+
+  /**
    * While the process lives, its resident memory is read every 50 ms when a call is running
    * (one timer per process, not per call); over the limit it is killed.
    */
@@ -337,6 +397,7 @@ export class SandboxedPlugin {
   #retire(proc: Proc, error: ExportIaError): void {
     proc.dead = true;
     clearInterval(proc.memoryTimer);
+    proc.net.abort();
     for (const p of proc.pending.values()) {
       clearTimeout(p.timer);
       this.metrics.failures++;
