@@ -20,6 +20,7 @@ import { walk } from './model/tree.js';
 import type { PipelineResult } from './pipeline/pipeline.js';
 import type { SourceInput } from './plugins/contracts.js';
 import type { PluginSpec } from './plugins/plugin-loader.js';
+import type { CheckResult } from './quality/findings.js';
 
 export { eventStoreContract, type StoreFactory } from './events/store-contract.js';
 
@@ -363,4 +364,180 @@ export function exporterFixtures<E extends FixtureExpectation>(
       if (host) await (await host).close();
     },
   };
+}
+
+// ── Checker and transform contracts ──────────────────────────────────────────────────────────
+// Added with `export-ia create-plugin` (packages/cli/src/create-command.ts), whose generated
+// checkers and transforms run them, as the built-in ones can.
+
+export interface CheckerContractOptions {
+  /** The plugins needed (the checker's plugin, plus any it depends on). */
+  plugins: readonly PluginSpec[];
+  checker: string;
+  /** A document with something this checker reports (`rule`): the finding must carry a position. */
+  sample?: { document: DocumentModel; rule: string };
+}
+
+function stepContextOf(host: Host, component: { plugin: { config: Readonly<Record<string, unknown>>; manifest: { id: string; version: string } } }) {
+  return {
+    file: 'contract',
+    cwd: host.cwd,
+    configDir: host.cwd,
+    settings: mergeSettings(),
+    config: component.plugin.config,
+    signal: new AbortController().signal,
+    plugin: { id: component.plugin.manifest.id, version: component.plugin.manifest.version },
+    report: () => {},
+    progress: () => {},
+    importWith: () => Promise.reject(new Error('not available in the contract suite')),
+  };
+}
+
+async function checkDoc(host: Host, id: string, doc: DocumentModel): Promise<CheckResult> {
+  const checker = host.registry.checkers.get(id);
+  assert.ok(checker, `checker "${id}" is registered`);
+  const ctx = stepContextOf(host, checker);
+  return checker.implementation.check(doc, {
+    ...ctx,
+    file: doc.source.name,
+    language: doc.meta.lang || 'en',
+    metrics: {},
+    exportWith: (format) => exportDoc(host, format, doc, 'default'),
+  });
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'suggestion', 'info']);
+
+function assertWellFormed(id: string, result: CheckResult): void {
+  assert.ok(Array.isArray(result.findings), 'findings is an array');
+  for (const f of result.findings) {
+    assert.match(f.rule, new RegExp(`^${id}/[a-z0-9][a-z0-9-]*$`), `rule "${f.rule}" is named <checker>/<rule>`);
+    assert.ok(SEVERITIES.has(f.severity), `severity "${f.severity}" is one of error, warning, suggestion, info`);
+    assert.ok(typeof f.message === 'string' && f.message.trim() !== '', `${f.rule}: a message`);
+    if (f.position) assert.ok(f.position.line >= 1 && f.position.column >= 1, `${f.rule}: 1-based line and column`);
+    if (f.fix) assert.ok(f.fix.start >= 0 && f.fix.end >= f.fix.start, `${f.rule}: a fix with start <= end`);
+  }
+  // Metrics and findings are stored in events and reports, and cross the sandbox as JSON.
+  assert.deepEqual(JSON.parse(JSON.stringify(result.findings)), result.findings, 'findings are JSON data');
+  if (result.metrics !== undefined) assert.deepEqual(JSON.parse(JSON.stringify(result.metrics)), result.metrics, 'metrics are JSON data');
+}
+
+/** Cases every checker must pass. */
+export function checkerContract(options: CheckerContractOptions): ContractCase[] {
+  const id = options.checker;
+  const cases: ContractCase[] = [
+    {
+      name: `${id}: returns well-formed findings and JSON metrics for every node type`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          assertWellFormed(id, await checkDoc(host, id, kitchenSinkDocument()));
+        }),
+    },
+    {
+      name: `${id}: does not change the document it checks`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          await checkDoc(host, id, deepFreeze(kitchenSinkDocument()));
+        }),
+    },
+    {
+      name: `${id}: checks an empty document`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const doc = kitchenSinkDocument();
+          doc.root.children = [];
+          assertWellFormed(id, await checkDoc(host, id, doc));
+        }),
+    },
+    {
+      name: `${id}: gives the same result when documents are checked concurrently`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const alone = await checkDoc(host, id, kitchenSinkDocument());
+          const together = await Promise.all([0, 1, 2, 3].map(() => checkDoc(host, id, kitchenSinkDocument())));
+          for (const r of together) assert.deepEqual(r, alone);
+        }),
+    },
+  ];
+  const sample = options.sample;
+  if (sample) {
+    cases.push({
+      name: `${id}: reports ${sample.rule} in the sample, at a position`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const result = await checkDoc(host, id, sample.document);
+          assertWellFormed(id, result);
+          const found = result.findings.find((f) => f.rule === sample.rule);
+          assert.ok(found, `a ${sample.rule} finding (got: ${result.findings.map((f) => f.rule).join(', ') || 'none'})`);
+          assert.ok(found.position && found.position.line >= 1, `${sample.rule} has a position`);
+        }),
+    });
+  }
+  return cases;
+}
+
+export interface TransformContractOptions {
+  /** The plugins needed (the transform's plugin, plus any it depends on). */
+  plugins: readonly PluginSpec[];
+  transform: string;
+}
+
+async function transformDoc(host: Host, id: string, doc: DocumentModel): Promise<DocumentModel> {
+  const transform = host.registry.transforms.get(id);
+  assert.ok(transform, `transform "${id}" is registered`);
+  return transform.implementation.transform(doc, { ...stepContextOf(host, transform), file: doc.source.name });
+}
+
+function assertDocument(doc: DocumentModel): void {
+  assert.equal(doc?.root?.type, 'root', 'returns a document with an mdast root');
+  assert.ok(doc.meta && doc.source && doc.assets && Array.isArray(doc.diagnostics), 'keeps meta, source, assets and diagnostics');
+  // A sandboxed transform's document comes back as JSON: the tree must be plain data.
+  assert.deepEqual(JSON.parse(JSON.stringify(doc.root)), doc.root, 'the tree is JSON data');
+}
+
+/** Cases every transform must pass. */
+export function transformContract(options: TransformContractOptions): ContractCase[] {
+  const id = options.transform;
+  return [
+    {
+      name: `${id}: transforms every node type of the model`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          assertDocument(await transformDoc(host, id, kitchenSinkDocument()));
+        }),
+    },
+    {
+      name: `${id}: does not mutate its input (returns a new document)`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          assertDocument(await transformDoc(host, id, deepFreeze(kitchenSinkDocument())));
+        }),
+    },
+    {
+      name: `${id}: transforms an empty document`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const doc = kitchenSinkDocument();
+          doc.root.children = [];
+          assertDocument(await transformDoc(host, id, doc));
+        }),
+    },
+    {
+      name: `${id}: transforms concurrently without mixing documents`,
+      run: () =>
+        withHost(options.plugins, async (host) => {
+          const docs = [0, 1, 2, 3].map((i) => {
+            const d = kitchenSinkDocument();
+            d.meta.title = `Concurrent ${i}`;
+            d.source = { ...d.source, name: `concurrent-${i}.md` };
+            return d;
+          });
+          const outs = await Promise.all(docs.map((d) => transformDoc(host, id, d)));
+          outs.forEach((o, i) => {
+            assertDocument(o);
+            assert.equal(o.source.name, `concurrent-${i}.md`);
+          });
+        }),
+    },
+  ];
 }
