@@ -9,6 +9,7 @@ import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExpor
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
 import { registerCorpusCommands } from './corpus-command.js';
+import { registerCreateCommands } from './create-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
 import { registerJobCommands } from './jobs-command.js';
 import { pluginStoreDir, registerPluginCommands } from './plugins-command.js';
@@ -265,6 +266,8 @@ ${EXIT_CODES}`,
     printError,
     withHost: (c, fn) => withHost(loadConfig({}, c), c, fn),
   });
+
+  registerCreateCommands(program, { ctx, setExit, printError });
 
   program
     .command('errors')
