@@ -10,6 +10,7 @@ import { type CachedImport, Pipeline, type PipelineHost, type PipelineSpec, vali
 import type { SourceInput } from '../plugins/contracts.js';
 import type { ExporterDescriptor, ImporterDescriptor } from '../plugins/manifest.js';
 import { type LoadedPlugin, type LoadOptions, loadPlugins, type PluginSpec, type Registry } from '../plugins/plugin-loader.js';
+import type { SwapOptions, SwapResult } from '../sandbox/pool.js';
 import { loadTheme, type ResolvedTheme } from '../themes/theme-loader.js';
 import { LruCache } from '../util/lru-cache.js';
 
@@ -56,6 +57,11 @@ export interface Host extends PipelineHost {
   checkerIds(): string[];
   /** Reads an input file with the size limit and the usual checks. */
   readInput(name: string, maxBytes?: number): SourceInput;
+  /**
+   * Hot swap: the sandboxed plugin `id` is replaced by the version in the package folder `spec`
+   * while work goes on; calls in flight finish on the old version. See PluginSet.swap.
+   */
+  swapPlugin(id: string, spec: string, options?: SwapOptions): Promise<SwapResult>;
   /** Runs `fn` when the host closes (worker pools and other resources tied to this host). */
   onClose(fn: () => void | Promise<void>): void;
   /** Stops plugins and everything registered with onClose. */
@@ -73,16 +79,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     fileOf: (id: string) => registry.themes.get(id)?.file,
     ids: () => [...registry.themes.keys()],
   };
-  const specs = set.plugins.map((p) => p.spec);
   const closers: Array<() => void | Promise<void>> = [];
-  const pluginSpecs = specs.every((s): s is string => typeof s === 'string') ? specs : undefined;
 
   const host: Host = {
     cwd,
     ...(options.configDir ? { configDir: options.configDir } : {}),
     plugins: set.plugins,
     registry,
-    pluginSpecs,
+    // Read when a worker thread loads the plugins: after a swap it names the new version's folder.
+    get pluginSpecs() {
+      const specs = set.plugins.map((p) => p.spec);
+      return specs.every((s): s is string => typeof s === 'string') ? specs : undefined;
+    },
     pluginConfig,
     importCache: new LruCache<string, CachedImport>(options.importCacheEntries ?? 32, 256 * 1024 * 1024),
     importers: () => [...registry.importers.values()].map((r) => r.descriptor),
@@ -119,6 +127,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return new Pipeline(host, spec);
     },
     readInput: (name, maxBytes = DEFAULT_LIMITS.maxInputBytes) => readInputFile(name, { cwd, maxBytes }),
+    async swapPlugin(id, spec, options) {
+      const result = await set.swap(id, spec, options);
+      // Imports and themes cached from the old version are not the new version's.
+      host.importCache.clear();
+      themeCache.clear();
+      return result;
+    },
     onClose: (fn) => {
       closers.push(fn);
     },

@@ -315,18 +315,21 @@ export class Pipeline {
         : Math.min(settings.limits.stepTimeoutMs, plugin.manifest.resources.timeoutMs ?? Number.POSITIVE_INFINITY);
       // The deadline travels with the event: a thread that runs this pipeline in a worker stops
       // the worker when a step overruns it without yielding (this thread's timer cannot fire then).
-      emit({ type: 'step-started', file, step, plugin: refOf(plugin), timeoutMs: deadline });
+      // The version that runs the step, taken once: a plugin swapped while the step runs finishes
+      // it on the version it started on (sandbox/pool.ts), and the records say so.
+      const ref = refOf(plugin);
+      emit({ type: 'step-started', file, step, plugin: ref, timeoutMs: deadline });
       try {
         const value = await withDeadline(step, file, deadline, options.signal, async (signal) => work(context(plugin, step, settings, signal)));
         const ms = performance.now() - started;
-        steps.push({ step, plugin: refOf(plugin), ms, status: 'ok' });
-        emit({ type: 'step-finished', file, step, plugin: refOf(plugin), ms });
+        steps.push({ step, plugin: ref, ms, status: 'ok' });
+        emit({ type: 'step-finished', file, step, plugin: ref, ms });
         return value;
       } catch (err) {
         const ms = performance.now() - started;
         const error = toExportIaError(err, 'EIA_INTERNAL');
-        steps.push({ step, plugin: refOf(plugin), ms, status: 'failed' });
-        emit({ type: 'step-failed', file, step, plugin: refOf(plugin), ms, error: error.toJSON() });
+        steps.push({ step, plugin: ref, ms, status: 'failed' });
+        emit({ type: 'step-failed', file, step, plugin: ref, ms, error: error.toJSON() });
         // The original goes on: callers decide how to wrap it (an exporter failure names its format).
         throw isExportIaError(err) ? err : error;
       }
@@ -545,6 +548,7 @@ export class Pipeline {
     const checker = this.#host.registry.checkers.get(id);
     if (!checker) throw new ExportIaError('EIA_COMPONENT_NOT_FOUND', { kind: 'checker', id, known: [...this.#host.registry.checkers.keys()].join(', ') });
     const started = performance.now();
+    const ref = refOf(checker.plugin);
     try {
       const result = await timed(`checker:${id}`, checker.plugin, settings, (ctx) => {
         const corpus = this.#host.corpus;
@@ -559,13 +563,13 @@ export class Pipeline {
         };
         return checker.implementation.check(doc, checkCtx);
       });
-      return { id, result, record: { id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'ok' } };
+      return { id, result, record: { id, plugin: ref, ms: performance.now() - started, status: 'ok' } };
     } catch (err) {
       const error =
         isExportIaError(err) && err.code !== 'EIA_INTERNAL'
           ? err
           : new ExportIaError('EIA_CHECKER_FAILED', { checker: id, file: input.name, detail: (err as Error).message }, { cause: err });
-      return { id, record: { id, plugin: refOf(checker.plugin), ms: performance.now() - started, status: 'failed', error: error.toJSON() } };
+      return { id, record: { id, plugin: ref, ms: performance.now() - started, status: 'failed', error: error.toJSON() } };
     }
   }
 

@@ -15,6 +15,7 @@ import validVersion from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
 import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { SandboxPool, SandboxSlot, type SwapOptions, type SwapResult } from '../sandbox/pool.js';
 import { sandboxedChecker, sandboxedExporter, sandboxedImporter, sandboxedTransform } from '../sandbox/proxies.js';
 import { SandboxedPlugin } from '../sandbox/sandbox.js';
 import { closest } from '../util/closest.js';
@@ -47,8 +48,8 @@ export interface LoadedPlugin {
   readonly config: Readonly<Record<string, unknown>>;
   /** Runs in its own sandboxed process (the third-party tier). */
   readonly sandboxed?: boolean;
-  /** The plugin's process, when sandboxed (health checks, metrics). */
-  sandbox?: SandboxedPlugin;
+  /** The plugin's processes, when sandboxed (health checks, metrics, hot swap). */
+  sandbox?: SandboxSlot;
 }
 
 export interface Registered<D, I> {
@@ -69,6 +70,12 @@ export interface PluginSet {
   /** In load order (dependencies first). */
   readonly plugins: readonly LoadedPlugin[];
   readonly registry: Registry;
+  /**
+   * Hot swap: replaces a running sandboxed plugin by the version in the package folder `spec`
+   * without stopping work (sandbox/pool.ts: start, health check, atomic switch, in-flight calls
+   * finish on the old version, which is then stopped; rolled back when the new one fails).
+   */
+  swap(id: string, spec: string, options?: SwapOptions): Promise<SwapResult>;
   /** Stops plugins in reverse load order. */
   close(): Promise<void>;
 }
@@ -271,6 +278,33 @@ async function importDefinition(c: Candidate): Promise<PluginDefinition> {
 }
 
 /**
+ * The processes of one sandboxed plugin version: up to `resources.concurrency` (default 1),
+ * each with the plugin's limits, sharing one scratch folder.
+ */
+function sandboxPool(
+  manifest: PluginManifest,
+  dir: string,
+  config: Record<string, unknown>,
+  options: NonNullable<LoadOptions['sandbox']>,
+): { pool: SandboxPool; scratchDir: string } {
+  const label = `${manifest.id}@${manifest.version}`;
+  const scratchDir = mkdtempSync(join(options.scratchDir ?? tmpdir(), `eia-plugin-${manifest.id}-`));
+  const make = () =>
+    new SandboxedPlugin({
+      id: label,
+      dir,
+      main: manifest.main,
+      scratchDir,
+      config,
+      ...(manifest.resources.memoryMb === undefined ? {} : { memoryMb: manifest.resources.memoryMb }),
+      ...(manifest.resources.timeoutMs === undefined ? {} : { timeoutMs: manifest.resources.timeoutMs }),
+      ...(options.requireNetworkIsolation === undefined ? {} : { requireNetworkIsolation: options.requireNetworkIsolation }),
+      ...(manifest.permissions.net ? { net: manifest.permissions.net } : {}),
+    });
+  return { pool: new SandboxPool(make, manifest.resources.concurrency ?? 1), scratchDir };
+}
+
+/**
  * Starts a plugin in its own process: its `setup` runs there, and each component it registered
  * is claimed here through a proxy that calls it over the sandbox's channel (so the manifest's
  * declarations are checked exactly as for an in-process plugin).
@@ -281,30 +315,22 @@ async function startSandboxed(
   api: PluginApi,
   closers: Array<() => void | Promise<void>>,
   options: NonNullable<LoadOptions['sandbox']>,
+  slots: Map<string, SandboxSlot>,
 ): Promise<void> {
   const { manifest } = c;
   const label = `${manifest.id}@${manifest.version}`;
   assertInside(manifest.main, c.dir, () => new ExportIaError('EIA_PLUGIN_MAIN_OUTSIDE', { plugin: label, main: manifest.main }));
-  const scratchDir = mkdtempSync(join(options.scratchDir ?? tmpdir(), `eia-plugin-${manifest.id}-`));
-  const sandbox = new SandboxedPlugin({
-    id: label,
-    dir: c.dir,
-    main: manifest.main,
-    scratchDir,
-    config: plugin.config as Record<string, unknown>,
-    ...(manifest.resources.memoryMb === undefined ? {} : { memoryMb: manifest.resources.memoryMb }),
-    ...(manifest.resources.timeoutMs === undefined ? {} : { timeoutMs: manifest.resources.timeoutMs }),
-    ...(options.requireNetworkIsolation === undefined ? {} : { requireNetworkIsolation: options.requireNetworkIsolation }),
-    ...(manifest.permissions.net ? { net: manifest.permissions.net } : {}),
-  });
+  const { pool, scratchDir } = sandboxPool(manifest, c.dir, plugin.config as Record<string, unknown>, options);
+  const sandbox = new SandboxSlot(manifest.id, manifest.version, pool);
   plugin.sandbox = sandbox;
   closers.push(async () => {
     await sandbox.close();
     rmSync(scratchDir, { recursive: true, force: true });
   });
+  slots.set(manifest.id, sandbox);
   let components: string[];
   try {
-    components = await sandbox.start();
+    components = [...(await pool.start())];
   } catch (err) {
     if (isExportIaError(err) && err.code !== 'EIA_PLUGIN_CRASHED') throw err;
     throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error).message }, { cause: err });
@@ -361,6 +387,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
   const themes = new Map<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>();
   const closers: Array<() => void | Promise<void>> = [];
   const loaded: LoadedPlugin[] = [];
+  const slots = new Map<string, SandboxSlot>();
 
   const close = async () => {
     for (const fn of closers.splice(0).reverse()) {
@@ -414,7 +441,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         },
       };
       if (sandboxed && options.sandbox) {
-        await startSandboxed(c, plugin, api, closers, options.sandbox);
+        await startSandboxed(c, plugin, api, closers, options.sandbox, slots);
       } else {
         const definition = await importDefinition(c);
         try {
@@ -454,7 +481,59 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
     await close();
     throw err;
   }
-  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes }, close };
+  const swap = (id: string, spec: string, swapOptions: SwapOptions = {}) => swapPlugin({ loaded, slots, closers, cwd, options }, id, spec, swapOptions);
+  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes }, swap, close };
+}
+
+const contributionKey = (m: PluginManifest) =>
+  JSON.stringify(
+    (['importers', 'exporters', 'transforms', 'checkers', 'themes'] as const).map((kind) =>
+      m.contributes[kind]
+        .map((d) => d.id)
+        .sort()
+        .join(','),
+    ),
+  );
+
+async function swapPlugin(
+  set: { loaded: LoadedPlugin[]; slots: Map<string, SandboxSlot>; closers: Array<() => void | Promise<void>>; cwd: string; options: LoadOptions },
+  id: string,
+  spec: string,
+  swapOptions: SwapOptions,
+): Promise<SwapResult> {
+  const plugin = set.loaded.find((p) => p.manifest.id === id);
+  const slot = set.slots.get(id);
+  const old = plugin?.manifest;
+  const failed = (version: string, detail: string) =>
+    new ExportIaError('EIA_PLUGIN_SWAP_FAILED', { plugin: old ? `${id}@${old.version}` : id, version, detail });
+  if (!plugin || !old) throw failed('?', 'no loaded plugin has this id');
+  if (!slot || !set.options.sandbox)
+    throw failed('?', 'it runs in-process (built-in or trusted); only sandboxed plugins can be swapped while running: restart to load another version');
+  const c = readCandidate(spec, set.cwd);
+  const m = c.manifest;
+  if (m.id !== id) throw failed(m.version, `${spec} is plugin "${m.id}"`);
+  checkVersions(c);
+  if (contributionKey(m) !== contributionKey(old)) throw failed(m.version, 'it declares other components than the running version; restart to load it');
+  // The plugin set with the new version must still hold together: its dependencies, and every
+  // plugin that depends on it.
+  orderByDependencies(set.loaded.map((p) => (p === plugin ? { manifest: m } : { manifest: p.manifest })));
+  const config = validateConfig(m, set.options.configs?.[id]);
+  const { pool, scratchDir } = sandboxPool(m, c.dir, config, set.options.sandbox);
+  set.closers.push(() => rmSync(scratchDir, { recursive: true, force: true }));
+  const before = { manifest: plugin.manifest, dir: plugin.dir, spec: plugin.spec, config: plugin.config };
+  const after = { manifest: m, dir: c.dir, spec: c.spec, config };
+  const mutable = plugin as { -readonly [K in keyof LoadedPlugin]: LoadedPlugin[K] };
+  return slot.swap(m.version, pool, {
+    ...swapOptions,
+    onSwitch: (version) => {
+      const to = version === m.version ? after : before;
+      mutable.manifest = to.manifest;
+      mutable.dir = to.dir;
+      mutable.config = to.config;
+      if (to.spec !== undefined) mutable.spec = to.spec;
+      swapOptions.onSwitch?.(version);
+    },
+  });
 }
 
 /**

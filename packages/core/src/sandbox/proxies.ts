@@ -19,7 +19,7 @@ import type {
   Transform,
 } from '../plugins/contracts.js';
 import type { CheckResult } from '../quality/findings.js';
-import type { SandboxedPlugin } from './sandbox.js';
+import type { SandboxHandle } from './pool.js';
 
 type AnyContext = StepContext & Partial<CheckContext & ExportContext & MergeContext>;
 
@@ -57,14 +57,7 @@ function invalid(plugin: string, detail: string): ExportIaError {
 }
 
 /** Calls a component method with a context; replays its diagnostics through the real context. */
-async function callWithContext(
-  sandbox: SandboxedPlugin,
-  plugin: string,
-  component: string,
-  method: string,
-  args: unknown[],
-  ctx: AnyContext,
-): Promise<unknown> {
+async function callWithContext(sandbox: SandboxHandle, plugin: string, component: string, method: string, args: unknown[], ctx: AnyContext): Promise<unknown> {
   // The step's signal: when the pipeline's deadline or a cancellation stops the step, the
   // plugin's process is stopped with it (it may never yield).
   const answer = await sandbox.call(component, method, [...args, contextData(ctx)], { signal: ctx.signal });
@@ -90,7 +83,7 @@ function documentResult(plugin: string, value: unknown, base: DocumentModel): Do
   return { ...base, root: value.root as unknown as DocumentModel['root'], meta: (isObject(value.meta) ? value.meta : base.meta) as DocumentModel['meta'] };
 }
 
-export function sandboxedChecker(sandbox: SandboxedPlugin, plugin: string, id: string, merges: boolean): Checker {
+export function sandboxedChecker(sandbox: SandboxHandle, plugin: string, id: string, merges: boolean): Checker {
   const component = `checker:${id}`;
   const checker: Checker = {
     async check(doc, ctx) {
@@ -103,7 +96,7 @@ export function sandboxedChecker(sandbox: SandboxedPlugin, plugin: string, id: s
   return checker;
 }
 
-export function sandboxedExporter(sandbox: SandboxedPlugin, plugin: string, id: string): Exporter {
+export function sandboxedExporter(sandbox: SandboxHandle, plugin: string, id: string): Exporter {
   return {
     async export(doc, ctx) {
       const value = await callWithContext(sandbox, plugin, `exporter:${id}`, 'export', [documentData(doc)], ctx);
@@ -113,7 +106,7 @@ export function sandboxedExporter(sandbox: SandboxedPlugin, plugin: string, id: 
   };
 }
 
-export function sandboxedImporter(sandbox: SandboxedPlugin, plugin: string, id: string): Importer {
+export function sandboxedImporter(sandbox: SandboxHandle, plugin: string, id: string): Importer {
   return {
     async import(input: SourceInput, ctx) {
       const value = await callWithContext(sandbox, plugin, `importer:${id}`, 'import', [input], ctx);
@@ -125,7 +118,7 @@ export function sandboxedImporter(sandbox: SandboxedPlugin, plugin: string, id: 
   };
 }
 
-export function sandboxedTransform(sandbox: SandboxedPlugin, plugin: string, id: string): Transform {
+export function sandboxedTransform(sandbox: SandboxHandle, plugin: string, id: string): Transform {
   return {
     async transform(doc, ctx) {
       return documentResult(plugin, await callWithContext(sandbox, plugin, `transform:${id}`, 'transform', [documentData(doc)], ctx), doc);
