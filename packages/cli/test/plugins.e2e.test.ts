@@ -4,7 +4,7 @@
  * EXPORT_IA_TRUSTED_PLUGINS; the project's config file cannot trust anything.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,5 +122,27 @@ describe.skipIf(!can.permission || !can.namespaces)('plugins install, lifecycle 
       .split('\n')
       .map((l) => JSON.parse(l).type);
     expect(events).toEqual(['PluginInstalled', 'PluginInstalled', 'PluginDisabled', 'PluginEnabled', 'PluginUninstalled']);
+  });
+});
+
+describe.skipIf(!can.permission || !can.namespaces)('plugins upgrade from the command line', () => {
+  it('upgrades to another folder of the same plugin, refuses another plugin, and the new version serves', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eia-upgrade-e2e-'));
+    writeFileSync(join(dir, 'doc.md'), '# Title\n\nSome words here.\n');
+    const v2 = join(dir, 'hello-v2');
+    cpSync(hello, v2, { recursive: true, filter: (src) => !src.includes('node_modules') });
+    const pkg = JSON.parse(readFileSync(join(v2, 'package.json'), 'utf8'));
+    writeFileSync(join(v2, 'package.json'), JSON.stringify({ ...pkg, version: '1.1.0' }));
+    expect(run(['plugins', 'install', hello, '--yes'], dir).code).toBe(0);
+    const upgraded = run(['plugins', 'upgrade', 'hello-txt', v2], dir);
+    expect(upgraded.code, upgraded.err).toBe(0);
+    expect(upgraded.out).toContain('upgraded hello-txt 1.0.0 → 1.1.0');
+    expect(run(['plugins', 'list'], dir).out).toMatch(/hello-txt@1\.1\.0\s+sandboxed\s+enabled/);
+    const wrong = run(['plugins', 'upgrade', 'hello-txt', join(repo, 'packages/core/test/fixtures/sandboxed-plugin')], dir);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('is plugin "third-party", not "hello-txt"');
+    const r = run(['export', 'doc.md', '--to', 'txt', '-o', 'out/', '--json'], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('"version":"1.1.0"');
   });
 });

@@ -250,7 +250,10 @@ describe('lifecycle: enable, disable, uninstall, upgrade, with dependents and ev
     // A compatible upgrade goes through and removes the old folder.
     const v11 = await store.stage(tgzFile(src, 'base11.tgz', pluginTgz({ id: 'base', version: '1.1.0' })));
     expect((await store.upgrade(v11)).version).toBe('1.1.0');
-    expect(existsSync(join(storeDir, 'base/1.0.0'))).toBe(false);
+    // The replaced version stays until the next upgrade (a running command may still use it).
+    expect(existsSync(join(storeDir, 'base/1.0.0'))).toBe(true);
+    await store.upgrade(await store.stage(tgzFile(src, 'base12.tgz', pluginTgz({ id: 'base', version: '1.2.0' }))));
+    expect(readdirSync(join(storeDir, 'base')).sort()).toEqual(['1.1.0', '1.2.0']);
     // Once the dependent is disabled, base may go; re-enabling the dependent then fails.
     await store.disable('user');
     await store.disable('base');
@@ -267,7 +270,7 @@ describe('lifecycle: enable, disable, uninstall, upgrade, with dependents and ev
     expect((await codeOf(store.disable('importer-markdown'))).message).toContain('built in');
 
     const types = async (id: string) => (await events.readStream(`plugin-${id}`)).map((e) => e.type);
-    expect(await types('base')).toEqual(['PluginInstalled', 'PluginUpgraded', 'PluginDisabled', 'PluginEnabled', 'PluginUninstalled']);
+    expect(await types('base')).toEqual(['PluginInstalled', 'PluginUpgraded', 'PluginUpgraded', 'PluginDisabled', 'PluginEnabled', 'PluginUninstalled']);
     expect(await types('user')).toEqual(['PluginInstalled', 'PluginDisabled', 'PluginEnabled', 'PluginDisabled', 'PluginUninstalled']);
     const [installed] = await events.readStream(`plugin-base`);
     expect(installed?.data).toMatchObject({ id: 'base', version: '1.0.0', integrity: expect.stringMatching(/^sha256-[0-9a-f]{64}$/), files: 3 });

@@ -409,8 +409,9 @@ export class PluginStore {
       const record = this.#place(staged, prior.enabled);
       state.plugins[m.id] = record;
       this.#write(state);
-      if (prior.dir !== record.dir) rmSync(join(this.dir, prior.dir), { recursive: true, force: true });
-      this.#removeEmpty(prior);
+      // The version it replaces stays on disk until the next upgrade: a command already running
+      // with it (a batch, a long-lived host) may still start processes from its folder.
+      this.#removeVersions(m.id, [record.dir, prior.dir]);
       await this.#event(m.id, 'PluginUpgraded', {
         id: m.id,
         from: prior.version,
@@ -469,8 +470,7 @@ export class PluginStore {
       this.#refuseDependents(state, id, 'uninstalled');
       delete state.plugins[id];
       this.#write(state);
-      rmSync(join(this.dir, p.dir), { recursive: true, force: true });
-      this.#removeEmpty(p);
+      rmSync(join(this.dir, id), { recursive: true, force: true });
       await this.#event(id, 'PluginUninstalled', { id, version: p.version });
       return p;
     });
@@ -548,6 +548,17 @@ export class PluginStore {
       resources: m.resources,
       files: { ...staged.files },
     };
+  }
+
+  /** Removes the version folders of a plugin except those named (`<id>/<version>`). */
+  #removeVersions(id: string, keep: readonly string[]): void {
+    let versions: string[];
+    try {
+      versions = readdirSync(join(this.dir, id));
+    } catch {
+      return;
+    }
+    for (const v of versions) if (!keep.includes(`${id}/${v}`)) rmSync(join(this.dir, id, v), { recursive: true, force: true });
   }
 
   #removeEmpty(prior: InstalledPlugin | undefined): void {
