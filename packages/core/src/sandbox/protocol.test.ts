@@ -28,6 +28,19 @@ describe('sandbox protocol', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('the fast path (no reviver) cannot be fooled by a key spelled with \\u escapes, and bytes still round-trip', () => {
+    for (const json of ['{"\\u005f_proto__":{"x":1}}', '{"a":{"constr\\u0075ctor":1}}', '{"\\u0070rototype":1}']) {
+      expect(() => parseFrame(json)).toThrow(ProtocolError);
+    }
+    // A value that merely mentions a forbidden word passes (quoted whole it takes the slow path).
+    expect(parseFrame('{"text":"constructor"}')).toEqual({ text: 'constructor' });
+    expect(parseFrame('{"text":"the constructor"}')).toEqual({ text: 'the constructor' });
+    const frame = encodeFrame({ type: 'result', id: 1, value: { deep: [{ data: new Uint8Array([0, 255, 7]) }], text: 'é ✓' } });
+    const json = frame.subarray(4).toString('utf8');
+    expect(frame.readUInt32BE(0)).toBe(Buffer.byteLength(json));
+    expect(parseFrame(json)).toEqual({ type: 'result', id: 1, value: { deep: [{ data: new Uint8Array([0, 255, 7]) }], text: 'é ✓' } });
+  });
+
   it('refuses messages that do not fit the protocol', () => {
     for (const bad of [
       null,
