@@ -3,7 +3,8 @@
  * npm run bench:plugins — what isolation costs: a call to a plugin component in-process vs in
  * its sandbox process (empty payload and 10 KB, round trip, median of 2,000 after 200 warm-up),
  * the sandbox's cold start (spawn → ready, median of 15), loading and ordering 200 plugins with a
- * dependency graph, loading one packaged plugin, and what this host can isolate.
+ * dependency graph, loading one packaged plugin, hot swap time (idle and under load), and what
+ * this host can isolate.
  * Targets (issue 5): sandboxed call ≤ 100 µs at 10 KB, cold start ≤ 100 ms, load ≤ 50 ms per
  * plugin, resolution of 200 plugins ≤ 20 ms.
  * Writes .bench-out/plugins.json.
@@ -120,6 +121,70 @@ for (let i = 0; i < 15; i++) {
 }
 result.loadFolderMs = { first: folderLoads[0], warm: median(folderLoads.slice(1)) };
 
+// Hot swap: the echo plugin loaded sandboxed, swapped between two versions (median of 9), idle
+// and with 20 calls always in flight (each waiting 20 ms in the plugin).
+if (can.permission) {
+  const versions = ['1.0.0', '1.0.1'].map((version) => {
+    const d = join(scratch, `echo-${version}`);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(
+      join(d, 'package.json'),
+      JSON.stringify({
+        name: 'echo',
+        version,
+        type: 'module',
+        engines: { 'export-ia': '*' },
+        exportIa: { id: 'echo', apiVersion: 1, main: 'index.js', contributes: { checkers: [{ id: 'echo' }] } },
+      }),
+    );
+    writeFileSync(
+      join(d, 'index.js'),
+      `export default { [Symbol.for('export-ia.plugin')]: true, setup(api) { api.checker('echo', { check: () => ({ findings: [] }), echo: async (v) => { await new Promise((r) => setTimeout(r, 20)); return v; } }); } };\n`,
+    );
+    return d;
+  });
+  const set = await loadPlugins([versions[0]], { sandbox: { isolate: () => true, requireNetworkIsolation: false } });
+  const slot = set.plugins[0].sandbox;
+  const swapOnce = async (i) => {
+    const t = performance.now();
+    const r = await set.swap('echo', versions[(i + 1) % 2]);
+    return { total: performance.now() - t, start: r.startMs, drain: r.drainMs, drained: r.drainedCalls };
+  };
+  const idle = [];
+  for (let i = 0; i < 9; i++) idle.push(await swapOnce(i));
+  let running = true;
+  let calls = 0;
+  let failed = 0;
+  const loop = async () => {
+    while (running) {
+      try {
+        await slot.call('checker:echo', 'echo', [{ n: 1 }]);
+        calls++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const loops = Array.from({ length: 20 }, loop);
+  const loaded = [];
+  for (let i = 0; i < 9; i++) loaded.push(await swapOnce(i + 1));
+  running = false;
+  await Promise.all(loops);
+  await set.close();
+  const med = (xs, k) => median(xs.map((x) => x[k]));
+  result.swap = {
+    idle: { totalMs: med(idle, 'total'), startMs: med(idle, 'start') },
+    underLoad: {
+      totalMs: med(loaded, 'total'),
+      startMs: med(loaded, 'start'),
+      drainMs: med(loaded, 'drain'),
+      drainedCalls: med(loaded, 'drained'),
+      calls,
+      failed,
+    },
+  };
+}
+
 console.log(
   `${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}; isolation: permission ${can.permission}, namespaces ${can.namespaces}`,
 );
@@ -135,5 +200,12 @@ console.log(
   `load one packaged plugin from its folder: ${result.loadFolderMs.first.toFixed(1)} ms first, ${result.loadFolderMs.warm.toFixed(2)} ms again (target ≤ 50 ms)`,
 );
 console.log(`sandbox cold start (spawn → ready): ${result.coldStartMs?.toFixed(1) ?? 'n/a'} ms (target ≤ 100 ms)`);
+if (result.swap) {
+  const { idle, underLoad } = result.swap;
+  console.log(`hot swap, idle: ${idle.totalMs.toFixed(1)} ms (new version started and health-checked in ${idle.startMs.toFixed(1)} ms)`);
+  console.log(
+    `hot swap, 20 calls in flight: ${underLoad.totalMs.toFixed(1)} ms (start ${underLoad.startMs.toFixed(1)} ms, drain ${underLoad.drainMs.toFixed(1)} ms for ${underLoad.drainedCalls} calls); ${underLoad.calls} calls during the swaps, ${underLoad.failed} failed`,
+  );
+}
 mkdirSync(join(repo, '.bench-out'), { recursive: true });
 writeFileSync(join(repo, '.bench-out/plugins.json'), JSON.stringify(result, null, 2));
