@@ -196,6 +196,12 @@ export const catalog = {
     'Plugin {plugin} failed ({code}): {detail}',
     'Report this to the plugin author with the document that triggers it.',
   ),
+  EIA_PLUGIN_LINK_OUTSIDE: entry(
+    'usage',
+    'Plugin folder links outside itself',
+    'Plugin {plugin} has a symbolic link {file} to {target}, outside its folder: a sandboxed plugin could read through it.',
+    "Replace the link by the file itself, or install the plugin (`export-ia plugins install`), which refuses links. Node's permission model follows links, so the sandbox refuses them.",
+  ),
   EIA_PLUGIN_INSTALL_FAILED: entry(
     'usage',
     'Plugin installation failed',

@@ -4,7 +4,7 @@
  * the entry module, validate the plugin's configuration, run `setup`, and check that what it
  * registers matches what it declared.
  */
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -278,6 +278,35 @@ async function importDefinition(c: Candidate): Promise<PluginDefinition> {
 }
 
 /**
+ * Node's permission model follows symbolic links, even out of the folders it grants: a link in
+ * a plugin's folder to `~/.ssh` would let the sandboxed plugin read it. Links that stay inside
+ * the folder are fine; any other is refused (its own `node_modules` included; at most 50,000
+ * entries are looked at, more is refused too).
+ */
+function refuseLinksOutside(dir: string, label: string): void {
+  const root = realpathSync(dir);
+  let budget = 50_000;
+  const walk = (abs: string, rel: string) => {
+    for (const entry of readdirSync(abs, { withFileTypes: true })) {
+      if (--budget < 0) throw new ExportIaError('EIA_PLUGIN_LINK_OUTSIDE', { plugin: label, file: rel || '.', target: '(more than 50,000 files to check)' });
+      const childAbs = join(abs, entry.name);
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(childAbs);
+        } catch {
+          continue; // a dangling link reads nothing
+        }
+        const inside = relative(root, target);
+        if (inside.startsWith('..') || isAbsolute(inside)) throw new ExportIaError('EIA_PLUGIN_LINK_OUTSIDE', { plugin: label, file: childRel, target });
+      } else if (entry.isDirectory()) walk(childAbs, childRel);
+    }
+  };
+  walk(root, '');
+}
+
+/**
  * The processes of one sandboxed plugin version: up to `resources.concurrency` (default 1),
  * each with the plugin's limits, sharing one scratch folder.
  */
@@ -320,6 +349,7 @@ async function startSandboxed(
   const { manifest } = c;
   const label = `${manifest.id}@${manifest.version}`;
   assertInside(manifest.main, c.dir, () => new ExportIaError('EIA_PLUGIN_MAIN_OUTSIDE', { plugin: label, main: manifest.main }));
+  refuseLinksOutside(c.dir, label);
   const { pool, scratchDir } = sandboxPool(manifest, c.dir, plugin.config as Record<string, unknown>, options);
   const sandbox = new SandboxSlot(manifest.id, manifest.version, pool);
   plugin.sandbox = sandbox;
@@ -518,6 +548,7 @@ async function swapPlugin(
   // plugin that depends on it.
   orderByDependencies(set.loaded.map((p) => (p === plugin ? { manifest: m } : { manifest: p.manifest })));
   const config = validateConfig(m, set.options.configs?.[id]);
+  refuseLinksOutside(c.dir, `${m.id}@${m.version}`);
   const { pool, scratchDir } = sandboxPool(m, c.dir, config, set.options.sandbox);
   set.closers.push(() => rmSync(scratchDir, { recursive: true, force: true }));
   const before = { manifest: plugin.manifest, dir: plugin.dir, spec: plugin.spec, config: plugin.config };

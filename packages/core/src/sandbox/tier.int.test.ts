@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,5 +70,23 @@ describe.skipIf(!can.permission || !can.namespaces)('the sandboxed tier: a third
     expect(r.analysis?.sections).toBeGreaterThan(3);
     expect(r.analysis?.checkers).toEqual([expect.objectContaining({ status: 'ok' })]);
     expect(r.analysis?.metrics.count).toEqual({ words: 12 * 42, merged: r.analysis?.sections });
+  });
+});
+
+describe.skipIf(!can.permission || !can.namespaces)('a sandboxed plugin folder with a link out of it', () => {
+  it('is refused (the permission model follows links); a link inside the folder is fine', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'eia-links-'));
+    const plugin = join(root, 'plugin');
+    cpSync(thirdParty, plugin, { recursive: true });
+    symlinkSync(join(plugin, 'index.js'), join(plugin, 'same.js'));
+    const ok = await createHost({ plugins: [plugin], cwd: root, sandbox: { isolate: () => true } });
+    await ok.close();
+    writeFileSync(join(root, 'secret.txt'), 'host secret');
+    mkdirSync(join(plugin, 'data'));
+    symlinkSync(join(root, 'secret.txt'), join(plugin, 'data', 'secret.txt'));
+    await expect(createHost({ plugins: [plugin], cwd: root, sandbox: { isolate: () => true } })).rejects.toMatchObject({
+      code: 'EIA_PLUGIN_LINK_OUTSIDE',
+      message: expect.stringContaining('data/secret.txt'),
+    });
   });
 });
