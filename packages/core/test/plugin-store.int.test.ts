@@ -374,3 +374,57 @@ describe('installing from the npm registry with the ordinary npm client', () => 
     expect(e.message).toMatch(/npm pack failed: .*404/);
   });
 });
+
+describe('review fixes: names, pax, dependencies, locks', () => {
+  it('a scoped npm name is an npm spec, not a folder', async () => {
+    const { classifySource } = await import('../src/plugins/store.js');
+    expect(classifySource('@acme/export-ia-plugin-x', root)).toEqual({ kind: 'npm', spec: '@acme/export-ia-plugin-x' });
+    expect(classifySource('@acme/export-ia-plugin-x@^2.1.0', root).kind).toBe('npm');
+    expect(classifySource('./@acme/x', root).kind).toBe('folder');
+  });
+
+  it('reads a pax long name with non-ASCII characters by bytes; control characters in a path are refused', async () => {
+    const { readTarGz } = await import('../src/plugins/archive.js');
+    const long = `package/${'é'.repeat(80)}.txt`;
+    const record = (key: string, value: string) => {
+      const body = ` ${key}=${value}\n`;
+      let n = Buffer.byteLength(body) + 1;
+      while (String(n).length + Buffer.byteLength(body) !== n) n++;
+      return `${n}${body}`;
+    };
+    const pax = `${record('path', long)}${record('mtime', '1')}`;
+    const entries = readTarGz(
+      makeTgz([
+        { name: 'PaxHeader', type: 'x', data: pax },
+        { name: 'package/short', data: 'x' },
+      ]),
+      'pax.tgz',
+    );
+    expect(entries.map((e) => e.path)).toEqual([long]);
+    expect(() => readTarGz(makeTgz([{ name: 'package/a\nb', data: 'x' }]), 'ctl.tgz')).toThrow(/control character/);
+  });
+
+  it("refuses a plugin's file, git, URL or alias npm dependency at stage (before any npm runs)", async () => {
+    const { store, src } = fresh();
+    for (const spec of ['file:../../../etc', 'git+ssh://git@evil/x.git', 'github:evil/x', 'evil/x', 'npm:other@1', 'https://evil/x.tgz']) {
+      const e = await codeOf(store.stage(tgzFile(src, `d${Math.random()}.tgz`, pluginTgz({ id: 'deps', npmDependencies: { leftish: spec } }))));
+      expect(e.code, spec).toBe('EIA_PLUGIN_INSTALL_FAILED');
+      expect(e.message).toContain('not a registry version or range');
+    }
+  });
+
+  it('an empty lock file (a process between creating and writing it) counts as held', async () => {
+    const { store, src, storeDir } = fresh();
+    mkdirSync(storeDir, { recursive: true });
+    writeFileSync(join(storeDir, '.lock'), '');
+    const staged = await store.stage(tgzFile(src, 'e.tgz', pluginTgz({ id: 'emptylock' })));
+    expect((await codeOf(store.install(staged))).code).toBe('EIA_PLUGIN_STORE_LOCKED');
+    rmSync(join(storeDir, '.lock'));
+    expect((await store.install(staged)).id).toBe('emptylock');
+  });
+
+  it('an id that is an Object.prototype member is just not installed', async () => {
+    const { store } = fresh();
+    for (const id of ['constructor', 'toString', '__proto__']) expect((await codeOf(store.enable(id))).code).toBe('EIA_PLUGIN_NOT_INSTALLED');
+  });
+});

@@ -39,7 +39,8 @@ function unsafe(archive: string, detail: string): ExportIaError {
  */
 export function checkEntryPath(raw: string, archive: string): string {
   const shown = JSON.stringify(raw.slice(0, 200));
-  if (raw.includes('\0')) throw unsafe(archive, `entry ${shown} has a NUL character in its path`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw unsafe(archive, `entry ${shown} has a control character in its path`);
   if (raw.includes('\\')) throw unsafe(archive, `entry ${shown} has a backslash in its path`);
   if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) throw unsafe(archive, `entry ${shown} has an absolute path`);
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
@@ -93,18 +94,20 @@ function octal(block: Uint8Array, start: number, length: number, archive: string
   return Number.parseInt(value, 8);
 }
 
-/** pax extended header records: `<length> <key>=<value>\n`. */
+/** pax extended header records: `<length> <key>=<value>\n`, the length in bytes. */
 function paxRecords(data: Uint8Array, archive: string): Map<string, string> {
   const out = new Map<string, string>();
-  const s = Buffer.from(data).toString('utf8');
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let at = 0;
-  while (at < s.length) {
-    const space = s.indexOf(' ', at);
-    const length = Number.parseInt(s.slice(at, space), 10);
-    if (space === -1 || !Number.isSafeInteger(length) || length <= 0) throw unsafe(archive, 'a pax header is malformed');
-    const record = s.slice(space + 1, at + length - 1);
-    const eq = record.indexOf('=');
-    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
+  while (at < buf.length) {
+    const space = buf.indexOf(0x20, at);
+    const length = space === -1 ? Number.NaN : Number(buf.subarray(at, space).toString('latin1'));
+    if (!Number.isSafeInteger(length) || length <= 0 || at + length > buf.length || buf[at + length - 1] !== 0x0a) {
+      throw unsafe(archive, 'a pax header is malformed');
+    }
+    const record = buf.subarray(space + 1, at + length - 1);
+    const eq = record.indexOf(0x3d);
+    if (eq > 0) out.set(record.subarray(0, eq).toString('utf8'), record.subarray(eq + 1).toString('utf8'));
     at += length;
   }
   return out;

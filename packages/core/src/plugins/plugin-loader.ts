@@ -4,7 +4,7 @@
  * the entry module, validate the plugin's configuration, run `setup`, and check that what it
  * registers matches what it declared.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -296,7 +296,8 @@ function refuseLinksOutside(dir: string, label: string): void {
         try {
           target = realpathSync(childAbs);
         } catch {
-          continue; // a dangling link reads nothing
+          // Dangling now, but the path it names may appear later: judged by where it points.
+          target = resolve(abs, readlinkSync(childAbs));
         }
         const inside = relative(root, target);
         if (inside.startsWith('..') || isAbsolute(inside)) throw new ExportIaError('EIA_PLUGIN_LINK_OUTSIDE', { plugin: label, file: childRel, target });
@@ -551,18 +552,22 @@ async function swapPlugin(
   refuseLinksOutside(c.dir, `${m.id}@${m.version}`);
   const { pool, scratchDir } = sandboxPool(m, c.dir, config, set.options.sandbox);
   set.closers.push(() => rmSync(scratchDir, { recursive: true, force: true }));
-  const before = { manifest: plugin.manifest, dir: plugin.dir, spec: plugin.spec, config: plugin.config };
   const after = { manifest: m, dir: c.dir, spec: c.spec, config };
   const mutable = plugin as { -readonly [K in keyof LoadedPlugin]: LoadedPlugin[K] };
+  // What the plugin was at the moment of the switch (queued swaps change it meanwhile), restored
+  // on a rollback.
+  let before: typeof after | undefined;
   return slot.swap(m.version, pool, {
     ...swapOptions,
-    onSwitch: (version) => {
-      const to = version === m.version ? after : before;
+    onSwitch: (version, rolledBack) => {
+      if (!rolledBack) before = { manifest: plugin.manifest, dir: plugin.dir, spec: plugin.spec, config: plugin.config };
+      const to = rolledBack ? before : after;
+      if (!to) return;
       mutable.manifest = to.manifest;
       mutable.dir = to.dir;
       mutable.config = to.config;
       if (to.spec !== undefined) mutable.spec = to.spec;
-      swapOptions.onSwitch?.(version);
+      swapOptions.onSwitch?.(version, rolledBack);
     },
   });
 }

@@ -23,11 +23,10 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -43,7 +42,7 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import satisfies from 'semver/functions/satisfies.js';
 import validRange from 'semver/ranges/valid.js';
-import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
+import { ExportIaError } from '../errors/export-ia-error.js';
 import type { EventMetadata, EventStore } from '../events/event-store.js';
 import { writeFileAtomic } from '../io/output.js';
 import { type ArchiveEntry, packageEntries, readTarGz, readZip } from './archive.js';
@@ -78,6 +77,7 @@ export interface InstalledPlugin {
 export interface StagedPlugin {
   readonly manifest: PluginManifest;
   readonly source: PluginSource;
+  /** Before `install`, the package's own files; its npm dependencies join them at install. */
   readonly files: Readonly<Record<string, string>>;
   /** The staging folder (absolute). */
   readonly dir: string;
@@ -115,7 +115,9 @@ export function classifySource(spec: string, cwd: string): PluginSource {
   const trimmed = spec.trim();
   if (trimmed === '') throw new ExportIaError('EIA_PLUGIN_INSTALL_FAILED', { source: '(empty)', detail: 'no source given' });
   const path = resolve(cwd, trimmed);
-  const pathLike = trimmed.startsWith('.') || isAbsolute(trimmed) || /^[A-Za-z]:[\\/]/.test(trimmed) || trimmed.includes(sep) || existsSync(path);
+  // `@scope/name[@range]` is an npm name, unless such a folder exists here.
+  const scoped = /^@[^/\\]+\/[^/\\@]+(@[^/\\]*)?$/.test(trimmed) && !existsSync(path);
+  const pathLike = !scoped && (trimmed.startsWith('.') || isAbsolute(trimmed) || /^[A-Za-z]:[\\/]/.test(trimmed) || trimmed.includes(sep) || existsSync(path));
   if (/\.(tgz|tar\.gz)$/i.test(trimmed) && pathLike) return { kind: 'tgz', spec: path };
   if (/\.zip$/i.test(trimmed) && pathLike) return { kind: 'zip', spec: path };
   if (pathLike) return { kind: 'folder', spec: path };
@@ -226,8 +228,6 @@ export class PluginStore {
   readonly dir: string;
   readonly #o: PluginStoreOptions;
   #builtins: Array<{ manifest: PluginManifest; dir: string }> | undefined;
-  /** Changes from this process, one after another (the lock file orders processes). */
-  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PluginStoreOptions) {
     this.#o = options;
@@ -240,7 +240,8 @@ export class PluginStore {
   }
 
   get(id: string): InstalledPlugin | undefined {
-    return this.#read().plugins[id];
+    const plugins = this.#read().plugins;
+    return Object.hasOwn(plugins, id) ? plugins[id] : undefined;
   }
 
   /**
@@ -288,7 +289,8 @@ export class PluginStore {
         writeFileSync(target, e.data, { mode: 0o644 });
       }
       const { manifest } = inspectPluginPackage(pkgDir);
-      await this.#installRuntimeDependencies(pkgDir, source);
+      // Checked now (before the user is asked); npm installs them only once they said yes.
+      checkDependencySpecs(pkgDir, source);
       const files = hashTree(pkgDir, (file, what) => {
         throw new ExportIaError('EIA_PLUGIN_ARCHIVE_UNSAFE', { archive: source.spec, detail: `"${file}" is ${what}` });
       });
@@ -339,16 +341,14 @@ export class PluginStore {
    * A plugin's own npm dependencies (not the plugin API, which the host provides), installed
    * into its folder by npm with scripts off, unless the package bundles them.
    */
-  async #installRuntimeDependencies(pkgDir: string, source: PluginSource): Promise<void> {
-    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    const deps = Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith('@export-ia/'));
+  async #installRuntimeDependencies(staged: StagedPlugin): Promise<void> {
+    const pkgDir = staged.dir;
+    const source = staged.source;
+    const deps = checkDependencySpecs(pkgDir, source);
     if (deps.length === 0 || deps.every((d) => existsSync(join(pkgDir, 'node_modules', d, 'package.json')))) return;
-    if (Object.keys(pkg.dependencies ?? {}).some((d) => d.startsWith('@export-ia/'))) {
-      throw new ExportIaError('EIA_PLUGIN_INSTALL_FAILED', {
-        source: source.spec,
-        detail: 'it lists @export-ia packages under "dependencies"; the host provides them: they belong under "peerDependencies"',
-      });
-    }
+    // The package's own npm settings would be npm's project configuration: not from a stranger.
+    for (const rc of ['.npmrc', '.yarnrc', '.yarnrc.yml']) rmSync(join(pkgDir, rc), { force: true });
+    const gitOff = (await npmSupportsAllowGit(this.#o.env ?? process.env)) ? ['--allow-git=none'] : [];
     await runNpm(
       [
         'install',
@@ -360,22 +360,26 @@ export class PluginStore {
         '--no-audit',
         '--no-fund',
         '--no-package-lock',
-        '--install-links',
+        ...gitOff,
       ],
       pkgDir,
       this.#o.env ?? process.env,
       source.spec,
     );
+    (staged as { files: Record<string, string> }).files = hashTree(pkgDir, (file, what) => {
+      throw new ExportIaError('EIA_PLUGIN_ARCHIVE_UNSAFE', { archive: source.spec, detail: `"${file}" is ${what}` });
+    });
   }
 
   /** Installs a staged plugin. Refused when its id is taken (unless `force` for an installed one) or its dependencies are not met. */
   async install(staged: StagedPlugin, options: { force?: boolean; enabled?: boolean } = {}): Promise<InstalledPlugin> {
+    await this.#installRuntimeDependencies(staged);
     return this.#locked(async () => {
       const m = staged.manifest;
       const state = this.#read();
       const builtin = this.#builtinManifests().find((b) => b.manifest.id === m.id);
       if (builtin) throw new ExportIaError('EIA_PLUGIN_DUPLICATE', { id: m.id, first: `built-in ${builtin.dir}`, second: staged.source.spec });
-      const prior = state.plugins[m.id];
+      const prior = Object.hasOwn(state.plugins, m.id) ? state.plugins[m.id] : undefined;
       if (prior && !options.force) {
         throw new ExportIaError('EIA_PLUGIN_ALREADY_INSTALLED', { id: m.id, version: prior.version, source: prior.source.spec });
       }
@@ -400,10 +404,11 @@ export class PluginStore {
 
   /** Replaces an installed plugin by a staged version. Refused when a dependent's range excludes the new version. */
   async upgrade(staged: StagedPlugin): Promise<InstalledPlugin> {
+    await this.#installRuntimeDependencies(staged);
     return this.#locked(async () => {
       const m = staged.manifest;
       const state = this.#read();
-      const prior = state.plugins[m.id];
+      const prior = Object.hasOwn(state.plugins, m.id) ? state.plugins[m.id] : undefined;
       if (!prior) throw new ExportIaError('EIA_PLUGIN_NOT_INSTALLED', { id: m.id, detail: '' });
       this.#checkGraph(state, m, `upgraded to ${m.version}`);
       const record = this.#place(staged, prior.enabled);
@@ -477,7 +482,7 @@ export class PluginStore {
   }
 
   #require(id: string, state = this.#read()): InstalledPlugin {
-    const p = state.plugins[id];
+    const p = Object.hasOwn(state.plugins, id) ? state.plugins[id] : undefined;
     if (p) return p;
     const builtin = this.#builtinManifests().some((b) => b.manifest.id === id);
     throw new ExportIaError('EIA_PLUGIN_NOT_INSTALLED', { id, detail: builtin ? ' (it is built in)' : '' });
@@ -615,34 +620,52 @@ export class PluginStore {
     await this.#o.events?.append(`plugin-${id}`, [{ type, data, ...(this.#o.metadata ? { metadata: this.#o.metadata } : {}) }]);
   }
 
-  /** One change at a time: a lock file made with O_EXCL; a lock whose process is gone is taken over. */
+  /**
+   * One change at a time. In this process: one queue per store folder. Between processes: a
+   * lock file that appears whole (its pid written to a temporary file, then hard-linked into
+   * place, which fails when a lock exists); a lock whose process is gone is moved aside (a rename
+   * only one taker wins) and taken.
+   */
   #locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => this.#lockedNow(fn));
-    this.#queue = run.catch(() => {});
+    const prior = QUEUES.get(this.dir) ?? Promise.resolve();
+    const run = prior.then(() => this.#lockedNow(fn));
+    QUEUES.set(
+      this.dir,
+      run.catch(() => {}),
+    );
     return run;
   }
 
   async #lockedNow<T>(fn: () => Promise<T>): Promise<T> {
     mkdirSync(this.dir, { recursive: true });
     const lock = join(this.dir, LOCK_FILE);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const fd = openSync(lock, 'wx');
-        writeFileSync(fd, String(process.pid));
-        closeSync(fd);
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-          if (isExportIaError(err)) throw err;
+    const mine = join(this.dir, `.lock-${process.pid}-${randomBytes(4).toString('hex')}`);
+    writeFileSync(mine, String(process.pid));
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          linkSync(mine, lock);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) {
+            const pid = Number(readFileSafe(lock));
+            throw new ExportIaError('EIA_PLUGIN_STORE_LOCKED', { dir: this.dir, pid: Number.isSafeInteger(pid) && pid > 0 ? pid : '?', lock });
+          }
           const pid = Number(readFileSafe(lock));
-          throw new ExportIaError('EIA_PLUGIN_STORE_LOCKED', { dir: this.dir, pid: Number.isFinite(pid) ? pid : '?', lock });
+          if (!(Number.isSafeInteger(pid) && pid > 0) || alive(pid)) {
+            throw new ExportIaError('EIA_PLUGIN_STORE_LOCKED', { dir: this.dir, pid: Number.isSafeInteger(pid) && pid > 0 ? pid : '?', lock });
+          }
+          const aside = `${lock}.stale-${randomBytes(4).toString('hex')}`;
+          try {
+            renameSync(lock, aside);
+            rmSync(aside, { force: true });
+          } catch {
+            // another process moved it first: try again
+          }
         }
-        const pid = Number(readFileSafe(lock));
-        if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-          throw new ExportIaError('EIA_PLUGIN_STORE_LOCKED', { dir: this.dir, pid, lock });
-        }
-        rmSync(lock, { force: true });
       }
+    } finally {
+      rmSync(mine, { force: true });
     }
     try {
       return await fn();
@@ -650,6 +673,49 @@ export class PluginStore {
       rmSync(lock, { force: true });
     }
   }
+}
+
+/** Store folder → the tail of its queue of changes in this process. */
+const QUEUES = new Map<string, Promise<unknown>>();
+
+/**
+ * The plugin's npm dependencies must come from the registry: `file:`, `link:`, git, URL and
+ * alias specs are refused (a git dependency can run code while installing even with scripts
+ * off; a file one copies host files into the plugin). `@export-ia/*` belong in peerDependencies.
+ * Returns the names to install.
+ */
+function checkDependencySpecs(pkgDir: string, source: PluginSource): string[] {
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, unknown> };
+  const deps = Object.entries(pkg.dependencies ?? {});
+  for (const [name, spec] of deps) {
+    if (name.startsWith('@export-ia/')) {
+      throw new ExportIaError('EIA_PLUGIN_INSTALL_FAILED', {
+        source: source.spec,
+        detail: 'it lists @export-ia packages under "dependencies"; the host provides them: they belong under "peerDependencies"',
+      });
+    }
+    if (typeof spec !== 'string' || !NPM_NAME.test(name) || /[:/\\]/.test(spec) || spec.startsWith('.')) {
+      throw new ExportIaError('EIA_PLUGIN_INSTALL_FAILED', {
+        source: source.spec,
+        detail: `its dependency "${name}": "${String(spec).slice(0, 80)}" is not a registry version or range (file, link, git, URL and alias dependencies are refused; bundle them instead)`,
+      });
+    }
+  }
+  return deps.map(([name]) => name);
+}
+
+let allowGit: boolean | undefined;
+/** npm 11.10+ has `--allow-git` (git dependencies can run code with scripts off); older npm refuses unknown flags silently. */
+async function npmSupportsAllowGit(env: Readonly<Record<string, string | undefined>>): Promise<boolean> {
+  if (allowGit !== undefined) return allowGit;
+  try {
+    const version = (await runNpm(['--version'], process.cwd(), env, 'npm')).trim();
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    allowGit = major > 11 || (major === 11 && minor >= 10);
+  } catch {
+    allowGit = false;
+  }
+  return allowGit;
 }
 
 function readFileSafe(file: string): string {

@@ -78,11 +78,10 @@ export class SandboxPool implements SandboxHandle {
     }
   }
 
-  /** Pings every running process (one must answer; the first answer's memory is reported). */
+  /** Health: the first process answers (it starts if needed; the others are not woken). */
   async ping(timeoutMs?: number): Promise<{ memory: number }> {
-    if (this.#procs.length === 0) this.#add();
-    const answers = await Promise.all(this.#procs.map((p) => p.sandbox.ping(timeoutMs)));
-    return { memory: Math.max(...answers.map((a) => a.memory)) };
+    const first = this.#procs[0] ?? this.#add();
+    return first.sandbox.ping(timeoutMs);
   }
 
   /** Sums over the processes (durations of the last 1,000 calls of each). */
@@ -118,7 +117,7 @@ export interface SwapOptions {
   /** How long calls in flight may take to finish on the old version before it is stopped anyway. Default 60 s. */
   drainTimeoutMs?: number;
   /** Called at the switch (the loader updates the plugin's manifest and folder there). */
-  onSwitch?: (version: string) => void;
+  onSwitch?: (version: string, rolledBack: boolean) => void;
 }
 
 export interface SwapResult {
@@ -137,6 +136,7 @@ export class SandboxSlot implements SandboxHandle {
   #current: Generation;
   readonly #draining = new Set<Generation>();
   #swapping: Promise<unknown> = Promise.resolve();
+  #closed = false;
 
   constructor(plugin: string, version: string, pool: SandboxHandle) {
     this.#plugin = plugin;
@@ -194,6 +194,10 @@ export class SandboxSlot implements SandboxHandle {
 
   async #swap(version: string, next: SandboxHandle & { start(): Promise<readonly string[]> }, options: SwapOptions): Promise<SwapResult> {
     const old = this.#current;
+    if (this.#closed) {
+      await next.close().catch(() => {});
+      throw new ExportIaError('EIA_PLUGIN_SWAP_FAILED', { plugin: `${this.#plugin}@${old.version}`, version, detail: 'the plugin set is closed' });
+    }
     const started = performance.now();
     const fail = async (detail: string): Promise<never> => {
       await next.close().catch(() => {});
@@ -213,13 +217,13 @@ export class SandboxSlot implements SandboxHandle {
     // The switch: one synchronous step.
     const gen: Generation = { version, pool: next, inflight: 0 };
     this.#current = gen;
-    options.onSwitch?.(version);
+    options.onSwitch?.(version, false);
     // Still answering once it takes traffic? Otherwise the old version (not stopped yet) takes it back.
     try {
       await next.ping(options.healthTimeoutMs ?? 5_000);
     } catch (err) {
       this.#current = old;
-      options.onSwitch?.(old.version);
+      options.onSwitch?.(old.version, true);
       await this.#drain(gen, options.drainTimeoutMs ?? 60_000);
       return fail(`it stopped answering right after the switch (${(err as Error).message}); rolled back`);
     }
@@ -246,6 +250,7 @@ export class SandboxSlot implements SandboxHandle {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#swapping;
     await Promise.all([this.#current.pool.close(), ...[...this.#draining].map((g) => g.pool.close())]);
   }
