@@ -173,16 +173,19 @@ describe('jobs from the command line', () => {
 
   it('lets two processes export into one data directory at the same time', async () => {
     const { work, data } = workspace(2);
+    // stderr is kept: a failure here (seen once under full-suite load) must say why.
+    const errors: string[] = [];
     const start = (args: string[]) =>
       new Promise<number>((resolve) => {
-        const c = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, EXPORT_IA_DATA_DIR: data }, stdio: 'ignore' });
+        const c = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, EXPORT_IA_DATA_DIR: data }, stdio: ['ignore', 'ignore', 'pipe'] });
+        c.stderr.on('data', (d: Buffer) => errors.push(d.toString('utf8')));
         c.on('close', (code) => resolve(code ?? -1));
       });
     const codes = await Promise.all([
       start(['export', 'docs/r0.md', 'docs/letter.md', '--to', 'html,docx', '-o', 'a/']),
       start(['export', 'docs/r1.md', 'docs/articulo.md', '--to', 'html,pdf', '-o', 'b/']),
     ]);
-    expect(codes).toEqual([0, 0]);
+    expect(codes, errors.join('')).toEqual([0, 0]);
     expect(query(data, "SELECT count(*) AS n FROM events WHERE type = 'JobCompleted'")[0]?.n).toBe(4);
     const versions = query(data, 'SELECT stream_id, group_concat(version) AS v, count(*) AS n, max(version) AS m FROM events GROUP BY stream_id');
     expect(versions.every((r) => r.n === r.m)).toBe(true);
