@@ -2,7 +2,7 @@
  * The `export-ia` command line. This is the composition root: the only place that knows which
  * plugins are built in. They are loaded by the same loader as any other plugin.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, PluginStore, renderErrorDocs } from '@export-ia/core';
@@ -12,7 +12,7 @@ import { registerCorpusCommands } from './corpus-command.js';
 import { registerCreateCommands } from './create-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
 import { registerJobCommands } from './jobs-command.js';
-import { pluginStoreDir, registerPluginCommands } from './plugins-command.js';
+import { pluginStoreDir, realPath, registerPluginCommands, trustedIds } from './plugins-command.js';
 
 /** The built-in plugins, in load order. */
 export const BUILTIN_PLUGINS = [
@@ -56,14 +56,6 @@ Exit codes:
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function realPath(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return dir;
-  }
-}
-
 /**
  * A host with the built-in plugins, the plugins installed in the data directory's plugin store
  * (each verified against its recorded hashes) and those the config file names.
@@ -74,12 +66,7 @@ async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: 
   const builtinDirs = new Set(builtins.map((d) => realPath(d)));
   // Only the operator trusts a plugin (an environment variable, not the project's config file,
   // which may come with a hostile repository): every other added plugin runs sandboxed.
-  const trusted = new Set(
-    (ctx.env.EXPORT_IA_TRUSTED_PLUGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+  const trusted = trustedIds(ctx);
   const host = await createHost({
     plugins: [...builtins, ...installed, ...(config?.plugins ?? [])],
     cwd: ctx.cwd,

@@ -39,7 +39,8 @@ export function pluginStoreDir(dataDir: string | undefined, ctx: CliContext): st
 
 type PluginRecord = Host['plugins'][number];
 
-function realPath(dir: string): string {
+/** The path with links resolved, or as given when it does not exist. */
+export function realPath(dir: string): string {
   try {
     return realpathSync(dir);
   } catch {
@@ -125,7 +126,8 @@ function describeStaged(staged: StagedPlugin, trusted: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-const trustedIds = (ctx: CliContext) =>
+/** The plugin ids the operator trusts (EXPORT_IA_TRUSTED_PLUGINS; never a project's config file). */
+export const trustedIds = (ctx: CliContext) =>
   new Set(
     (ctx.env.EXPORT_IA_TRUSTED_PLUGINS ?? '')
       .split(',')
