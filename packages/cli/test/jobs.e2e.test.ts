@@ -177,7 +177,11 @@ describe('jobs from the command line', () => {
     const errors: string[] = [];
     const start = (args: string[]) =>
       new Promise<number>((resolve) => {
-        const c = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...process.env, EXPORT_IA_DATA_DIR: data }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const c = spawn(process.execPath, [bin, ...args], {
+          cwd: work,
+          env: { ...process.env, EXPORT_IA_DATA_DIR: data },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         c.stderr.on('data', (d: Buffer) => errors.push(d.toString('utf8')));
         c.on('close', (code) => resolve(code ?? -1));
       });
