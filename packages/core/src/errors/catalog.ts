@@ -396,6 +396,101 @@ export const catalog = {
     { retryable: true },
   ),
 
+  // ── Video (exit 3: this video failed, the other files of a batch continue) ──────────
+  EIA_VIDEO_FFMPEG_MISSING: entry(
+    'usage',
+    'ffmpeg not found',
+    'No usable {tool} was found ({detail}).',
+    'Install ffmpeg (Debian/Ubuntu: `apt-get install ffmpeg`), or set FFMPEG_PATH and FFPROBE_PATH to the binaries; `npm ci` normally installs a bundled copy (@ffmpeg-installer/ffmpeg, @ffprobe-installer/ffprobe) for your platform.',
+  ),
+  EIA_VIDEO_NOT_MEDIA: entry(
+    'input',
+    'Not a video',
+    '{file} is not a video or audio file ffmpeg can read: {detail}.',
+    'Pass a video file (MP4, MOV, MKV, WebM…). If it is one, it may be truncated or corrupt: try playing it, or re-download it.',
+  ),
+  EIA_VIDEO_NO_VIDEO_STREAM: entry(
+    'input',
+    'No video stream',
+    '{file} has no video stream (it holds {streams}).',
+    'Clips need pictures: pass the video file rather than its audio track.',
+  ),
+  EIA_VIDEO_NO_AUDIO_STREAM: entry(
+    'input',
+    'No audio stream',
+    '{file} has no audio stream, so there is no speech to find highlights in.',
+    'Pass the video with its sound track, or give its transcript with `--transcript file.srt`.',
+  ),
+  EIA_VIDEO_EMPTY: entry('input', 'Video has no duration', '{file} lasts {duration} s.', 'The file holds no playable frames: re-export or re-download it.'),
+  EIA_VIDEO_TOO_SHORT: entry(
+    'input',
+    'Video too short for clips',
+    '{file} lasts {duration} s, shorter than the shortest clip ({min} s).',
+    'Lower `--min` (e.g. `--min 5`), or pass a longer video.',
+  ),
+  EIA_VIDEO_UNSUPPORTED_CODEC: entry(
+    'input',
+    'Unsupported codec',
+    'The {kind} stream of {file} uses {codec}, which this ffmpeg cannot decode.',
+    'Convert the file first (`ffmpeg -i in -c:v libx264 -c:a aac out.mp4`), or point FFMPEG_PATH to an ffmpeg built with that decoder.',
+  ),
+  EIA_VIDEO_CORRUPT: entry(
+    'input',
+    'Corrupt video',
+    '{file} could not be decoded at {at}: {detail}.',
+    'The file is damaged or truncated: re-download it, or remux it with `ffmpeg -i in -c copy out.mp4`.',
+  ),
+  EIA_VIDEO_FFMPEG_FAILED: entry(
+    'input',
+    'ffmpeg failed',
+    'ffmpeg failed while {step} {file} (exit {exit}): {detail}',
+    'Run again with `--verbose` to see the whole ffmpeg log; if the input plays fine elsewhere, report it with the log.',
+    { retryable: true },
+  ),
+  EIA_VIDEO_TRANSCRIPT_INVALID: entry(
+    'input',
+    'Transcript cannot be read',
+    '{file}: {detail}.',
+    'Pass an SRT or WebVTT file (`--transcript talk.srt`); each cue needs a time line `00:00:01,000 --> 00:00:03,500` and text.',
+  ),
+  EIA_VIDEO_TRANSCRIPT_MISMATCH: entry(
+    'warning',
+    'Transcript does not match the video',
+    'The transcript {transcript} runs to {transcriptEnd} s but the video lasts {duration} s; {detail}.',
+    'Check that the captions belong to this video (and this edit of it).',
+  ),
+  EIA_VIDEO_NO_SPEECH: entry(
+    'warning',
+    'No speech found',
+    'No words were found in {file} ({detail}); clips are chosen from loudness and scene changes only.',
+    'Give a transcript (`--transcript talk.srt`) or configure a speech recogniser (`asr` in export-ia.config.yaml, see docs/video.md).',
+  ),
+  EIA_VIDEO_ASR_MODEL_MISSING: entry(
+    'usage',
+    'Speech model not found',
+    'The speech recognition model {model} does not exist or cannot be read.',
+    'Set `asr.model` to the path of a whisper.cpp model file you downloaded (docs/video.md says where); nothing is downloaded for you.',
+  ),
+  EIA_VIDEO_ASR_UNAVAILABLE: entry(
+    'usage',
+    'Speech recogniser unavailable',
+    'The speech recogniser {engine} cannot run here: {detail}.',
+    'Pick another engine (`asr.engine`: whisper, openai, pocketsphinx), give a transcript with `--transcript`, or install what it needs (docs/video.md).',
+  ),
+  EIA_VIDEO_ASR_FAILED: entry(
+    'input',
+    'Speech recognition failed',
+    'Speech recognition ({engine}) failed on {file}: {detail}.',
+    'Try again; if it keeps failing, give a transcript with `--transcript` or use another `asr.engine`.',
+    { retryable: true },
+  ),
+  EIA_VIDEO_CAPTION_STYLE_INVALID: entry(
+    'usage',
+    'Invalid caption style',
+    'Caption style {file}: {detail}.',
+    'Fix the style file; docs/video.md lists its keys (font, size, colours, outline, position).',
+  ),
+
   // ── Event store, jobs and the data directory ─────────────────────────────────────
   EIA_DATA_DIR: entry(
     'usage',
