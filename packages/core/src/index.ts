@@ -9,7 +9,15 @@
  * ```
  */
 
-export { CONFIG_FILE_NAMES, type ConfigFile, findConfigFile, loadConfigFile } from './config/config-file.js';
+export {
+  CONFIG_FILE_NAMES,
+  type ConfigFile,
+  editPluginConfig,
+  findConfigFile,
+  loadConfigFile,
+  type PluginConfigChange,
+  parseConfigValue,
+} from './config/config-file.js';
 export {
   checkSettingsLayer,
   DEFAULT_LIMITS,
@@ -93,6 +101,7 @@ export {
   type PluginSet,
   type PluginSpec,
   type Registry,
+  validatePluginConfig,
 } from './plugins/plugin-loader.js';
 export {
   classifySource,

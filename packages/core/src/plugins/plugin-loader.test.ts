@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isExportIaError } from '../errors/export-ia-error.js';
 import { definePlugin, type PluginDefinition } from './contracts.js';
 import type { ManifestInput } from './manifest.js';
-import { loadPlugins, orderByDependencies } from './plugin-loader.js';
+import { loadPlugins, orderByDependencies, validatePluginConfig } from './plugin-loader.js';
 
 function inline(manifest: Partial<ManifestInput> & { id: string }, setup: PluginDefinition['setup'] = () => {}): { definition: PluginDefinition } {
   return { definition: definePlugin({ manifest: { version: '1.0.0', engines: { 'export-ia': '*' }, apiVersion: 1, ...manifest } as ManifestInput, setup }) };
@@ -158,6 +158,49 @@ describe('plugin loader', () => {
       /no plugin "exporter-dcx" is loaded \(did you mean "exporter-docx"\?\)/,
     );
     await expect(loadPlugins([inline({ id: 'plain' })], { configs: { plain: { width: 3 } } })).rejects.toThrow(/takes no configuration/);
+  });
+
+  it('validatePluginConfig checks a proposed configuration as the loader does: the error names the plugin, the key and the schema rule', async () => {
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        level: { type: 'integer', minimum: 1, default: 3 },
+        rules: { type: 'object', additionalProperties: false, properties: { heading: { enum: ['off', 'error'] } } },
+      },
+    };
+    const set = await loadPlugins([inline({ id: 'cfg', configSchema: schema })]);
+    const plugin = set.plugins[0] as NonNullable<(typeof set.plugins)[0]>;
+    await set.close();
+    expect(validatePluginConfig(plugin, { rules: { heading: 'off' } })).toEqual({ level: 3, rules: { heading: 'off' } });
+    expect(validatePluginConfig(plugin, undefined)).toEqual({ level: 3 });
+    const failure = (proposed: unknown) => {
+      try {
+        validatePluginConfig(plugin, proposed);
+      } catch (err) {
+        if (isExportIaError(err)) return { code: err.code, key: err.params.key, message: err.message };
+        throw err;
+      }
+      throw new Error('accepted');
+    };
+    expect(failure({ level: 0 })).toEqual({
+      code: 'EIA_PLUGIN_CONFIG_INVALID',
+      key: 'level',
+      message: 'Configuration of plugin cfg is invalid at "level": must be >= 1 (schema rule minimum: 1)',
+    });
+    expect(failure({ rules: { heding: 'off' } })).toMatchObject({
+      key: 'rules.heding',
+      message: expect.stringMatching(/did you mean "heading"\?.*additionalProperties/),
+    });
+    expect(failure({ rules: { heading: 'loud' } })).toMatchObject({
+      key: 'rules.heading',
+      message: expect.stringContaining('must be one of off, error (schema rule enum)'),
+    });
+    expect(failure({ level: 'high' })).toMatchObject({ key: 'level', message: expect.stringContaining('(schema rule type)') });
+    // The loader says the same at load time.
+    await expect(loadPlugins([inline({ id: 'cfg', configSchema: schema })], { configs: { cfg: { level: 0 } } })).rejects.toThrow(
+      'Configuration of plugin cfg is invalid at "level": must be >= 1 (schema rule minimum: 1)',
+    );
   });
 
   it('turns an exception in setup into a coded error and stops plugins already started', async () => {

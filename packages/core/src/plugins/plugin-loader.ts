@@ -9,11 +9,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Ajv } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import satisfies from 'semver/functions/satisfies.js';
 import validVersion from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
-import { describeSchemaErrors } from '../config/settings.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { SandboxPool, SandboxSlot, type SwapOptions, type SwapResult } from '../sandbox/pool.js';
 import { sandboxedChecker, sandboxedExporter, sandboxedImporter, sandboxedTransform } from '../sandbox/proxies.js';
@@ -229,6 +228,43 @@ function fillDefaults(schema: Record<string, unknown>, value: Record<string, unk
   }
 }
 
+/**
+ * Where each schema error is (the dotted key; for an unknown or a missing key, that key) and what
+ * rule it broke, in words and by its JSON Schema keyword.
+ */
+function describeConfigErrors(schema: Record<string, unknown>, errors: readonly ErrorObject[]): { key: string; detail: string } {
+  const described = errors.map((e) => {
+    const segments = e.instancePath
+      ? e.instancePath
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      : [];
+    const at = segments.join('.');
+    const under = (name: string) => (at ? `${at}.${name}` : name);
+    if (e.keyword === 'additionalProperties') {
+      const unknown = (e.params as { additionalProperty: string }).additionalProperty;
+      // The keys the schema knows at that level, for a "did you mean".
+      let level: Record<string, unknown> | undefined = schema;
+      for (const s of segments) level = (level?.properties as Record<string, Record<string, unknown>> | undefined)?.[s];
+      const near = closest(unknown, Object.keys((level?.properties as object | undefined) ?? {}));
+      return {
+        key: under(unknown),
+        rule: `is not a known key${near ? ` (did you mean "${near}"?)` : ''} (schema rule additionalProperties: false)`,
+      };
+    }
+    if (e.keyword === 'required') return { key: under((e.params as { missingProperty: string }).missingProperty), rule: 'is required (schema rule required)' };
+    if (e.keyword === 'enum') {
+      return { key: at || '(top level)', rule: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')} (schema rule enum)` };
+    }
+    const limit = (e.params as { limit?: unknown }).limit;
+    return { key: at || '(top level)', rule: `${e.message ?? 'is invalid'} (schema rule ${e.keyword}${limit === undefined ? '' : `: ${String(limit)}`})` };
+  });
+  const [first, ...rest] = described;
+  if (!first) return { key: '(top level)', detail: 'invalid value' };
+  return { key: first.key, detail: [first.rule, ...rest.map((d) => `"${d.key}" ${d.rule}`)].join('; ') };
+}
+
 function validateConfig(manifest: PluginManifest, raw: unknown): Record<string, unknown> {
   const config = structuredClone((raw ?? {}) as Record<string, unknown>);
   if (!manifest.configSchema) {
@@ -236,7 +272,7 @@ function validateConfig(manifest: PluginManifest, raw: unknown): Record<string, 
       throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', {
         plugin: manifest.id,
         key: Object.keys(config)[0] ?? '(top level)',
-        detail: 'this plugin takes no configuration',
+        detail: 'this plugin takes no configuration (its manifest has no configSchema)',
       });
     }
     return config;
@@ -249,11 +285,21 @@ function validateConfig(manifest: PluginManifest, raw: unknown): Record<string, 
   }
   const validate = configAjv().compile(manifest.configSchema);
   if (!validate(config)) {
-    const first = validate.errors?.[0];
-    const key = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
-    throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', { plugin: manifest.id, key, detail: describeSchemaErrors(validate.errors) });
+    throw new ExportIaError('EIA_PLUGIN_CONFIG_INVALID', { plugin: manifest.id, ...describeConfigErrors(manifest.configSchema, validate.errors ?? []) });
   }
   return config;
+}
+
+/**
+ * Checks a proposed configuration for a plugin against its manifest's `configSchema`, exactly as
+ * the loader does when the plugin loads, and returns it with the schema's defaults applied.
+ * For tools that change `pluginConfig.<id>` (`export-ia plugins config --set`): check first,
+ * write only what passes. `undefined` means "not configured" (the defaults).
+ *
+ * @throws ExportIaError `EIA_PLUGIN_CONFIG_INVALID` naming the plugin, the key and the schema rule.
+ */
+export function validatePluginConfig(plugin: { readonly manifest: PluginManifest }, proposed: unknown): Record<string, unknown> {
+  return validateConfig(plugin.manifest, proposed);
 }
 
 async function importDefinition(c: Candidate): Promise<PluginDefinition> {
