@@ -1,6 +1,7 @@
 /**
- * `export-ia plugins list|info|install|enable|disable|uninstall|upgrade`. Installed plugins live
- * in the data directory's plugin store (core `PluginStore`); every change is an event there.
+ * `export-ia plugins list|info|install|enable|disable|uninstall|upgrade`, and `config` (in
+ * plugin-config-command.ts). Installed plugins live in the data directory's plugin store (core
+ * `PluginStore`); every change is an event there.
  * Installing shows what the plugin asks for and waits for a yes on a terminal (`--yes` for
  * scripts; without a terminal and without `--yes` nothing is installed).
  */
@@ -21,6 +22,7 @@ import {
 } from '@export-ia/core';
 import type { Command } from 'commander';
 import type { CliContext } from './export-command.js';
+import { registerPluginConfigCommand } from './plugin-config-command.js';
 
 export interface PluginsDeps {
   ctx: CliContext;
@@ -160,7 +162,7 @@ export function registerPluginCommands(program: Command, deps: PluginsDeps): voi
 
   const plugins = program
     .command('plugins')
-    .description('Manage plugins: list (default), info, install, enable, disable, uninstall, upgrade.')
+    .description('Manage plugins: list (default), info, config, install, enable, disable, uninstall, upgrade.')
     .addHelpText(
       'after',
       `
@@ -236,6 +238,8 @@ ones in-process instead, with your rights. They are installed in <data dir>/plug
         await deps.withHost(config, ctx, async (host) => out(await pluginInfo(host, id, installed, flags.json === true, tierResolver(deps))), flags.dataDir);
       }),
     );
+
+  registerPluginConfigCommand(plugins, deps, run);
 
   plugins
     .command('install <source>')
