@@ -112,8 +112,9 @@ export function captionMaxChars(
   safeArea: SafeArea | false = safeAreaFor(width, height),
 ): number {
   const usable = width * (1 - 2 * (safeArea ? safeArea.side : 0.04));
-  const glyph = style.size * height * (style.uppercase ? 0.64 : 0.52);
-  return Math.max(8, Math.floor(usable / glyph));
+  const glyph = style.size * height * (style.uppercase ? 0.55 : 0.45);
+  // 42: the usual longest subtitle line, however wide the frame.
+  return Math.min(42, Math.max(8, Math.floor(usable / glyph)));
 }
 
 /** An ASS script (`[Script Info]`, `[V4+ Styles]`, `[Events]`) showing the lines. */
