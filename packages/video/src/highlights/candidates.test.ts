@@ -61,7 +61,7 @@ describe('findCandidates', () => {
     expect(findCandidates({ language: 'en', source: 't', words: [], sentences: [] }, { min: 1, max: 60, duration: 60 })).toEqual([]);
     const empty = { language: 'en', source: 't', words: [], sentences: [{ text: '', start: 0, end: 5, wordStart: 0, wordEnd: 0 }] };
     expect(findCandidates(empty, { min: 1, max: 60, duration: 60 })).toEqual([]);
-    expect(findCandidates(talk, { min: 100, max: 200, duration })).toEqual([]);
+    expect(findCandidates(talk, { min: 500, max: 600, duration })).toEqual([]);
     expect(findCandidates(talk, { min: 20, max: 10, duration })).toEqual([]);
   });
 

@@ -53,4 +53,12 @@ export const BLAND = [
   'The heating comes on at the start of October.',
   'There is a small kitchen next to the stairs.',
   'The cleaners come in on Tuesday evenings.',
+  'A bus stops in front of the entrance every hour.',
+  'The lift was painted blue a few years ago.',
+  'Someone brought a cake for the team on Friday.',
+  'The windows face a quiet garden with two benches.',
+  'Visitors sign their names in a book at the desk.',
+  'The lights turn off by themselves after eight.',
+  'Our mail arrives just before noon on weekdays.',
+  'A map of the town hangs next to the door.',
 ];
