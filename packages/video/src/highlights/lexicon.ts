@@ -51,7 +51,7 @@ export function stopWords(language: string): Set<string> {
 /** `word:valence` pairs, separated by spaces. */
 const EMOTION: Record<string, string> = {
   en: `amazing:4 awesome:4 incredible:4 love:3 loved:3 hate:-3 hated:-3 terrible:-3 horrible:-3 awful:-3 wonderful:4 fantastic:4 brilliant:4
-    excited:3 exciting:3 angry:-3 furious:-4 afraid:-2 scared:-2 fear:-2 happy:3 sad:-2 shocked:-2 disaster:-3 failure:-2 failed:-2 win:4 won:3
+    excited:3 exciting:3 angry:-3 furious:-4 afraid:-2 scared:-2 fear:-2 happy:3 sad:-2 shocked:-2 disaster:-2 failure:-2 failed:-2 win:4 won:3
     success:2 beautiful:3 ugly:-3 crazy:-2 insane:-2 stupid:-2 perfect:3 worst:-3 best:3 great:3 bad:-3 painful:-2 pain:-2 dead:-3 died:-3 killed:-3
     broke:-1 broken:-1 lost:-3 joy:3 proud:2 shame:-2 wow:4 damn:-2 hell:-4 surprised:2 shocking:-2 devastating:-2 thrilled:5 nightmare:-3 dream:1`,
   es: `increíble:4 genial:3 maravilloso:4 fantástico:4 amor:3 encanta:3 odio:-3 terrible:-3 horrible:-3 horror:-3 emocionante:3 emocionado:3
