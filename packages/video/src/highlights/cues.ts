@@ -131,11 +131,17 @@ export function primary(language: string): string {
   return language.toLowerCase().split(/[-_]/)[0] ?? '';
 }
 
+const phraseTokens = new Map<string, string[]>();
+
 /** The phrases of a list (as token arrays) found in `toks`, in list order, each once. */
 export function findPhrases(toks: readonly string[], phrases: readonly string[], onlyAtStart = false): string[] {
   const found: string[] = [];
   for (const phrase of phrases) {
-    const p = tokens(phrase);
+    let p = phraseTokens.get(phrase);
+    if (!p) {
+      p = tokens(phrase);
+      phraseTokens.set(phrase, p);
+    }
     if (p.length === 0) continue;
     const last = onlyAtStart ? 0 : toks.length - p.length;
     for (let i = 0; i <= last; i++) {

@@ -5,7 +5,7 @@
 import type { AudioAnalysis, Candidate, SceneAnalysis, Transcript } from '../types.js';
 import { cuesFor, findPhrases, hasCues, type LanguageCues } from './cues.js';
 import { type EmotionLexicon, emotionLexicon, stopWords } from './lexicon.js';
-import { clamp01, endStrength, excerpt, median, stem, tokens, wordsOf } from './text.js';
+import { clamp01, endStrength, excerpt, median, stem, tokens } from './text.js';
 
 export interface FactorResult {
   value: number;
@@ -31,6 +31,12 @@ export interface TalkContext {
   /** Keywords as stem sequences, with their original spelling. */
   keywords: { text: string; stems: string[] }[];
   scenes: SceneAnalysis | undefined;
+  /** Tokens of each word of the transcript (same index), computed once: candidates overlap a lot. */
+  wordTokens: string[][];
+  /** Hook analyses by opening text. */
+  hooks: Map<string, FactorResult>;
+  /** The stem of a token (memoised). */
+  stemOf: (token: string) => string;
 }
 
 /** Below this momentary loudness a second counts as silence (not part of the energy means). */
@@ -45,6 +51,16 @@ export function talkContext(
   windowSeconds: number,
 ): TalkContext {
   const stop = stopWords(language);
+  const stems = new Map<string, string>();
+  const stemOf = (t: string) => {
+    let s = stems.get(t);
+    if (s === undefined) {
+      s = stem(t, language);
+      stems.set(t, s);
+    }
+    return s;
+  };
+  const wordTokens = transcript.words.map((w) => tokens(w.text));
   const wps: number[] = [];
   for (const s of transcript.sentences) {
     const n = s.wordEnd - s.wordStart;
@@ -62,7 +78,7 @@ export function talkContext(
       set = new Set();
       windows.set(w, set);
     }
-    for (const t of contentStems(transcript.words.slice(s.wordStart, s.wordEnd), stop, language)) {
+    for (const t of contentStems(wordTokens.slice(s.wordStart, s.wordEnd), stop, stemOf)) {
       set.add(t);
       talkCounts.set(t, (talkCounts.get(t) ?? 0) + 1);
     }
@@ -89,15 +105,18 @@ export function talkContext(
       .map((text) => ({ text, stems: tokens(text).map((t) => stem(t, language)) }))
       .filter((k) => k.stems.length > 0),
     scenes,
+    wordTokens,
+    stemOf,
+    hooks: new Map(),
   };
 }
 
-function contentStems(words: readonly { text: string }[], stop: Set<string>, language: string): string[] {
+function contentStems(words: readonly string[][], stop: Set<string>, stemOf: (t: string) => string): string[] {
   const out: string[] = [];
-  for (const w of words) {
-    for (const t of tokens(w.text)) {
+  for (const toks of words) {
+    for (const t of toks) {
       if (t.length < 3 || stop.has(t) || /^\d+$/.test(t)) continue;
-      out.push(stem(t, language));
+      out.push(stemOf(t));
     }
   }
   return out;
@@ -105,11 +124,21 @@ function contentStems(words: readonly { text: string }[], stop: Set<string>, lan
 
 /** Tokens of the candidate's words. */
 function candidateTokens(ctx: TalkContext, c: Candidate): string[] {
-  return wordsOf(ctx.transcript, c.sentenceStart, c.sentenceEnd).flatMap((w) => tokens(w.text));
+  const [a, b] = wordRange(ctx, c);
+  return ctx.wordTokens.slice(a, b).flat();
+}
+
+/** Index of the candidate's first word and one past its last. */
+function wordRange(ctx: TalkContext, c: Candidate): [number, number] {
+  const first = ctx.transcript.sentences[c.sentenceStart];
+  const last = ctx.transcript.sentences[c.sentenceEnd - 1];
+  if (!first || !last || c.sentenceEnd <= c.sentenceStart) return [0, 0];
+  return [first.wordStart, Math.max(first.wordStart, last.wordEnd)];
 }
 
 function hasText(ctx: TalkContext, c: Candidate): boolean {
-  return c.sentenceEnd > c.sentenceStart && wordsOf(ctx.transcript, c.sentenceStart, c.sentenceEnd).length > 0;
+  const [a, b] = wordRange(ctx, c);
+  return b > a;
 }
 
 const FIGURE =
@@ -129,6 +158,9 @@ export function hook(ctx: TalkContext, c: Candidate): FactorResult | null {
     text = `${text} ${s.text}`;
     n += s.wordEnd - s.wordStart;
   }
+  // Candidates from one start sentence share their opening: analyse it once.
+  const memo = ctx.hooks.get(text);
+  if (memo) return memo;
   const toks = tokens(text);
   const cues = ctx.cues;
   const found: string[] = [];
@@ -174,7 +206,9 @@ export function hook(ctx: TalkContext, c: Candidate): FactorResult | null {
     found.length > 0
       ? found.join('; ')
       : `No hook in the opening ${quote}${hasCues(ctx.language) ? '' : ` (only "?" and numbers are recognised in "${ctx.language}")`}`;
-  return { value: clamp01(v), detail };
+  const result = { value: clamp01(v), detail };
+  ctx.hooks.set(text, result);
+  return result;
 }
 
 /** Emotional intensity: the magnitude of feeling words per word (intensifiers 1.5×, each "!" counts 1). */
@@ -218,10 +252,11 @@ export function emotion(ctx: TalkContext, c: Candidate): FactorResult | null {
 export function salienceRaw(ctx: TalkContext, c: Candidate): { raw: number; terms: string[] } | null {
   if (!hasText(ctx, c)) return null;
   const counts = new Map<string, { n: number; word: string }>();
-  for (const w of wordsOf(ctx.transcript, c.sentenceStart, c.sentenceEnd)) {
-    for (const t of tokens(w.text)) {
+  const [a, b] = wordRange(ctx, c);
+  for (let i = a; i < b; i++) {
+    for (const t of ctx.wordTokens[i] ?? []) {
       if (t.length < 3 || ctx.stop.has(t) || /^\d+$/.test(t)) continue;
-      const s = stem(t, ctx.language);
+      const s = ctx.stemOf(t);
       const e = counts.get(s);
       if (e) e.n++;
       else counts.set(s, { n: 1, word: t });
@@ -241,7 +276,7 @@ export function salienceRaw(ctx: TalkContext, c: Candidate): { raw: number; term
 /** Keyword mentions (stem sequences, so "prices" and "pricing" count for "price"). */
 export function keywordHits(ctx: TalkContext, c: Candidate): FactorResult | null {
   if (ctx.keywords.length === 0 || !hasText(ctx, c)) return null;
-  const stems = candidateTokens(ctx, c).map((t) => stem(t, ctx.language));
+  const stems = candidateTokens(ctx, c).map(ctx.stemOf);
   const parts: string[] = [];
   let total = 0;
   for (const k of ctx.keywords) {

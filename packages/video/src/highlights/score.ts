@@ -84,7 +84,7 @@ export function scoreCandidates(candidates: readonly Candidate[], options: Score
   const ctx = talkContext(options.transcript, options.audio, options.scenes, options.language, options.keywords ?? [], window);
 
   const salience = candidates.map((c) => salienceRaw(ctx, c));
-  const best = Math.max(0, ...salience.map((s) => s?.raw ?? 0));
+  const best = salience.reduce((m, s) => Math.max(m, s?.raw ?? 0), 0);
 
   return candidates.map((c, i) => {
     const s = salience[i];
