@@ -98,7 +98,7 @@ beforeAll(() => {
 });
 afterAll(async () => {
   await detector.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.EIA_KEEP_TEST_MEDIA) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(!existsSync(ASTRONAUT))('reframing real frames', () => {

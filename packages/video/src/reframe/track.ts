@@ -188,7 +188,7 @@ export function buildTrack(input: BuildTrackInput): TrackPoint[] {
     const first = targets[0] ?? { t: shot.start, x: clampX(0.5), y: clampY(0.5), kind: 'center' as const };
     const x = new Axis(first.x, tuning.deadZone * cw, tuning.stiffness, tuning.maxSpeed);
     const y = new Axis(first.y, tuning.deadZone * ch, tuning.stiffness, tuning.maxSpeed);
-    points.push({ t: shot.start, cx: round(x.p, 1e5), cy: round(y.p, 1e5), kind: first.kind });
+    points.push({ t: shot.start, cx: clampX(round(x.p, 1e5)), cy: clampY(round(y.p, 1e5)), kind: first.kind });
     let next = 0;
     let target = first;
     let emitAt = shot.start + tuning.step;
@@ -199,7 +199,7 @@ export function buildTrack(input: BuildTrackInput): TrackPoint[] {
       x.step(target.x, dt);
       y.step(target.y, dt);
       if (t >= emitAt - 1e-9 || t >= shot.end - 1e-9) {
-        points.push({ t: round(Math.min(t, shot.end), 1e4), cx: round(clampX(x.p), 1e5), cy: round(clampY(y.p), 1e5), kind: target.kind });
+        points.push({ t: round(Math.min(t, shot.end), 1e4), cx: clampX(round(x.p, 1e5)), cy: clampY(round(y.p, 1e5)), kind: target.kind });
         emitAt += tuning.step;
       }
     }
