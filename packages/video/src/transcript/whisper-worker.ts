@@ -1,0 +1,75 @@
+/**
+ * Worker thread for {@link ./whisper.ts}: loads the binding and the model, runs whisper.cpp over
+ * the audio in chunks (cut in quiet moments), one segment per word, and posts words back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Word } from '../types.js';
+import { readWav } from './asr.js';
+import { chunkBounds } from './openai.js';
+
+interface Job {
+  pkg: string;
+  model: string;
+  audioPath: string;
+  language: string;
+  threads: number;
+}
+
+interface Segment {
+  text: string;
+  /** Centiseconds (whisper.cpp's t0/t1). */
+  start: number;
+  end: number;
+}
+
+interface Binding {
+  Whisper: new (model: string) => { full(params: unknown, samples: Float32Array): string };
+  WhisperFullParams: new (strategy: number) => Record<string, unknown>;
+  WhisperSamplingStrategy: { Greedy: number };
+}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
+
+async function main(job: Job): Promise<Word[]> {
+  const binding = (await import(job.pkg)) as Binding;
+  const whisper = new binding.Whisper(job.model);
+  const pcm = await readWav(job.audioPath);
+  const samples = new Float32Array(pcm.samples.length);
+  for (let i = 0; i < samples.length; i++) samples[i] = (pcm.samples[i] as number) / 32768;
+  const bounds = chunkBounds(pcm.samples, pcm.rate, 300);
+  const words: Word[] = [];
+  for (let c = 0; c < bounds.length - 1; c++) {
+    const from = bounds[c] as number;
+    const offset = from / pcm.rate;
+    const segments: Segment[] = [];
+    const params = new binding.WhisperFullParams(binding.WhisperSamplingStrategy.Greedy);
+    params.language = job.language;
+    params.nThreads = job.threads;
+    // One segment per word: whisper.cpp's word-level timestamps.
+    params.tokenTimestamps = true;
+    params.maxLen = 1;
+    params.splitOnWord = true;
+    params.printProgress = false;
+    params.printRealtime = false;
+    params.onNewSegment = (segment: Segment) => segments.push(segment);
+    whisper.full(params, samples.subarray(from, bounds[c + 1]));
+    // Segment callbacks are queued to this thread's event loop while full() blocks it.
+    let seen = -1;
+    while (seen !== segments.length) {
+      seen = segments.length;
+      await tick();
+    }
+    for (const s of segments) {
+      const text = s.text.trim();
+      if (!text || /^\[.*\]$|^\(.*\)$/.test(text)) continue;
+      words.push({ text, start: offset + s.start / 100, end: offset + Math.max(s.start, s.end) / 100 });
+    }
+    parentPort?.postMessage({ type: 'progress', fraction: (c + 1) / (bounds.length - 1) });
+  }
+  return words;
+}
+
+main(workerData as Job).then(
+  (words) => parentPort?.postMessage({ type: 'done', words }),
+  (error: unknown) => parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+);
