@@ -106,6 +106,10 @@ export function utterancesToWords(utterances: readonly Utterance[], speech: read
       words.push(...distributeWords(u.text, start, end, language));
     }
     previous = u.emitted;
+    // The recogniser gives no punctuation; an utterance ends where the speaker paused, which is
+    // the best sentence boundary there is.
+    const last = words[words.length - 1];
+    if (last && !/[.?!…]$/.test(last.text)) last.text = `${last.text}.`;
   }
   return words;
 }

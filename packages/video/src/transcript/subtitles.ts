@@ -39,6 +39,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: ' '
 export function cleanCueText(text: string): string {
   return text
     .replace(/\{\\[^}]*\}/g, '')
+    .replace(/<[\d:.,]+>/g, '')
     .replace(/<\/?[a-zA-Z][^>]*>/g, '')
     .replace(/<\/?[a-zA-Z]?>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
