@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, PluginStore, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
+import { registerClipCommand } from './clip-command.js';
 import { registerCorpusCommands } from './corpus-command.js';
 import { registerCreateCommands } from './create-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
@@ -255,6 +256,7 @@ ${EXIT_CODES}`,
   });
 
   registerCreateCommands(program, { ctx, setExit, printError });
+  registerClipCommand(program, { ctx, setExit, printError });
 
   program
     .command('errors')

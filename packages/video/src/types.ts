@@ -199,3 +199,47 @@ export interface PlannedClip extends ScoredCandidate {
   track: TrackPoint[];
   layout: Exclude<Layout, 'auto'>;
 }
+
+/** One rendered clip, as `clips.json` lists it. */
+export interface ClipRecord {
+  rank: number;
+  /** File names, relative to the output folder. */
+  file: string;
+  srt: string;
+  vtt: string;
+  thumbnail: string;
+  /** Source seconds of the chosen sentences. */
+  start: number;
+  end: number;
+  /** Source seconds of the cut (with margins). */
+  cutStart: number;
+  cutEnd: number;
+  /** Seconds of the rendered file. */
+  duration: number;
+  score: number;
+  reasons: ScoreReason[];
+  llmScore?: number;
+  text: string;
+  /** Words in clip time (after removed spans), as the captions show them. */
+  words: Word[];
+  removed: Span[];
+  layout: Exclude<Layout, 'auto'>;
+  track: TrackPoint[];
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/** `clips.json`: everything about one clip job's result. */
+export interface ClipsManifest {
+  version: 1;
+  source: { file: string; duration: number; width: number; height: number; fps: number; sha256?: string };
+  generatedAt: string;
+  generator: string;
+  settings: Record<string, unknown>;
+  transcript: { source: string; language: string; words: number; sentences: Sentence[] };
+  analysis: { silences: number; integratedLoudness: number; sceneCuts: number[]; scanned: Span[]; loudness: number[] };
+  candidates: number;
+  clips: ClipRecord[];
+  warnings: { code: string; message: string; hint: string }[];
+}

@@ -98,7 +98,7 @@ export const catalog = {
     'usage',
     'Plugin not found',
     'Plugin "{spec}" cannot be found: {detail}',
-    'Install the package (`npm install {spec}`) or fix the path in the plugin list.',
+    'Check the name (`export-ia plugins list` shows the loaded plugins); for a package, install it (`export-ia plugins install {spec}`) or fix the path in the plugin list.',
   ),
   EIA_PLUGIN_MANIFEST_INVALID: entry(
     'usage',
@@ -272,7 +272,7 @@ export const catalog = {
     'usage',
     'Invalid plugin configuration',
     'Configuration of plugin {plugin} is invalid at "{key}": {detail}',
-    "Fix the value; the plugin's configSchema (in its package.json) lists the accepted keys.",
+    "Fix the value (`export-ia plugins config {plugin}` lists the accepted keys and changes them safely: `--set key=value`); the plugin's configSchema in its package.json is the reference.",
   ),
 
   // ── Inputs (exit 3: this input failed, the rest of the batch continues) ──────────

@@ -36,9 +36,25 @@ export function decideLayout(detections: readonly SubjectFrame[], aspect: Aspect
       }
       return { identity, left, right, centre: sum / identity.boxes.size };
     });
-    const left = Math.min(...spans.map((s) => s.left));
-    const right = Math.max(...spans.map((s) => s.right));
-    if (right - left <= cw) return 'fill';
+    // What has to fit is what is on screen at once: one moving person is followed, not fitted.
+    // The spread is measured frame by frame (the widest extent of the persistent faces seen
+    // together), and its median decides.
+    const extents: number[] = [];
+    frames.forEach((_, index) => {
+      let left = 1;
+      let right = 0;
+      for (const { identity } of spans) {
+        const box = identity.boxes.get(index);
+        if (!box) continue;
+        left = Math.min(left, box.x);
+        right = Math.max(right, box.x + box.w);
+      }
+      if (right > left) extents.push(right - left);
+    });
+    extents.sort((a, b) => a - b);
+    const extent = extents[Math.floor(extents.length / 2)] ?? 0;
+    if (extent <= cw) return 'fill';
+    if (persistent.length === 1) return 'fit';
     if (persistent.length === 2) {
       // Who leads the talking, frame by frame (only frames where someone is clearly speaking).
       const leads = new Map<number, number>();

@@ -1,0 +1,252 @@
+/**
+ * `export-ia clip`: long videos in (files, folders, globs), ranked short clips out. One video at
+ * a time (each already uses every core while rendering); a failed video never stops the batch.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '@export-ia/core';
+import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipResult, Layout } from '@export-ia/video';
+import { clipVideo, STAGES } from '@export-ia/video';
+import { type Command, Option } from 'commander';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import type { CliContext } from './export-command.js';
+
+export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.flv', '.wmv', '.3gp']);
+
+export interface ClipFlags {
+  out: string;
+  count: string;
+  min?: string;
+  max?: string;
+  preset?: 'short' | 'medium' | 'long';
+  aspect: Aspect;
+  captions: CaptionMode;
+  captionStyle?: string;
+  transcript?: string;
+  lang?: string;
+  removeSilence?: boolean;
+  removeFillers?: boolean;
+  keywords?: string;
+  resolution: string;
+  layout: Layout;
+  asr?: string;
+  asrModel?: string;
+  asrUrl?: string;
+  asrKeyEnv?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const PRESETS = { short: [15, 30], medium: [30, 60], long: [60, 90] } as const;
+
+function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ExportIaError('EIA_USAGE', { detail: `${flag} must be a positive number (got "${value}")` });
+  return n;
+}
+
+/** Inputs: files as given, folders → the videos inside (not recursive), globs → their matches. */
+export async function expandVideoInputs(args: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    if (isDynamicPattern(arg)) {
+      const matches = await glob(arg, { cwd, onlyFiles: true, expandDirectories: false });
+      if (matches.length === 0) throw new ExportIaError('EIA_GLOB_NO_MATCH', { pattern: arg });
+      out.push(...matches.sort().map((m) => resolve(cwd, m)));
+      continue;
+    }
+    const abs = resolve(cwd, arg);
+    const info = await stat(abs).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const entries = (await readdir(abs)).filter((f) => VIDEO_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+      if (entries.length === 0)
+        throw new ExportIaError('EIA_GLOB_NO_MATCH', { pattern: `${arg}/*.{${[...VIDEO_EXTENSIONS].map((e) => e.slice(1)).join(',')}}` });
+      out.push(...entries.map((f) => join(abs, f)));
+    } else out.push(abs);
+  }
+  return [...new Set(out)];
+}
+
+function bar(fraction: number, width = 20): string {
+  const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+  return `${'█'.repeat(full)}${'░'.repeat(width - full)}`;
+}
+
+function progressPrinter(ctx: CliContext, flags: ClipFlags) {
+  const out = ctx.streams.stdout;
+  const tty = Boolean(out.isTTY);
+  let lastLine = '';
+  let lastStage = '';
+  return {
+    event(file: string, event: ClipEvent) {
+      if (flags.json) {
+        out.write(`${JSON.stringify({ file, ...event })}\n`);
+        return;
+      }
+      if (flags.quiet) return;
+      if (event.type === 'warning') {
+        if (tty && lastLine) out.write('\n');
+        lastLine = '';
+        ctx.streams.stderr.write(`warning ${event.diagnostic.code} ${event.diagnostic.message}\n  hint: ${event.diagnostic.hint}\n`);
+        return;
+      }
+      if (event.type === 'clip') return;
+      const step = `${STAGES.indexOf(event.stage) + 1}/${STAGES.length}`;
+      const line = `  ${step} ${event.stage.padEnd(10)} ${bar(event.fraction)} ${String(Math.round(event.fraction * 100)).padStart(3)}%${event.note ? `  ${event.note}` : ''}`;
+      if (tty) {
+        if (event.stage !== lastStage && lastLine) out.write('\n');
+        out.write(`\r${line}\x1b[K`);
+        lastLine = line;
+        lastStage = event.stage;
+      } else if (event.fraction >= 1) out.write(`${line}\n`);
+    },
+    end() {
+      if (tty && lastLine && !flags.json && !flags.quiet) out.write('\n');
+      lastLine = '';
+      lastStage = '';
+    },
+  };
+}
+
+const ASR_ENGINES = ['auto', 'pocketsphinx', 'whisper', 'openai', 'none'] as const;
+
+function asrConfig(flags: ClipFlags): AsrConfig | undefined {
+  if (!flags.asr && !flags.asrModel && !flags.asrUrl) return undefined;
+  const engine = (flags.asr ?? 'auto') as (typeof ASR_ENGINES)[number];
+  if (!ASR_ENGINES.includes(engine)) throw new ExportIaError('EIA_USAGE', { detail: `--asr must be one of ${ASR_ENGINES.join(', ')} (got "${flags.asr}")` });
+  const config: AsrConfig = { engine };
+  if (flags.asrModel) config.model = flags.asrModel;
+  if (flags.asrUrl || flags.asrKeyEnv)
+    config.openai = { ...(flags.asrUrl ? { url: flags.asrUrl } : {}), ...(flags.asrKeyEnv ? { apiKeyEnv: flags.asrKeyEnv } : {}) };
+  return config;
+}
+
+/** Runs `export-ia clip`. Returns the exit code. */
+export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ctx: CliContext): Promise<number> {
+  const preset = flags.preset ? PRESETS[flags.preset] : undefined;
+  const min = positiveNumber('--min', flags.min, preset?.[0] ?? 15);
+  const max = positiveNumber('--max', flags.max, preset?.[1] ?? 60);
+  if (max < min) throw new ExportIaError('EIA_USAGE', { detail: `--max (${max}) is shorter than --min (${min})` });
+  const count = positiveNumber('--count', flags.count, 5);
+  if (!Number.isInteger(count)) throw new ExportIaError('EIA_USAGE', { detail: `--count must be a whole number (got "${flags.count}")` });
+  const resolution = Number(flags.resolution);
+  if (resolution !== 720 && resolution !== 1080)
+    throw new ExportIaError('EIA_USAGE', { detail: `--resolution must be 720 or 1080 (got "${flags.resolution}")` });
+  if (inputsArg.length === 0) throw new ExportIaError('EIA_USAGE', { detail: 'no input given (a video file, a folder or a glob)' });
+  const asr = asrConfig(flags);
+  if (asr?.model) asr.model = resolve(ctx.cwd, asr.model);
+  const inputs = await expandVideoInputs(inputsArg, ctx.cwd);
+  if (flags.transcript && inputs.length > 1) throw new ExportIaError('EIA_USAGE', { detail: '--transcript names one file, so it works with one input video' });
+  const outRoot = resolve(ctx.cwd, flags.out);
+  const printer = progressPrinter(ctx, flags);
+  const results: { file: string; result?: ClipResult; error?: SerializedError }[] = [];
+  const usedNames = new Set<string>();
+  for (const input of inputs) {
+    const name = input.startsWith(`${ctx.cwd}/`) ? input.slice(ctx.cwd.length + 1) : input;
+    let outDir = outRoot;
+    if (inputs.length > 1) {
+      let stem = basename(input, extname(input)) || 'video';
+      while (usedNames.has(stem)) stem = `${stem}-2`;
+      usedNames.add(stem);
+      outDir = join(outRoot, stem);
+    }
+    if (!flags.json && !flags.quiet) ctx.streams.stdout.write(`${name}\n`);
+    try {
+      const result = await clipVideo({
+        input,
+        name,
+        outDir,
+        count,
+        min,
+        max,
+        aspect: flags.aspect,
+        resolution,
+        layout: flags.layout,
+        captions: flags.captions,
+        ...(flags.captionStyle ? { captionStyle: resolve(ctx.cwd, flags.captionStyle) } : {}),
+        ...(flags.transcript ? { transcript: resolve(ctx.cwd, flags.transcript) } : {}),
+        ...(flags.lang ? { language: flags.lang } : {}),
+        removeSilence: Boolean(flags.removeSilence),
+        removeFillers: Boolean(flags.removeFillers),
+        keywords: (flags.keywords ?? '')
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+        ...(asr ? { asr } : {}),
+        env: { ...ctx.env } as NodeJS.ProcessEnv,
+        onEvent: (event) => printer.event(name, event),
+      });
+      printer.end();
+      results.push({ file: name, result });
+      if (flags.json)
+        ctx.streams.stdout.write(
+          `${JSON.stringify({ file: name, type: 'done', manifest: result.manifestPath, report: result.reportPath, clips: result.manifest.clips.length })}\n`,
+        );
+      else if (!flags.quiet) {
+        for (const clip of result.manifest.clips) {
+          ctx.streams.stdout.write(
+            `  #${clip.rank} ${String(Math.round(clip.score)).padStart(3)}  ${clip.file}  ${clip.duration.toFixed(1)} s  "${clip.text.slice(0, 70)}${clip.text.length > 70 ? '…' : ''}"\n`,
+          );
+        }
+        ctx.streams.stdout.write(`  report: ${result.reportPath}\n`);
+      }
+    } catch (err) {
+      printer.end();
+      const e = toExportIaError(err);
+      // Usage errors (no ffmpeg, a bad caption style, a missing model) concern every input.
+      if (isExportIaError(err) && e.kind === 'usage') throw e;
+      results.push({ file: name, error: e.toJSON() });
+      if (flags.json) ctx.streams.stdout.write(`${JSON.stringify({ file: name, type: 'failed', error: e.toJSON() })}\n`);
+      else ctx.streams.stderr.write(`error ${e.code} ${e.message}\n  hint: ${e.hint}\n`);
+    }
+  }
+  const failed = results.filter((r) => r.error).length;
+  if (!flags.json && !flags.quiet && inputs.length > 1) ctx.streams.stdout.write(`${inputs.length - failed} of ${inputs.length} videos clipped\n`);
+  return failed === 0 ? 0 : 3;
+}
+
+export function registerClipCommand(
+  program: Command,
+  deps: { ctx: CliContext; setExit: (code: number) => void; printError: (ctx: CliContext, err: unknown) => number },
+): void {
+  program
+    .command('clip')
+    .description('Cut a long video into ranked short clips: reframed, captioned, with SRT/VTT, thumbnails, clips.json and report.html.')
+    .argument('<inputs...>', 'video files, folders or globs')
+    .option('-o, --out <dir>', 'output folder (one sub-folder per video when there are several)', 'clips')
+    .option('-n, --count <n>', 'clips per video', '5')
+    .option('--min <seconds>', 'shortest clip (default 15)')
+    .option('--max <seconds>', 'longest clip (default 60)')
+    .addOption(new Option('--preset <name>', 'clip length preset: short 15–30 s, medium 30–60 s, long 60–90 s').choices(['short', 'medium', 'long']))
+    .addOption(new Option('--aspect <ratio>', 'output aspect ratio').choices(['9:16', '1:1', '4:5', '16:9']).default('9:16'))
+    .addOption(new Option('--resolution <px>', 'short side of the output').choices(['720', '1080']).default('1080'))
+    .addOption(
+      new Option('--layout <layout>', 'fill: crop following the speaker; fit: whole frame over a blurred copy; split: two speakers stacked')
+        .choices(['auto', 'fill', 'fit', 'split'])
+        .default('auto'),
+    )
+    .addOption(new Option('--captions <mode>', 'burned captions').choices(['none', 'plain', 'karaoke']).default('karaoke'))
+    .option('--caption-style <file>', 'caption style (YAML/JSON: font, size, colours, outline, position)')
+    .option('--transcript <file>', 'use this SRT or WebVTT file as the transcript')
+    .option('--lang <code>', 'spoken language (en, es, fr, de…)')
+    .option('--remove-silence', 'cut pauses out of the clips')
+    .option('--remove-fillers', 'cut filler words (um, uh, "you know"…) out of the clips')
+    .option('--keywords <list>', 'comma-separated topics to favour ("pricing, launch")')
+    .option('--asr <engine>', 'speech recogniser when there are no captions: auto, pocketsphinx, whisper, openai, none')
+    .option('--asr-model <file>', 'whisper.cpp model file (ggml-*.bin) for --asr whisper')
+    .option('--asr-url <url>', 'OpenAI-compatible transcription endpoint for --asr openai')
+    .option('--asr-key-env <name>', 'environment variable holding the endpoint API key (default OPENAI_API_KEY)')
+    .option('--json', 'one JSON event per line')
+    .option('-q, --quiet', 'no progress')
+    .action(async (inputs: string[], flags: ClipFlags) => {
+      try {
+        deps.setExit(await runClip(inputs, flags, deps.ctx));
+      } catch (err) {
+        if (flags.json && isExportIaError(err)) {
+          deps.ctx.streams.stdout.write(`${JSON.stringify({ type: 'failed', error: err.toJSON() })}\n`);
+          deps.setExit(err.exitCode);
+        } else deps.setExit(deps.printError(deps.ctx, err));
+      }
+    });
+}

@@ -1,0 +1,391 @@
+/**
+ * The clip job: a long video in, ranked short clips out. Audio first, pixels only where needed:
+ *
+ *   probe → audio pass (pauses, loudness, 16 kHz WAV) → transcript (captions or ASR)
+ *   → candidates (whole sentences) → scores without pictures → scene cuts decoded around the
+ *   best candidates only → final scores → selection → subject track per chosen clip (frames
+ *   sampled at a few fps) → render (one ffmpeg pass per clip, in parallel) → thumbnails,
+ *   SRT/VTT, clips.json, report.html.
+ *
+ * Every step's result is plain data; `onEvent` reports stage progress, warnings and clips.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { CORE_VERSION, type Diagnostic, diagnostic, ExportIaError } from '@export-ia/core';
+import { analyzeAudio } from './audio.js';
+import { captionFont, captionLines, captionMaxChars, DEFAULT_CAPTION_STYLE, loadCaptionStyle, toAss, toSrt, toVtt } from './captions/index.js';
+import { type FfmpegTools, findFfmpeg } from './ffmpeg.js';
+import { cutList, fallbackCandidates, fillerSpans, findCandidates, scoreCandidates, selectClips, type Weights } from './highlights/index.js';
+import { probe } from './probe.js';
+import { createFaceDetector } from './reframe/index.js';
+import { type Reframing, reframeClip } from './reframe-step.js';
+import { outputFps, renderClip, renderedDuration, thumbnail } from './render.js';
+import { renderReport } from './report.js';
+import { detectScenes } from './scenes.js';
+import { type AsrConfig, getTranscript } from './transcript/index.js';
+import type {
+  Aspect,
+  AudioAnalysis,
+  CaptionMode,
+  CaptionStyle,
+  ClipRecord,
+  ClipsManifest,
+  Layout,
+  MediaInfo,
+  PlannedClip,
+  SceneAnalysis,
+  ScoredCandidate,
+  Span,
+  Transcript,
+} from './types.js';
+
+export const STAGES = ['probe', 'audio', 'transcript', 'score', 'scenes', 'reframe', 'render', 'report'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export type ClipEvent =
+  | { type: 'stage'; stage: Stage; fraction: number; note?: string }
+  | { type: 'warning'; diagnostic: Diagnostic }
+  | { type: 'clip'; clip: ClipRecord };
+
+export interface ClipOptions {
+  input: string;
+  /** Name for messages (what the user typed). */
+  name?: string;
+  outDir: string;
+  /** Clips to make. Default 5. */
+  count?: number;
+  /** Clip length bounds, seconds. Default 15 / 60. */
+  min?: number;
+  max?: number;
+  aspect?: Aspect;
+  /** Short side of the output, pixels. Default 1080. */
+  resolution?: 720 | 1080;
+  layout?: Layout;
+  captions?: CaptionMode;
+  /** A caption style file, or a style. */
+  captionStyle?: string | CaptionStyle;
+  /** An SRT or WebVTT file to use as the transcript. */
+  transcript?: string;
+  /** Spoken language (`en`); default: the transcript's, else `en`. */
+  language?: string;
+  removeSilence?: boolean;
+  removeFillers?: boolean;
+  keywords?: string[];
+  weights?: Partial<Weights>;
+  asr?: AsrConfig;
+  /** Clips rendered at once. Default: the core count (at most the clip count). */
+  concurrency?: number;
+  /** Seconds between chosen clips. Default 2. */
+  minGap?: number;
+  /** x264 preset. Default veryfast. */
+  preset?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: ClipEvent) => void;
+  env?: NodeJS.ProcessEnv;
+  tools?: FfmpegTools;
+}
+
+export interface ClipResult {
+  manifest: ClipsManifest;
+  /** Absolute paths of clips.json and report.html. */
+  manifestPath: string;
+  reportPath: string;
+  warnings: Diagnostic[];
+}
+
+/** Output size for an aspect and a short-side resolution (even numbers, as H.264 needs). */
+export function outputSize(aspect: Aspect, resolution: number): { width: number; height: number } {
+  const [a, b] = aspect.split(':').map(Number) as [number, number];
+  const even = (n: number) => Math.round(n / 2) * 2;
+  return a <= b ? { width: resolution, height: even((resolution * b) / a) } : { width: even((resolution * a) / b), height: resolution };
+}
+
+/** Cut margins: a little before the first word and after the last, never into a neighbour's word. */
+export function cutBounds(clip: Span, transcript: Transcript, duration: number): Span {
+  let before = 0;
+  let after = duration;
+  for (const word of transcript.words) {
+    if (word.end <= clip.start + 0.001) before = Math.max(before, word.end);
+    if (word.start >= clip.end - 0.001) after = Math.min(after, word.start);
+  }
+  const start = Math.max(0, before, clip.start - 0.15);
+  const end = Math.min(duration, after, clip.end + 0.35);
+  return { start: Math.min(start, clip.start), end: Math.max(end, clip.end) };
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolveHash, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolveHash(hash.digest('hex')));
+  });
+}
+
+/** Runs the whole clip job for one video. */
+export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
+  const name = options.name ?? options.input;
+  const emit = options.onEvent ?? (() => {});
+  const warnings: Diagnostic[] = [];
+  const warn = (d: Diagnostic) => {
+    warnings.push(d);
+    emit({ type: 'warning', diagnostic: d });
+  };
+  const stage = (s: Stage, fraction: number, note?: string) =>
+    emit(note === undefined ? { type: 'stage', stage: s, fraction } : { type: 'stage', stage: s, fraction, note });
+  const count = options.count ?? 5;
+  const min = options.min ?? 15;
+  const max = options.max ?? 60;
+  if (!(min > 0 && max >= min)) throw new ExportIaError('EIA_USAGE', { detail: `--min (${min}) must be above 0 and at most --max (${max})` });
+  const aspect = options.aspect ?? '9:16';
+  const { width, height } = outputSize(aspect, options.resolution ?? 1080);
+  const captionMode = options.captions ?? 'karaoke';
+  const style: CaptionStyle =
+    typeof options.captionStyle === 'string' ? loadCaptionStyle(options.captionStyle) : (options.captionStyle ?? { ...DEFAULT_CAPTION_STYLE });
+  const tools = options.tools ?? findFfmpeg(options.env ?? process.env);
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const scratch = await mkdtemp(join(tmpdir(), 'export-ia-clip-'));
+  try {
+    // 1. Probe.
+    stage('probe', 0);
+    const media = await probe(tools, options.input, { name, signal: options.signal });
+    const video = media.video as NonNullable<MediaInfo['video']>;
+    stage('probe', 1, `${Math.round(media.duration)} s, ${video.displayWidth}×${video.displayHeight}`);
+    if (media.duration < min) throw new ExportIaError('EIA_VIDEO_TOO_SHORT', { file: name, duration: media.duration.toFixed(1), min });
+
+    // 2. Audio pass (+ the WAV a speech recogniser needs, from the same decode).
+    const wavPath = join(scratch, 'audio-16k.wav');
+    const needsWav = !options.transcript && !media.subtitles.some((s) => s.text);
+    stage('audio', 0);
+    const audio: AudioAnalysis = await analyzeAudio(tools, media, {
+      ...(needsWav ? { wavPath } : {}),
+      signal: options.signal,
+      name,
+      onProgress: (f) => stage('audio', f),
+    });
+    stage('audio', 1, `${audio.silences.length} pauses, ${audio.integrated.toFixed(1)} LUFS`);
+
+    // 3. Transcript.
+    stage('transcript', 0);
+    const got = await getTranscript({
+      tools,
+      media,
+      ...(options.transcript ? { transcriptPath: options.transcript } : {}),
+      ...(needsWav ? { audioPath: wavPath } : {}),
+      language: options.language,
+      asr: options.asr,
+      scratchDir: scratch,
+      signal: options.signal,
+      onProgress: (f: number) => stage('transcript', f),
+    });
+    for (const w of got.warnings) warn(w);
+    const transcript = got.transcript;
+    const language = options.language ?? transcript.language ?? 'en';
+    stage('transcript', 1, `${transcript.words.length} words from ${transcript.source}`);
+
+    // 4–5. Candidates, scored without pictures first.
+    stage('score', 0);
+    let candidates = findCandidates(transcript, { min, max, duration: media.duration });
+    if (candidates.length === 0) candidates = fallbackCandidates(audio, { min, max, duration: media.duration });
+    const scoreOptions = { transcript, audio, language, keywords: options.keywords ?? [], ...(options.weights ? { weights: options.weights } : {}) };
+    const firstPass = scoreCandidates(candidates, scoreOptions);
+    stage('score', 1, `${candidates.length} candidates`);
+
+    // 3b. Scene cuts, decoded only around the best candidates; then the final scores.
+    const shortlist = selectClips(firstPass, { count: Math.max(count * 3, count + 4), minGap: 0 });
+    stage('scenes', 0);
+    const scenes: SceneAnalysis = await detectScenes(tools, media, shortlist, { signal: options.signal, name, onProgress: (f) => stage('scenes', f) });
+    stage('scenes', 1, `${scenes.cuts.length} cuts in ${Math.round(scenes.scanned.reduce((s, x) => s + x.end - x.start, 0))} s decoded`);
+    const inScanned = (c: Span) => scenes.scanned.some((s) => c.start >= s.start && c.end <= s.end);
+    const rescored = scoreCandidates(
+      firstPass.filter((c) => inScanned(c)),
+      { ...scoreOptions, scenes },
+    );
+    // 6. Selection.
+    const chosen: ScoredCandidate[] = selectClips(rescored.length ? rescored : firstPass, { count, minGap: options.minGap ?? 2 });
+    if (chosen.length < count) {
+      warn(
+        diagnostic('EIA_VIDEO_NO_SPEECH', {
+          file: name,
+          detail: `only ${chosen.length} clip${chosen.length === 1 ? '' : 's'} of ${min}–${max} s fit without overlapping`,
+        }),
+      );
+    }
+
+    // 7. Reframe each chosen clip.
+    stage('reframe', 0);
+    const detector = createFaceDetector();
+    const planned: PlannedClip[] = [];
+    const framing: Reframing[] = [];
+    try {
+      for (const [i, clip] of chosen.entries()) {
+        const cut = cutBounds(clip, transcript, media.duration);
+        const removed: Span[] = [];
+        if (options.removeSilence || options.removeFillers) {
+          removed.push(
+            ...cutList(cut, {
+              silences: options.removeSilence ? audio.silences : [],
+              fillers: options.removeFillers ? fillerSpans(transcript, cut, language) : [],
+              words: transcript.words,
+            }),
+          );
+        }
+        const frame = await reframeClip({
+          tools,
+          media,
+          span: cut,
+          cuts: scenes.cuts,
+          aspect,
+          layout: options.layout ?? 'auto',
+          detector,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        planned.push({ ...clip, rank: i + 1, cutStart: cut.start, cutEnd: cut.end, removed, track: frame.track, layout: frame.layout });
+        framing.push(frame);
+        stage('reframe', (i + 1) / chosen.length);
+      }
+    } finally {
+      await detector.close();
+    }
+
+    // 8. Render, in parallel.
+    stage('render', 0);
+    const fps = outputFps(video.fps);
+    const font = captionFont(style);
+    const progress = new Array<number>(planned.length).fill(0);
+    const records: ClipRecord[] = new Array(planned.length);
+    const parallel = Math.max(1, Math.min(planned.length, options.concurrency ?? availableParallelism()));
+    const threads = Math.max(1, Math.floor(availableParallelism() / parallel));
+    let next = 0;
+    const worker = async () => {
+      while (next < planned.length) {
+        const index = next++;
+        const clip = planned[index] as PlannedClip;
+        const frame = framing[index] as Reframing;
+        const stem = `clip-${String(clip.rank).padStart(2, '0')}`;
+        const lines = captionLines(transcript.words, {
+          maxWords: style.maxWords,
+          maxChars: captionMaxChars(style, width, height),
+          clipStart: clip.cutStart,
+          clipEnd: clip.cutEnd,
+          removed: clip.removed,
+        });
+        let captions: { assPath: string; fontsDir?: string } | undefined;
+        if (captionMode !== 'none' && lines.length > 0) {
+          const assPath = join(scratch, `${stem}.ass`);
+          await writeFile(assPath, toAss(lines, { width, height, style, mode: captionMode, fontFamily: font.family }));
+          captions = font.fontsDir ? { assPath, fontsDir: font.fontsDir } : { assPath };
+        }
+        const partial = join(outDir, `.${stem}.partial.mp4`);
+        await renderClip(tools, {
+          media,
+          cutStart: clip.cutStart,
+          cutEnd: clip.cutEnd,
+          removed: clip.removed,
+          output: partial,
+          width,
+          height,
+          fps,
+          layout: clip.layout,
+          ...(frame.crop ? { crop: frame.crop } : {}),
+          ...(frame.cropBottom ? { cropBottom: frame.cropBottom } : {}),
+          ...(captions ? { captions } : {}),
+          ...(options.preset ? { preset: options.preset } : {}),
+          threads,
+          signal: options.signal,
+          name,
+          title: `${basename(media.path)} — clip ${clip.rank}`,
+          onProgress: (f) => {
+            progress[index] = f;
+            stage('render', progress.reduce((a, b) => a + b, 0) / planned.length, `${planned.length} clips, ${parallel} at once`);
+          },
+        });
+        await rename(partial, join(outDir, `${stem}.mp4`));
+        await writeFile(join(outDir, `${stem}.srt`), toSrt(lines));
+        await writeFile(join(outDir, `${stem}.vtt`), toVtt(lines, { karaoke: captionMode === 'karaoke' }));
+        await thumbnail(tools, join(outDir, `${stem}.mp4`), join(outDir, `${stem}.jpg`), { signal: options.signal, width: Math.min(width, 720) });
+        const record: ClipRecord = {
+          rank: clip.rank,
+          file: `${stem}.mp4`,
+          srt: `${stem}.srt`,
+          vtt: `${stem}.vtt`,
+          thumbnail: `${stem}.jpg`,
+          start: clip.start,
+          end: clip.end,
+          cutStart: clip.cutStart,
+          cutEnd: clip.cutEnd,
+          duration: Math.round(renderedDuration(clip) * 1000) / 1000,
+          score: clip.score,
+          reasons: clip.reasons,
+          ...(clip.llmScore === undefined ? {} : { llmScore: clip.llmScore }),
+          text: clip.text,
+          words: lines.flatMap((line) => line.words),
+          removed: clip.removed,
+          layout: clip.layout,
+          track: clip.track,
+          width,
+          height,
+          fps,
+        };
+        records[index] = record;
+        emit({ type: 'clip', clip: record });
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+    stage('render', 1);
+
+    // 9. clips.json and report.html.
+    stage('report', 0);
+    const manifest: ClipsManifest = {
+      version: 1,
+      source: {
+        file: name,
+        duration: media.duration,
+        width: video.displayWidth,
+        height: video.displayHeight,
+        fps: video.fps,
+        sha256: await sha256File(media.path),
+      },
+      generatedAt: new Date().toISOString(),
+      generator: `export-ia ${CORE_VERSION}`,
+      settings: {
+        count,
+        min,
+        max,
+        aspect,
+        resolution: options.resolution ?? 1080,
+        layout: options.layout ?? 'auto',
+        captions: captionMode,
+        language,
+        removeSilence: options.removeSilence ?? false,
+        removeFillers: options.removeFillers ?? false,
+        keywords: options.keywords ?? [],
+        ffmpeg: `${tools.version} (${tools.origin})`,
+      },
+      transcript: { source: transcript.source, language: transcript.language, words: transcript.words.length, sentences: transcript.sentences },
+      analysis: {
+        silences: audio.silences.length,
+        integratedLoudness: audio.integrated,
+        sceneCuts: scenes.cuts,
+        scanned: scenes.scanned,
+        loudness: audio.loudness,
+      },
+      candidates: candidates.length,
+      clips: records,
+      warnings: warnings.map((w) => ({ code: w.code, message: w.message, hint: w.hint })),
+    };
+    const manifestPath = join(outDir, 'clips.json');
+    const reportPath = join(outDir, 'report.html');
+    await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(reportPath, renderReport(manifest));
+    stage('report', 1);
+    return { manifest, manifestPath, reportPath, warnings };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
