@@ -5,30 +5,31 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '@export-ia/core';
-import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipResult, Layout } from '@export-ia/video';
-import { clipVideo, STAGES } from '@export-ia/video';
+import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipOptions, ClipResult, Layout } from '@export-ia/video';
+import { clipConfig, clipVideo, STAGES } from '@export-ia/video';
 import { type Command, Option } from 'commander';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import type { CliContext } from './export-command.js';
+import { type CliContext, loadConfig } from './export-command.js';
 
 export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.flv', '.wmv', '.3gp']);
 
 export interface ClipFlags {
   out: string;
-  count: string;
+  count?: string;
+  config?: string | false;
   min?: string;
   max?: string;
   preset?: 'short' | 'medium' | 'long';
-  aspect: Aspect;
-  captions: CaptionMode;
+  aspect?: Aspect;
+  captions?: CaptionMode;
   captionStyle?: string;
   transcript?: string;
   lang?: string;
   removeSilence?: boolean;
   removeFillers?: boolean;
   keywords?: string;
-  resolution: string;
-  layout: Layout;
+  resolution?: string;
+  layout?: Layout;
   asr?: string;
   asrModel?: string;
   asrUrl?: string;
@@ -78,6 +79,7 @@ function progressPrinter(ctx: CliContext, flags: ClipFlags) {
   const tty = Boolean(out.isTTY);
   let lastLine = '';
   let lastStage = '';
+  let pending = '';
   return {
     event(file: string, event: ClipEvent) {
       if (flags.json) {
@@ -99,10 +101,17 @@ function progressPrinter(ctx: CliContext, flags: ClipFlags) {
         out.write(`\r${line}\x1b[K`);
         lastLine = line;
         lastStage = event.stage;
-      } else if (event.fraction >= 1) out.write(`${line}\n`);
+      } else {
+        // Piped: one line per finished stage (its last report, which carries the summary).
+        if (event.stage !== lastStage && pending) out.write(`${pending}\n`);
+        pending = event.fraction >= 1 ? line : '';
+        lastStage = event.stage;
+      }
     },
     end() {
       if (tty && lastLine && !flags.json && !flags.quiet) out.write('\n');
+      if (!tty && pending) out.write(`${pending}\n`);
+      pending = '';
       lastLine = '';
       lastStage = '';
     },
@@ -122,20 +131,49 @@ function asrConfig(flags: ClipFlags): AsrConfig | undefined {
   return config;
 }
 
-/** Runs `export-ia clip`. Returns the exit code. */
+/** Runs `export-ia clip`. Returns the exit code. Flags win over the config file's `clip:` section. */
 export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ctx: CliContext): Promise<number> {
+  const config = loadConfig({ ...(flags.config === undefined ? {} : { config: flags.config }) }, ctx);
+  const base = config ? clipConfig(config.clip, config.dir, config.path) : {};
   const preset = flags.preset ? PRESETS[flags.preset] : undefined;
-  const min = positiveNumber('--min', flags.min, preset?.[0] ?? 15);
-  const max = positiveNumber('--max', flags.max, preset?.[1] ?? 60);
+  const min = flags.min !== undefined || preset ? positiveNumber('--min', flags.min, preset?.[0] ?? 15) : (base.min ?? 15);
+  const max = flags.max !== undefined || preset ? positiveNumber('--max', flags.max, preset?.[1] ?? 60) : (base.max ?? 60);
   if (max < min) throw new ExportIaError('EIA_USAGE', { detail: `--max (${max}) is shorter than --min (${min})` });
-  const count = positiveNumber('--count', flags.count, 5);
+  const count = flags.count !== undefined ? positiveNumber('--count', flags.count, 5) : (base.count ?? 5);
   if (!Number.isInteger(count)) throw new ExportIaError('EIA_USAGE', { detail: `--count must be a whole number (got "${flags.count}")` });
-  const resolution = Number(flags.resolution);
+  const resolution = flags.resolution !== undefined ? Number(flags.resolution) : (base.resolution ?? 1080);
   if (resolution !== 720 && resolution !== 1080)
     throw new ExportIaError('EIA_USAGE', { detail: `--resolution must be 720 or 1080 (got "${flags.resolution}")` });
   if (inputsArg.length === 0) throw new ExportIaError('EIA_USAGE', { detail: 'no input given (a video file, a folder or a glob)' });
-  const asr = asrConfig(flags);
-  if (asr?.model) asr.model = resolve(ctx.cwd, asr.model);
+  const flagAsr = asrConfig(flags);
+  if (flagAsr?.model) flagAsr.model = resolve(ctx.cwd, flagAsr.model);
+  const asr = flagAsr
+    ? { ...base.asr, ...flagAsr, ...(flagAsr.openai || base.asr?.openai ? { openai: { ...base.asr?.openai, ...flagAsr.openai } } : {}) }
+    : base.asr;
+  const keywords =
+    flags.keywords !== undefined
+      ? flags.keywords
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : (base.keywords ?? []);
+  const options: Omit<ClipOptions, 'input' | 'outDir'> = {
+    ...base,
+    count,
+    min,
+    max,
+    resolution,
+    aspect: flags.aspect ?? base.aspect ?? '9:16',
+    layout: flags.layout ?? base.layout ?? 'auto',
+    captions: flags.captions ?? base.captions ?? 'karaoke',
+    keywords,
+    removeSilence: flags.removeSilence ?? base.removeSilence ?? false,
+    removeFillers: flags.removeFillers ?? base.removeFillers ?? false,
+    ...(flags.captionStyle ? { captionStyle: resolve(ctx.cwd, flags.captionStyle) } : {}),
+    ...(flags.lang ? { language: flags.lang } : {}),
+    ...(asr ? { asr } : {}),
+    env: { ...ctx.env } as NodeJS.ProcessEnv,
+  };
   const inputs = await expandVideoInputs(inputsArg, ctx.cwd);
   if (flags.transcript && inputs.length > 1) throw new ExportIaError('EIA_USAGE', { detail: '--transcript names one file, so it works with one input video' });
   const outRoot = resolve(ctx.cwd, flags.out);
@@ -154,27 +192,11 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     if (!flags.json && !flags.quiet) ctx.streams.stdout.write(`${name}\n`);
     try {
       const result = await clipVideo({
+        ...options,
         input,
         name,
         outDir,
-        count,
-        min,
-        max,
-        aspect: flags.aspect,
-        resolution,
-        layout: flags.layout,
-        captions: flags.captions,
-        ...(flags.captionStyle ? { captionStyle: resolve(ctx.cwd, flags.captionStyle) } : {}),
         ...(flags.transcript ? { transcript: resolve(ctx.cwd, flags.transcript) } : {}),
-        ...(flags.lang ? { language: flags.lang } : {}),
-        removeSilence: Boolean(flags.removeSilence),
-        removeFillers: Boolean(flags.removeFillers),
-        keywords: (flags.keywords ?? '')
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean),
-        ...(asr ? { asr } : {}),
-        env: { ...ctx.env } as NodeJS.ProcessEnv,
         onEvent: (event) => printer.event(name, event),
       });
       printer.end();
@@ -215,18 +237,19 @@ export function registerClipCommand(
     .description('Cut a long video into ranked short clips: reframed, captioned, with SRT/VTT, thumbnails, clips.json and report.html.')
     .argument('<inputs...>', 'video files, folders or globs')
     .option('-o, --out <dir>', 'output folder (one sub-folder per video when there are several)', 'clips')
-    .option('-n, --count <n>', 'clips per video', '5')
+    .option('-n, --count <n>', 'clips per video (default 5)')
     .option('--min <seconds>', 'shortest clip (default 15)')
     .option('--max <seconds>', 'longest clip (default 60)')
     .addOption(new Option('--preset <name>', 'clip length preset: short 15–30 s, medium 30–60 s, long 60–90 s').choices(['short', 'medium', 'long']))
-    .addOption(new Option('--aspect <ratio>', 'output aspect ratio').choices(['9:16', '1:1', '4:5', '16:9']).default('9:16'))
-    .addOption(new Option('--resolution <px>', 'short side of the output').choices(['720', '1080']).default('1080'))
+    .addOption(new Option('--aspect <ratio>', 'output aspect ratio (default 9:16)').choices(['9:16', '1:1', '4:5', '16:9']))
+    .addOption(new Option('--resolution <px>', 'short side of the output (default 1080)').choices(['720', '1080']))
     .addOption(
-      new Option('--layout <layout>', 'fill: crop following the speaker; fit: whole frame over a blurred copy; split: two speakers stacked')
-        .choices(['auto', 'fill', 'fit', 'split'])
-        .default('auto'),
+      new Option(
+        '--layout <layout>',
+        'auto (default), fill: crop following the speaker; fit: whole frame over a blurred copy; split: two speakers stacked',
+      ).choices(['auto', 'fill', 'fit', 'split']),
     )
-    .addOption(new Option('--captions <mode>', 'burned captions').choices(['none', 'plain', 'karaoke']).default('karaoke'))
+    .addOption(new Option('--captions <mode>', 'burned captions (default karaoke)').choices(['none', 'plain', 'karaoke']))
     .option('--caption-style <file>', 'caption style (YAML/JSON: font, size, colours, outline, position)')
     .option('--transcript <file>', 'use this SRT or WebVTT file as the transcript')
     .option('--lang <code>', 'spoken language (en, es, fr, de…)')
@@ -237,6 +260,8 @@ export function registerClipCommand(
     .option('--asr-model <file>', 'whisper.cpp model file (ggml-*.bin) for --asr whisper')
     .option('--asr-url <url>', 'OpenAI-compatible transcription endpoint for --asr openai')
     .option('--asr-key-env <name>', 'environment variable holding the endpoint API key (default OPENAI_API_KEY)')
+    .option('-c, --config <file>', 'config file (default: export-ia.config.yaml found upward); its clip: section sets defaults')
+    .option('--no-config', 'ignore config files')
     .option('--json', 'one JSON event per line')
     .option('-q, --quiet', 'no progress')
     .action(async (inputs: string[], flags: ClipFlags) => {

@@ -247,7 +247,11 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         });
         planned.push({ ...clip, rank: i + 1, cutStart: cut.start, cutEnd: cut.end, removed, track: frame.track, layout: frame.layout });
         framing.push(frame);
-        stage('reframe', (i + 1) / chosen.length);
+        stage(
+          'reframe',
+          (i + 1) / chosen.length,
+          `${framing.map((f) => f.layout).join(', ')}; faces in ${framing.reduce((n, f) => n + Math.min(f.faces, f.frames), 0)} of ${framing.reduce((n, f) => n + f.frames, 0)} frames`,
+        );
       }
     } finally {
       await detector.close();
@@ -337,7 +341,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
       }
     };
     await Promise.all(Array.from({ length: parallel }, worker));
-    stage('render', 1);
+    stage('render', 1, `${planned.length} clip${planned.length === 1 ? '' : 's'}, ${parallel} at once, ${fps} fps`);
 
     // 9. clips.json and report.html.
     stage('report', 0);
@@ -383,7 +387,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
     const reportPath = join(outDir, 'report.html');
     await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
     await writeFile(reportPath, renderReport(manifest));
-    stage('report', 1);
+    stage('report', 1, 'clips.json, report.html');
     return { manifest, manifestPath, reportPath, warnings };
   } finally {
     await rm(scratch, { recursive: true, force: true });

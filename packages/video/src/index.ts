@@ -4,6 +4,7 @@
 export * from './audio.js';
 export * from './captions/index.js';
 export * from './clip.js';
+export * from './config.js';
 export * from './ffmpeg.js';
 export * from './highlights/index.js';
 export * from './probe.js';

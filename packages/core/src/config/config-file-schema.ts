@@ -4,5 +4,8 @@ export const configPluginKeysSchema = {
   properties: {
     plugins: { type: 'array', items: { type: 'string', minLength: 1 } },
     pluginConfig: { type: 'object', additionalProperties: { type: 'object' } },
+    // `export-ia clip` defaults (speech recogniser, score weights, caption style…): the video
+    // package checks its keys, so the core stays ignorant of them.
+    clip: { type: 'object' },
   },
 } as const;

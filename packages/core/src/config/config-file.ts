@@ -15,6 +15,8 @@ export interface ConfigFile {
   plugins: string[];
   /** Configuration per plugin id. */
   pluginConfig: Record<string, unknown>;
+  /** Defaults of `export-ia clip` (checked by the video package; relative paths resolve from `dir`). */
+  clip?: Record<string, unknown>;
 }
 
 /** Finds the nearest config file, searching from `startDir` up to the filesystem root. */
@@ -57,8 +59,13 @@ export function loadConfigFile(path: string): ConfigFile {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: 'the file must be a mapping of keys to values' });
   }
-  const { plugins = [], pluginConfig = {}, ...rest } = data as { plugins?: string[]; pluginConfig?: Record<string, unknown> };
-  if (!validateConfigPluginKeys({ plugins, pluginConfig })) {
+  const {
+    plugins = [],
+    pluginConfig = {},
+    clip,
+    ...rest
+  } = data as { plugins?: string[]; pluginConfig?: Record<string, unknown>; clip?: Record<string, unknown> };
+  if (!validateConfigPluginKeys({ plugins, pluginConfig, ...(clip === undefined ? {} : { clip }) })) {
     throw new ExportIaError('EIA_CONFIG_INVALID', { source: path, detail: describeSchemaErrors(validateConfigPluginKeys.errors) });
   }
   const layer = checkSettingsLayer(rest, path);
@@ -71,7 +78,7 @@ export function loadConfigFile(path: string): ConfigFile {
   if (layer.output && layer.output !== '-') layer.output = abs(layer.output) + (/[\\/]$/.test(layer.output) ? '/' : '');
   if (layer.theme && /[\\/]|\.(ya?ml|json)$/i.test(layer.theme)) layer.theme = abs(layer.theme);
   const pluginSpecs = plugins.map((p) => (p.startsWith('.') || isAbsolute(p) ? resolve(dir, p) : p));
-  return { path, dir, layer, plugins: pluginSpecs, pluginConfig };
+  return { path, dir, layer, plugins: pluginSpecs, pluginConfig, ...(clip === undefined ? {} : { clip }) };
 }
 
 /** One change to `pluginConfig.<id>`: a dotted key (`rules.heading-skip`) set to a value, or removed. */

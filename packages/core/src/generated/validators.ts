@@ -4475,7 +4475,7 @@ return errors === 0;
 }
 
 export const validateConfigPluginKeys: Validator = validate14 as unknown as Validator;
-const schema15 = {"type":"object","properties":{"plugins":{"type":"array","items":{"type":"string","minLength":1}},"pluginConfig":{"type":"object","additionalProperties":{"type":"object"}}}};
+const schema15 = {"type":"object","properties":{"plugins":{"type":"array","items":{"type":"string","minLength":1}},"pluginConfig":{"type":"object","additionalProperties":{"type":"object"}},"clip":{"type":"object"}}};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4550,14 +4550,27 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.clip !== undefined){
+let data4 = data.clip;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err5 = {instancePath:instancePath+"/clip",schemaPath:"#/properties/clip/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
