@@ -3,12 +3,14 @@
  * a time (each already uses every core while rendering); a failed video never stops the batch.
  */
 import { readdir, stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { ExportIaError, isExportIaError, type SerializedError, toExportIaError } from '@export-ia/core';
+import { ExportIaError, isExportIaError, type JobStore, openJobStore, resolveDataDir, type SerializedError, toExportIaError } from '@export-ia/core';
 import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipOptions, ClipResult, Layout } from '@export-ia/video';
-import { clipConfig, clipVideo, STAGES } from '@export-ia/video';
+import { checkWhisperModel, clipConfig, clipVideo, STAGES } from '@export-ia/video';
 import { type Command, Option } from 'commander';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { type ClipJob, openClipJob } from './clip-jobs.js';
 import { type CliContext, loadConfig } from './export-command.js';
 
 export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.flv', '.wmv', '.3gp']);
@@ -36,6 +38,15 @@ export interface ClipFlags {
   asrKeyEnv?: string;
   json?: boolean;
   quiet?: boolean;
+  dataDir?: string;
+}
+
+function actorName(ctx: CliContext): string {
+  try {
+    return `cli:${ctx.env.USER ?? userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
 }
 
 const PRESETS = { short: [15, 30], medium: [30, 60], long: [60, 90] } as const;
@@ -150,6 +161,8 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
   const asr = flagAsr
     ? { ...base.asr, ...flagAsr, ...(flagAsr.openai || base.asr?.openai ? { openai: { ...base.asr?.openai, ...flagAsr.openai } } : {}) }
     : base.asr;
+  // A missing whisper model is the user's to fix: say so before any video is decoded.
+  if (asr?.engine === 'whisper' || (asr?.model && (asr.engine ?? 'auto') === 'auto')) await checkWhisperModel(asr.model);
   const keywords =
     flags.keywords !== undefined
       ? flags.keywords
@@ -178,6 +191,23 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
   if (flags.transcript && inputs.length > 1) throw new ExportIaError('EIA_USAGE', { detail: '--transcript names one file, so it works with one input video' });
   const outRoot = resolve(ctx.cwd, flags.out);
   const printer = progressPrinter(ctx, flags);
+  const jobStore = openJobStore(resolveDataDir(flags.dataDir, ctx.env, ctx.cwd));
+  try {
+    return await clipAll(inputs, flags, ctx, options, outRoot, printer, jobStore);
+  } finally {
+    await jobStore.close();
+  }
+}
+
+async function clipAll(
+  inputs: readonly string[],
+  flags: ClipFlags,
+  ctx: CliContext,
+  options: Omit<ClipOptions, 'input' | 'outDir'>,
+  outRoot: string,
+  printer: ReturnType<typeof progressPrinter>,
+  jobStore: JobStore,
+): Promise<number> {
   const results: { file: string; result?: ClipResult; error?: SerializedError }[] = [];
   const usedNames = new Set<string>();
   for (const input of inputs) {
@@ -190,15 +220,39 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
       outDir = join(outRoot, stem);
     }
     if (!flags.json && !flags.quiet) ctx.streams.stdout.write(`${name}\n`);
+    let job: ClipJob | undefined;
+    let recording: Promise<unknown> = Promise.resolve();
+    const recorded = new Set<string>();
+    const record = (fn: () => Promise<void>) => {
+      recording = recording.then(fn).catch(() => undefined);
+    };
     try {
+      const transcript = flags.transcript ? resolve(ctx.cwd, flags.transcript) : undefined;
+      job = await openClipJob(jobStore, input, outDir, { ...options, ...(transcript ? { transcript } : {}) }, actorName(ctx));
+      if (job?.resumed && !flags.json && !flags.quiet) {
+        ctx.streams.stdout.write(
+          `  resuming job ${job.id}: ${job.checkpoint.done?.size ?? 0} of ${job.checkpoint.plan?.planned.length ?? 0} clips already rendered\n`,
+        );
+      }
+      if (flags.json && job) ctx.streams.stdout.write(`${JSON.stringify({ file: name, type: 'job', id: job.id, stream: job.stream, resumed: job.resumed })}\n`);
+      const current = job;
       const result = await clipVideo({
         ...options,
         input,
         name,
         outDir,
-        ...(flags.transcript ? { transcript: resolve(ctx.cwd, flags.transcript) } : {}),
-        onEvent: (event) => printer.event(name, event),
+        ...(transcript ? { transcript } : {}),
+        ...(current ? { resume: current.checkpoint } : {}),
+        onEvent: (event) => {
+          if (current && event.type === 'stage' && event.fraction >= 1 && event.note && !recorded.has(event.stage)) {
+            recorded.add(event.stage);
+            record(() => current.stageFinished(event.stage, event.note));
+          }
+          printer.event(name, event);
+        },
       });
+      await recording;
+      await current?.finished(result.manifestPath, result.manifest.clips.length);
       printer.end();
       results.push({ file: name, result });
       if (flags.json)
@@ -216,6 +270,8 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     } catch (err) {
       printer.end();
       const e = toExportIaError(err);
+      await recording;
+      if (job) await job.failed(e.toJSON()).catch(() => undefined);
       // Usage errors (no ffmpeg, a bad caption style, a missing model) concern every input.
       if (isExportIaError(err) && e.kind === 'usage') throw e;
       results.push({ file: name, error: e.toJSON() });
@@ -262,6 +318,7 @@ export function registerClipCommand(
     .option('--asr-key-env <name>', 'environment variable holding the endpoint API key (default OPENAI_API_KEY)')
     .option('-c, --config <file>', 'config file (default: export-ia.config.yaml found upward); its clip: section sets defaults')
     .option('--no-config', 'ignore config files')
+    .option('--data-dir <dir>', 'where clip jobs are recorded (default: EXPORT_IA_DATA_DIR or the user data folder)')
     .option('--json', 'one JSON event per line')
     .option('-q, --quiet', 'no progress')
     .action(async (inputs: string[], flags: ClipFlags) => {

@@ -9,9 +9,9 @@
  *
  * Every step's result is plain data; `onEvent` reports stage progress, warnings and clips.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CORE_VERSION, type Diagnostic, diagnostic, ExportIaError } from '@export-ia/core';
@@ -48,7 +48,7 @@ export type Stage = (typeof STAGES)[number];
 export type ClipEvent =
   | { type: 'stage'; stage: Stage; fraction: number; note?: string }
   | { type: 'warning'; diagnostic: Diagnostic }
-  | { type: 'clip'; clip: ClipRecord };
+  | { type: 'clip'; clip: ClipRecord; resumed?: boolean };
 
 export interface ClipOptions {
   input: string;
@@ -86,6 +86,52 @@ export interface ClipOptions {
   onEvent?: (event: ClipEvent) => void;
   env?: NodeJS.ProcessEnv;
   tools?: FfmpegTools;
+  /** Resume an interrupted job, and record progress. */
+  resume?: ClipCheckpoint;
+}
+
+/** Everything decided before rendering: what an interrupted job resumes from. Plain data. */
+export interface ClipPlan {
+  media: MediaInfo;
+  audio: AudioAnalysis;
+  transcript: Transcript;
+  language: string;
+  scenes: SceneAnalysis;
+  /** Candidates scored. */
+  candidates: number;
+  planned: PlannedClip[];
+  framing: Reframing[];
+  warnings: Diagnostic[];
+}
+
+/**
+ * How a job keeps its progress (the CLI records it as events): the plan and the clips of an
+ * earlier, interrupted run of the same job, and callbacks as each is made.
+ */
+export interface ClipCheckpoint {
+  plan?: ClipPlan;
+  /** Rank → the clip an earlier run finished (used when its files are still in the folder). */
+  done?: ReadonlyMap<number, ClipRecord>;
+  planned?(plan: ClipPlan): Promise<void>;
+  rendered?(clip: ClipRecord): Promise<void>;
+}
+
+/** Removes partial renders an interrupted run left behind (older than 10 minutes: not a live run's). */
+async function removeStalePartials(outDir: string): Promise<void> {
+  const cutoff = Date.now() - 10 * 60_000;
+  for (const entry of await readdir(outDir).catch(() => [] as string[])) {
+    if (!/^\.clip-\d+\..*\.partial\.mp4$/.test(entry)) continue;
+    const info = await stat(join(outDir, entry)).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff) await rm(join(outDir, entry), { force: true });
+  }
+}
+
+async function renderedFilesExist(outDir: string, clip: ClipRecord): Promise<boolean> {
+  for (const file of [clip.file, clip.srt, clip.vtt, clip.thumbnail]) {
+    const info = await stat(join(outDir, file)).catch(() => undefined);
+    if (!info?.isFile() || info.size === 0) return false;
+  }
+  return true;
 }
 
 export interface ClipResult {
@@ -151,127 +197,174 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
   await mkdir(outDir, { recursive: true });
   const scratch = await mkdtemp(join(tmpdir(), 'export-ia-clip-'));
   try {
-    // 1. Probe.
-    stage('probe', 0);
-    const media = await probe(tools, options.input, { name, signal: options.signal });
-    const video = media.video as NonNullable<MediaInfo['video']>;
-    stage('probe', 1, `${Math.round(media.duration)} s, ${video.displayWidth}×${video.displayHeight}`);
-    if (media.duration < min) throw new ExportIaError('EIA_VIDEO_TOO_SHORT', { file: name, duration: media.duration.toFixed(1), min });
+    const makePlan = async (): Promise<ClipPlan> => {
+      // 1. Probe.
+      stage('probe', 0);
+      const media = await probe(tools, options.input, { name, signal: options.signal });
+      const video = media.video as NonNullable<MediaInfo['video']>;
+      stage('probe', 1, `${Math.round(media.duration)} s, ${video.displayWidth}×${video.displayHeight}`);
+      if (media.duration < min) throw new ExportIaError('EIA_VIDEO_TOO_SHORT', { file: name, duration: media.duration.toFixed(1), min });
 
-    // 2. Audio pass (+ the WAV a speech recogniser needs, from the same decode).
-    const wavPath = join(scratch, 'audio-16k.wav');
-    const needsWav = !options.transcript && !media.subtitles.some((s) => s.text);
-    stage('audio', 0);
-    const audio: AudioAnalysis = await analyzeAudio(tools, media, {
-      ...(needsWav ? { wavPath } : {}),
-      signal: options.signal,
-      name,
-      onProgress: (f) => stage('audio', f),
-    });
-    stage('audio', 1, `${audio.silences.length} pauses, ${audio.integrated.toFixed(1)} LUFS`);
+      // 2. Audio pass (+ the WAV a speech recogniser needs, from the same decode).
+      const wavPath = join(scratch, 'audio-16k.wav');
+      const needsWav = !options.transcript && !media.subtitles.some((s) => s.text);
+      stage('audio', 0);
+      let decodedTo = 0;
+      const audio: AudioAnalysis = await analyzeAudio(tools, media, {
+        ...(needsWav ? { wavPath } : {}),
+        signal: options.signal,
+        name,
+        onProgress: (f) => {
+          decodedTo = Math.max(decodedTo, f * media.duration);
+          stage('audio', f);
+        },
+      });
+      stage('audio', 1, `${audio.silences.length} pauses, ${audio.integrated.toFixed(1)} LUFS`);
+      // The index of a cut-off download still promises the whole length: the sound stopping well
+      // before the end says where the data does.
+      if (media.audio && decodedTo > 0 && decodedTo < media.duration - Math.max(1, media.duration * 0.01)) {
+        warn(
+          diagnostic(
+            'EIA_VIDEO_CORRUPT',
+            {
+              file: name,
+              at: `${decodedTo.toFixed(1)} s of ${media.duration.toFixed(1)} s`,
+              detail: 'the data stops there (truncated?); clips come from what is there',
+            },
+            { severity: 'warning' },
+          ),
+        );
+        media.duration = decodedTo;
+        if (media.duration < min) throw new ExportIaError('EIA_VIDEO_TOO_SHORT', { file: name, duration: media.duration.toFixed(1), min });
+      }
 
-    // 3. Transcript.
-    stage('transcript', 0);
-    const got = await getTranscript({
-      tools,
-      media,
-      ...(options.transcript ? { transcriptPath: options.transcript } : {}),
-      ...(needsWav ? { audioPath: wavPath } : {}),
-      language: options.language,
-      asr: options.asr,
-      scratchDir: scratch,
-      signal: options.signal,
-      onProgress: (f: number) => stage('transcript', f),
-    });
-    for (const w of got.warnings) warn(w);
-    const transcript = got.transcript;
-    const language = options.language ?? transcript.language ?? 'en';
-    stage('transcript', 1, `${transcript.words.length} words from ${transcript.source}`);
+      // 3. Transcript.
+      stage('transcript', 0);
+      const got = await getTranscript({
+        tools,
+        media,
+        ...(options.transcript ? { transcriptPath: options.transcript } : {}),
+        ...(needsWav ? { audioPath: wavPath } : {}),
+        language: options.language,
+        asr: options.asr,
+        scratchDir: scratch,
+        signal: options.signal,
+        onProgress: (f: number) => stage('transcript', f),
+      });
+      for (const w of got.warnings) warn(w);
+      const transcript = got.transcript;
+      const language = options.language ?? transcript.language ?? 'en';
+      stage('transcript', 1, `${transcript.words.length} words from ${transcript.source}`);
 
-    // 4–5. Candidates, scored without pictures first.
-    stage('score', 0);
-    let candidates = findCandidates(transcript, { min, max, duration: media.duration });
-    if (candidates.length === 0) candidates = fallbackCandidates(audio, { min, max, duration: media.duration });
-    const scoreOptions = { transcript, audio, language, keywords: options.keywords ?? [], ...(options.weights ? { weights: options.weights } : {}) };
-    const firstPass = scoreCandidates(candidates, scoreOptions);
-    stage('score', 1, `${candidates.length} candidates`);
+      // 4–5. Candidates, scored without pictures first.
+      stage('score', 0);
+      let candidates = findCandidates(transcript, { min, max, duration: media.duration });
+      if (candidates.length === 0) candidates = fallbackCandidates(audio, { min, max, duration: media.duration });
+      const scoreOptions = { transcript, audio, language, keywords: options.keywords ?? [], ...(options.weights ? { weights: options.weights } : {}) };
+      const firstPass = scoreCandidates(candidates, scoreOptions);
+      stage('score', 1, `${candidates.length} candidates`);
 
-    // 3b. Scene cuts, decoded only around the best candidates; then the final scores.
-    const shortlist = selectClips(firstPass, { count: Math.max(count * 3, count + 4), minGap: 0 });
-    stage('scenes', 0);
-    const scenes: SceneAnalysis = await detectScenes(tools, media, shortlist, { signal: options.signal, name, onProgress: (f) => stage('scenes', f) });
-    stage('scenes', 1, `${scenes.cuts.length} cuts in ${Math.round(scenes.scanned.reduce((s, x) => s + x.end - x.start, 0))} s decoded`);
-    const inScanned = (c: Span) => scenes.scanned.some((s) => c.start >= s.start && c.end <= s.end);
-    const rescored = scoreCandidates(
-      firstPass.filter((c) => inScanned(c)),
-      { ...scoreOptions, scenes },
-    );
-    // 6. Selection.
-    const chosen: ScoredCandidate[] = selectClips(rescored.length ? rescored : firstPass, { count, minGap: options.minGap ?? 2 });
-    if (chosen.length < count) {
-      warn(
-        diagnostic('EIA_VIDEO_NO_SPEECH', {
-          file: name,
-          detail: `only ${chosen.length} clip${chosen.length === 1 ? '' : 's'} of ${min}–${max} s fit without overlapping`,
-        }),
+      // 3b. Scene cuts, decoded only around the best candidates; then the final scores.
+      const shortlist = selectClips(firstPass, { count: Math.max(count * 3, count + 4), minGap: 0 });
+      stage('scenes', 0);
+      const scenes: SceneAnalysis = await detectScenes(tools, media, shortlist, { signal: options.signal, name, onProgress: (f) => stage('scenes', f) });
+      stage('scenes', 1, `${scenes.cuts.length} cuts in ${Math.round(scenes.scanned.reduce((s, x) => s + x.end - x.start, 0))} s decoded`);
+      const inScanned = (c: Span) => scenes.scanned.some((s) => c.start >= s.start && c.end <= s.end);
+      const rescored = scoreCandidates(
+        firstPass.filter((c) => inScanned(c)),
+        { ...scoreOptions, scenes },
       );
-    }
-
-    // 7. Reframe each chosen clip.
-    stage('reframe', 0);
-    const detector = createFaceDetector();
-    const planned: PlannedClip[] = [];
-    const framing: Reframing[] = [];
-    try {
-      for (const [i, clip] of chosen.entries()) {
-        const cut = cutBounds(clip, transcript, media.duration);
-        const removed: Span[] = [];
-        if (options.removeSilence || options.removeFillers) {
-          removed.push(
-            ...cutList(cut, {
-              silences: options.removeSilence ? audio.silences : [],
-              fillers: options.removeFillers ? fillerSpans(transcript, cut, language) : [],
-              words: transcript.words,
-            }),
-          );
-        }
-        const frame = await reframeClip({
-          tools,
-          media,
-          span: cut,
-          cuts: scenes.cuts,
-          aspect,
-          layout: options.layout ?? 'auto',
-          detector,
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-        planned.push({ ...clip, rank: i + 1, cutStart: cut.start, cutEnd: cut.end, removed, track: frame.track, layout: frame.layout });
-        framing.push(frame);
-        stage(
-          'reframe',
-          (i + 1) / chosen.length,
-          `${framing.map((f) => f.layout).join(', ')}; faces in ${framing.reduce((n, f) => n + Math.min(f.faces, f.frames), 0)} of ${framing.reduce((n, f) => n + f.frames, 0)} frames`,
+      // 6. Selection.
+      const chosen: ScoredCandidate[] = selectClips(rescored.length ? rescored : firstPass, { count, minGap: options.minGap ?? 2 });
+      if (chosen.length < count) {
+        warn(
+          diagnostic('EIA_VIDEO_NO_SPEECH', {
+            file: name,
+            detail: `only ${chosen.length} clip${chosen.length === 1 ? '' : 's'} of ${min}–${max} s fit without overlapping`,
+          }),
         );
       }
-    } finally {
-      await detector.close();
+
+      // 7. Reframe each chosen clip.
+      stage('reframe', 0);
+      const detector = createFaceDetector();
+      const planned: PlannedClip[] = [];
+      const framing: Reframing[] = [];
+      try {
+        for (const [i, clip] of chosen.entries()) {
+          const cut = cutBounds(clip, transcript, media.duration);
+          const removed: Span[] = [];
+          if (options.removeSilence || options.removeFillers) {
+            removed.push(
+              ...cutList(cut, {
+                silences: options.removeSilence ? audio.silences : [],
+                fillers: options.removeFillers ? fillerSpans(transcript, cut, language) : [],
+                words: transcript.words,
+              }),
+            );
+          }
+          const frame = await reframeClip({
+            tools,
+            media,
+            span: cut,
+            cuts: scenes.cuts,
+            aspect,
+            layout: options.layout ?? 'auto',
+            detector,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+          planned.push({ ...clip, rank: i + 1, cutStart: cut.start, cutEnd: cut.end, removed, track: frame.track, layout: frame.layout });
+          framing.push(frame);
+          stage(
+            'reframe',
+            (i + 1) / chosen.length,
+            `${framing.map((f) => f.layout).join(', ')}; faces in ${framing.reduce((n, f) => n + Math.min(f.faces, f.frames), 0)} of ${framing.reduce((n, f) => n + f.frames, 0)} frames`,
+          );
+        }
+      } finally {
+        await detector.close();
+      }
+      return { media, audio, transcript, language, scenes, candidates: candidates.length, planned, framing, warnings: [...warnings] };
+    };
+    const resumed = options.resume?.plan;
+    let plan: ClipPlan;
+    if (resumed) {
+      plan = resumed;
+      for (const w of plan.warnings) warn(w);
+      for (const s of STAGES.slice(0, STAGES.indexOf('render'))) stage(s, 1, 'from the earlier run');
+    } else {
+      plan = await makePlan();
+      await options.resume?.planned?.(plan);
     }
+    const { media, audio, transcript, language, scenes, planned, framing } = plan;
+    const video = media.video as NonNullable<MediaInfo['video']>;
 
     // 8. Render, in parallel.
     stage('render', 0);
+    await removeStalePartials(outDir);
     const fps = outputFps(video.fps);
     const font = captionFont(style);
     const progress = new Array<number>(planned.length).fill(0);
     const records: ClipRecord[] = new Array(planned.length);
     const parallel = Math.max(1, Math.min(planned.length, options.concurrency ?? availableParallelism()));
     const threads = Math.max(1, Math.floor(availableParallelism() / parallel));
+    // The first failure stops the other renders (their ffmpeg is killed) before the error is thrown.
+    const stop = new AbortController();
+    const renderSignal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     let next = 0;
     const worker = async () => {
-      while (next < planned.length) {
+      while (next < planned.length && !stop.signal.aborted) {
         const index = next++;
         const clip = planned[index] as PlannedClip;
         const frame = framing[index] as Reframing;
         const stem = `clip-${String(clip.rank).padStart(2, '0')}`;
+        const earlier = options.resume?.done?.get(clip.rank);
+        if (earlier && (await renderedFilesExist(outDir, earlier))) {
+          records[index] = earlier;
+          progress[index] = 1;
+          emit({ type: 'clip', clip: earlier, resumed: true });
+          continue;
+        }
         const lines = captionLines(transcript.words, {
           maxWords: style.maxWords,
           maxChars: captionMaxChars(style, width, height),
@@ -285,7 +378,8 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           await writeFile(assPath, toAss(lines, { width, height, style, mode: captionMode, fontFamily: font.family }));
           captions = font.fontsDir ? { assPath, fontsDir: font.fontsDir } : { assPath };
         }
-        const partial = join(outDir, `.${stem}.partial.mp4`);
+        // Named per run: an ffmpeg orphaned by a killed run may still be writing its own.
+        const partial = join(outDir, `.${stem}.${process.pid}-${randomBytes(3).toString('hex')}.partial.mp4`);
         await renderClip(tools, {
           media,
           cutStart: clip.cutStart,
@@ -301,18 +395,21 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           ...(captions ? { captions } : {}),
           ...(options.preset ? { preset: options.preset } : {}),
           threads,
-          signal: options.signal,
+          signal: renderSignal,
           name,
           title: `${basename(media.path)} — clip ${clip.rank}`,
           onProgress: (f) => {
             progress[index] = f;
             stage('render', progress.reduce((a, b) => a + b, 0) / planned.length, `${planned.length} clips, ${parallel} at once`);
           },
+        }).catch(async (error: unknown) => {
+          await rm(partial, { force: true });
+          throw error;
         });
         await rename(partial, join(outDir, `${stem}.mp4`));
         await writeFile(join(outDir, `${stem}.srt`), toSrt(lines));
         await writeFile(join(outDir, `${stem}.vtt`), toVtt(lines, { karaoke: captionMode === 'karaoke' }));
-        await thumbnail(tools, join(outDir, `${stem}.mp4`), join(outDir, `${stem}.jpg`), { signal: options.signal, width: Math.min(width, 720) });
+        await thumbnail(tools, join(outDir, `${stem}.mp4`), join(outDir, `${stem}.jpg`), { signal: renderSignal, width: Math.min(width, 720) });
         const record: ClipRecord = {
           rank: clip.rank,
           file: `${stem}.mp4`,
@@ -337,10 +434,20 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           fps,
         };
         records[index] = record;
+        await options.resume?.rendered?.(record);
         emit({ type: 'clip', clip: record });
       }
     };
-    await Promise.all(Array.from({ length: parallel }, worker));
+    const runs = await Promise.allSettled(
+      Array.from({ length: parallel }, () =>
+        worker().catch((error: unknown) => {
+          stop.abort(error);
+          throw error;
+        }),
+      ),
+    );
+    const failure = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
     stage('render', 1, `${planned.length} clip${planned.length === 1 ? '' : 's'}, ${parallel} at once, ${fps} fps`);
 
     // 9. clips.json and report.html.
@@ -379,7 +486,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         scanned: scenes.scanned,
         loudness: audio.loudness,
       },
-      candidates: candidates.length,
+      candidates: plan.candidates,
       clips: records,
       warnings: warnings.map((w) => ({ code: w.code, message: w.message, hint: w.hint })),
     };

@@ -444,7 +444,7 @@ export const catalog = {
     'input',
     'ffmpeg failed',
     'ffmpeg failed while {step} {file} (exit {exit}): {detail}',
-    'Run again with `--verbose` to see the whole ffmpeg log; if the input plays fine elsewhere, report it with the log.',
+    "The message ends with ffmpeg's last log lines. If the input plays fine elsewhere, report it with them (and the ffmpeg version: `ffmpeg -version`).",
     { retryable: true },
   ),
   EIA_VIDEO_TRANSCRIPT_INVALID: entry(

@@ -1,0 +1,112 @@
+/**
+ * A clip job is an event stream in the data directory (`clip-<id>`): `ClipJobStarted` at each
+ * attempt, `ClipStageFinished` per stage, `ClipPlanned` (the plan — analysis, transcript, chosen
+ * clips, reframing — stored as a blob, the event names it), `ClipRendered` per clip, then
+ * `ClipJobFinished` or `ClipJobFailed`. Running the same job again (same input file, same options,
+ * same output folder) after an attempt that did not finish resumes it: the plan is read back and
+ * the clips already rendered (still in the folder) are kept.
+ */
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import type { JobStore, NewEvent, SerializedError, StoredEvent } from '@export-ia/core';
+import type { ClipCheckpoint, ClipOptions, ClipPlan, ClipRecord, Stage } from '@export-ia/video';
+
+export const CLIP_STREAM_PREFIX = 'clip-';
+
+/** Size, modification time and the first and last MiB: enough to tell a file changed, without reading gigabytes. */
+export async function fileFingerprint(path: string): Promise<string> {
+  const info = await stat(path);
+  const hash = createHash('sha256').update(`${info.size}:${info.mtimeMs}:`);
+  const handle = await open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(Math.min(info.size, 1 << 20));
+    await handle.read(chunk, 0, chunk.length, 0);
+    hash.update(chunk);
+    if (info.size > chunk.length) {
+      await handle.read(chunk, 0, chunk.length, Math.max(0, info.size - chunk.length));
+      hash.update(chunk);
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+/** The options that decide a job's result (not callbacks, environment or names). */
+function jobOptions(options: Omit<ClipOptions, 'input' | 'outDir'> & { transcript?: string }): Record<string, unknown> {
+  const { env: _env, onEvent: _onEvent, signal: _signal, tools: _tools, resume: _resume, name: _name, concurrency: _c, ...rest } = options;
+  return rest;
+}
+
+export interface ClipJob {
+  id: string;
+  stream: string;
+  /** True when an earlier attempt is resumed. */
+  resumed: boolean;
+  checkpoint: ClipCheckpoint;
+  stageFinished(stage: Stage, note: string | undefined): Promise<void>;
+  finished(manifest: string, clips: number): Promise<void>;
+  failed(error: SerializedError): Promise<void>;
+}
+
+/** Opens (or resumes) the job for this input, options and output folder, and records its start; undefined when the input cannot be read. */
+export async function openClipJob(
+  jobs: JobStore,
+  input: string,
+  outDir: string,
+  options: Omit<ClipOptions, 'input' | 'outDir'> & { transcript?: string },
+  actor: string,
+): Promise<ClipJob | undefined> {
+  // A missing or unreadable input has no job: the clip step reports it with its own code.
+  const fingerprint = await fileFingerprint(input).catch(() => undefined);
+  if (!fingerprint) return undefined;
+  const transcript = options.transcript ? await fileFingerprint(options.transcript).catch(() => 'missing') : undefined;
+  const key = JSON.stringify({ fingerprint, transcript, outDir, options: jobOptions(options) });
+  const id = createHash('sha256').update(key).digest('hex').slice(0, 20);
+  const stream = `${CLIP_STREAM_PREFIX}${id}`;
+  const { store, blobs } = jobs;
+  const events: StoredEvent[] = await store.readStream(stream);
+  // Only what came after the last finished attempt counts.
+  const lastFinished = events.findLastIndex((e) => e.type === 'ClipJobFinished');
+  const open = events.slice(lastFinished + 1);
+  let plan: ClipPlan | undefined;
+  const done = new Map<number, ClipRecord>();
+  for (const event of open) {
+    if (event.type === 'ClipPlanned') {
+      const { planBlob } = event.data as { planBlob: string };
+      try {
+        plan = JSON.parse(Buffer.from(await blobs.get(planBlob, 'clip plan')).toString('utf8')) as ClipPlan;
+        done.clear();
+      } catch {
+        plan = undefined;
+      }
+    } else if (event.type === 'ClipRendered' && plan) {
+      const { clip } = event.data as { clip: ClipRecord };
+      done.set(clip.rank, clip);
+    }
+  }
+  const attempt = open.filter((e) => e.type === 'ClipJobStarted').length + 1;
+  const metadata = { actor, correlationId: id };
+  const append = (event: NewEvent) => store.append(stream, [{ ...event, metadata }]).then(() => undefined);
+  await append({
+    type: 'ClipJobStarted',
+    data: { input, outDir, attempt, resumed: plan !== undefined, renderedBefore: done.size, options: jobOptions(options) },
+  });
+  const checkpoint: ClipCheckpoint = {
+    ...(plan ? { plan, done } : {}),
+    planned: async (p) => {
+      const planBlob = await blobs.put(Buffer.from(JSON.stringify(p)));
+      await append({ type: 'ClipPlanned', data: { planBlob, clips: p.planned.length } });
+    },
+    rendered: async (clip) => append({ type: 'ClipRendered', data: { clip } }),
+  };
+  return {
+    id,
+    stream,
+    resumed: plan !== undefined,
+    checkpoint,
+    stageFinished: (stage, note) => append({ type: 'ClipStageFinished', data: { stage, ...(note ? { note } : {}) } }),
+    finished: (manifest, clips) => append({ type: 'ClipJobFinished', data: { manifest, clips } }),
+    failed: (error) => append({ type: 'ClipJobFailed', data: { error } }),
+  };
+}

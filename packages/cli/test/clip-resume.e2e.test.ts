@@ -1,0 +1,118 @@
+/**
+ * A clip job killed in the middle (the whole process group, ffmpeg included, as a power cut
+ * would) resumes from its last finished step when run again: the plan is read back from the
+ * job's events and the clips already rendered are kept.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { openSqliteEventStore } from '../../core/src/events/sqlite-event-store.js';
+import { makeTalk } from '../../video/test/fixtures/talk.js';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const bin = join(repo, 'packages/cli/bin/export-ia.js');
+
+interface JsonEvent {
+  type: string;
+  resumed?: boolean;
+  clip?: { rank: number };
+  stream?: string;
+}
+
+describe('export-ia clip resumes a killed job', () => {
+  it('keeps the plan and the finished clips, renders only the rest, and records both attempts as events', async () => {
+    const talk = await makeTalk({ sentences: 25 });
+    const work = mkdtempSync(join(tmpdir(), 'eia-clip-resume-'));
+    const dataDir = join(work, 'data');
+    const args = [
+      bin,
+      'clip',
+      talk.video,
+      '--transcript',
+      talk.srt,
+      '-o',
+      join(work, 'out'),
+      '-n',
+      '3',
+      '--min',
+      '8',
+      '--max',
+      '20',
+      '--resolution',
+      '720',
+      '--data-dir',
+      dataDir,
+      '--json',
+      '--no-config',
+    ];
+
+    // First attempt: killed (with its ffmpeg children) as soon as one clip is finished.
+    const first = spawn(process.execPath, args, { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const firstEvents: JsonEvent[] = [];
+    await new Promise<void>((resolve, reject) => {
+      first.stdout.setEncoding('utf8');
+      first.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        const lines = out.split('\n');
+        out = lines.pop() ?? '';
+        for (const line of lines) {
+          const event = JSON.parse(line) as JsonEvent;
+          firstEvents.push(event);
+          if (event.type === 'clip') {
+            process.kill(-(first.pid as number), 'SIGKILL');
+            resolve();
+          }
+        }
+      });
+      first.on('exit', () => resolve());
+      first.on('error', reject);
+    });
+    await new Promise((r) => first.once('close', r));
+    const done = firstEvents.filter((e) => e.type === 'clip');
+    expect(done).toHaveLength(1);
+    const firstRank = done[0]?.clip?.rank as number;
+    const firstFile = join(work, 'out', `clip-${String(firstRank).padStart(2, '0')}.mp4`);
+    const firstMtime = statSync(firstFile).mtimeMs;
+    expect(existsSync(join(work, 'out', 'clips.json'))).toBe(false);
+
+    // Second attempt: same command.
+    const second = spawnSync(process.execPath, args, { cwd: work, encoding: 'utf8', timeout: 240_000 });
+    expect(second.status, second.stderr).toBe(0);
+    const events = second.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as JsonEvent);
+    const job = events.find((e) => e.type === 'job');
+    expect(job?.resumed).toBe(true);
+    const clips = events.filter((e) => e.type === 'clip');
+    expect(clips).toHaveLength(3);
+    expect(clips.filter((e) => e.resumed).map((e) => e.clip?.rank)).toEqual([firstRank]);
+    // The analysis stages were not run again.
+    const stages = events.filter((e) => e.type === 'stage') as Array<JsonEvent & { stage: string; note?: string }>;
+    expect(stages.filter((e) => e.stage === 'scenes').every((e) => e.note === 'from the earlier run')).toBe(true);
+    // The finished clip was kept as it was; the others exist; no partial file is left.
+    expect(statSync(firstFile).mtimeMs).toBe(firstMtime);
+    const files = readdirSync(join(work, 'out'));
+    expect(files.filter((f) => f.endsWith('.mp4') && !f.startsWith('.'))).toHaveLength(3);
+    expect(files.filter((f) => f.includes('.partial.'))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(work, 'out', 'clips.json'), 'utf8')) as { clips: unknown[] };
+    expect(manifest.clips).toHaveLength(3);
+
+    // The job's stream holds both attempts.
+    const store = openSqliteEventStore(join(dataDir, 'export-ia.db'));
+    try {
+      const stream = await store.readStream(job?.stream as string);
+      const types = stream.map((e) => e.type);
+      expect(types.filter((t) => t === 'ClipJobStarted')).toHaveLength(2);
+      expect(types.filter((t) => t === 'ClipPlanned')).toHaveLength(1);
+      expect(types.filter((t) => t === 'ClipRendered')).toHaveLength(3);
+      expect(types.at(-1)).toBe('ClipJobFinished');
+    } finally {
+      await store.close();
+    }
+  }, 300_000);
+});
