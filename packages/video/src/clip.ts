@@ -40,6 +40,7 @@ import type {
   ScoredCandidate,
   Span,
   Transcript,
+  Word,
 } from './types.js';
 
 export const STAGES = ['probe', 'audio', 'transcript', 'score', 'scenes', 'reframe', 'render', 'report'] as const;
@@ -149,6 +150,17 @@ export function outputSize(aspect: Aspect, resolution: number): { width: number;
   return a <= b ? { width: resolution, height: even((resolution * b) / a) } : { width: even((resolution * a) / b), height: resolution };
 }
 
+const MAX_CAPTION_WORD = 48;
+
+/**
+ * A word as captions show it. libass lays out every glyph on every frame, so one 10 MB "word"
+ * from a broken or hostile transcript would take minutes per clip: long ones are cut short.
+ */
+function captionWord(word: Word): Word {
+  if (word.text.length <= MAX_CAPTION_WORD) return word;
+  return { ...word, text: `${word.text.slice(0, MAX_CAPTION_WORD - 1).replace(/[\uD800-\uDBFF]$/, '')}…` };
+}
+
 /** Cut margins: a little before the first word and after the last, never into a neighbour's word. */
 export function cutBounds(clip: Span, transcript: Transcript, duration: number): Span {
   let before = 0;
@@ -200,7 +212,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
     const makePlan = async (): Promise<ClipPlan> => {
       // 1. Probe.
       stage('probe', 0);
-      const media = await probe(tools, options.input, { name, signal: options.signal });
+      const media = await probe(tools, options.input, { name, signal: options.signal, requireAudio: !options.transcript });
       const video = media.video as NonNullable<MediaInfo['video']>;
       stage('probe', 1, `${Math.round(media.duration)} s, ${video.displayWidth}×${video.displayHeight}`);
       if (media.duration < min) throw new ExportIaError('EIA_VIDEO_TOO_SHORT', { file: name, duration: media.duration.toFixed(1), min });
@@ -365,7 +377,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           emit({ type: 'clip', clip: earlier, resumed: true });
           continue;
         }
-        const lines = captionLines(transcript.words, {
+        const lines = captionLines(transcript.words.map(captionWord), {
           maxWords: style.maxWords,
           maxChars: captionMaxChars(style, width, height),
           clipStart: clip.cutStart,

@@ -82,6 +82,27 @@ async function looksLikeMedia(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Demuxers an input may be read with. Playlists and scripts that name other files or URLs (HLS,
+ * DASH, concat, IMF, SDP, VobSub…) are not on it, whatever the file's extension: a `talk.mp4`
+ * that is really an m3u8 must not make us read (and clip) a file elsewhere on the disk.
+ */
+export const INPUT_FORMATS: readonly string[] = [
+  // Video containers, raw video streams, and audio (so an audio file gets "no video stream").
+  'mov mp4 matroska webm avi mpegts mpeg flv live_flv asf ogg nut mxf gxf ivf dv rm wtv gif',
+  'h264 hevc m4v mpegvideo obu av1 vc1 mjpeg yuv4mpegpipe',
+  'wav w64 mp3 aac flac ac3 eac3 amr caf aiff wv loas',
+].flatMap((group) => group.split(' '));
+
+/**
+ * Input options for every ffmpeg/ffprobe read of a user's file: local files only (no http, rtp,
+ * data… even inside a container) and only the demuxers of {@link INPUT_FORMATS}.
+ */
+export const SAFE_INPUT_OPTIONS: readonly string[] = ['-protocol_whitelist', 'file', '-format_whitelist', INPUT_FORMATS.join(',')];
+
+/** Demuxers that read other files or URLs named inside the input. */
+const REFERENCING = new Set(['hls', 'applehttp', 'dash', 'concat', 'imf', 'sdp', 'rtp', 'rtsp', 'vobsub', 'webm_dash_manifest', 'image2']);
+
 export interface ProbeOptions {
   /** Name to show in messages (what the user typed). */
   name?: string;
@@ -104,7 +125,9 @@ export async function probe(tools: FfmpegTools, file: string, options: ProbeOpti
     throw error;
   }
   if (size === 0) throw new ExportIaError('EIA_INPUT_EMPTY', { file: name });
-  const result = await run(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { signal: options.signal });
+  const result = await run(tools.ffprobe, ['-v', 'error', ...SAFE_INPUT_OPTIONS, '-print_format', 'json', '-show_format', '-show_streams', path], {
+    signal: options.signal,
+  });
   let parsed: ProbeOutput = {};
   try {
     parsed = JSON.parse(result.stdout.toString('utf8') || '{}') as ProbeOutput;
@@ -112,6 +135,17 @@ export async function probe(tools: FfmpegTools, file: string, options: ProbeOpti
     parsed = {};
   }
   const streams = parsed.streams ?? [];
+  const refused = /\[(\w+) @ [^\]]*\] Format not on whitelist/.exec(result.stderr)?.[1];
+  if (refused) {
+    const detail = REFERENCING.has(refused)
+      ? `it is ${refused === 'hls' ? 'an HLS playlist' : `a ${refused} file`}, which names other files or streams instead of holding the video; only self-contained files are read`
+      : `it is in the ${refused} format, which is not read (convert it to MP4 first)`;
+    throw new ExportIaError('EIA_VIDEO_NOT_MEDIA', { file: name, detail });
+  }
+  // A container that opens but holds nothing (what a recorder writes when stopped at once).
+  if (result.code === 0 && parsed.format && streams.length === 0 && !(Number(parsed.format.duration) > 0.05)) {
+    throw new ExportIaError('EIA_VIDEO_EMPTY', { file: name, duration: 0 });
+  }
   if (result.code !== 0 || !parsed.format || streams.length === 0) {
     const detail = logTail(result.stderr, 1).replace(`${path}: `, '') || 'no streams';
     if (await looksLikeMedia(path)) throw new ExportIaError('EIA_VIDEO_CORRUPT', { file: name, at: 'the container header', detail });
