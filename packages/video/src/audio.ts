@@ -5,6 +5,7 @@
  */
 import { ExportIaError } from '@export-ia/core';
 import { type FfmpegTools, logTail, run } from './ffmpeg.js';
+import { SAFE_INPUT_OPTIONS } from './probe.js';
 import type { AudioAnalysis, MediaInfo, Span } from './types.js';
 
 export interface AudioPassOptions {
@@ -72,7 +73,23 @@ export async function analyzeAudio(tools: FfmpegTools, media: MediaInfo, options
   const graph = split
     ? `[0:${media.audio.index}]aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono,asplit=2[a][w];[a]${analysis}[o]`
     : `[0:${media.audio.index}]aresample=16000,aformat=sample_fmts=s16:channel_layouts=mono,${analysis}[o]`;
-  const args = ['-hide_banner', '-nostdin', '-vn', '-sn', '-dn', '-i', media.path, '-filter_complex', graph, '-map', '[o]', '-f', 'null', '-'];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-vn',
+    '-sn',
+    '-dn',
+    ...SAFE_INPUT_OPTIONS,
+    '-i',
+    media.path,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[o]',
+    '-f',
+    'null',
+    '-',
+  ];
   if (options.wavPath) args.push('-map', '[w]', '-c:a', 'pcm_s16le', '-y', options.wavPath);
   const chunks: Buffer[] = [];
   const result = await run(tools.ffmpeg, args, {

@@ -117,13 +117,28 @@ export interface ClipCheckpoint {
   rendered?(clip: ClipRecord): Promise<void>;
 }
 
-/** Removes partial renders an interrupted run left behind (older than 10 minutes: not a live run's). */
+/** Is the process that named a partial file still running? */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes partial renders an interrupted run left behind: those of a process that is gone, and any
+ * older than 10 minutes (a recycled process id).
+ */
 async function removeStalePartials(outDir: string): Promise<void> {
   const cutoff = Date.now() - 10 * 60_000;
   for (const entry of await readdir(outDir).catch(() => [] as string[])) {
-    if (!/^\.clip-\d+\..*\.partial\.mp4$/.test(entry)) continue;
+    const match = /^\.clip-\d+\.(\d+)-[0-9a-f]+\.partial\.mp4$/.exec(entry);
+    if (!match) continue;
     const info = await stat(join(outDir, entry)).catch(() => undefined);
-    if (info && info.mtimeMs < cutoff) await rm(join(outDir, entry), { force: true });
+    if (info && (!alive(Number(match[1])) || info.mtimeMs < cutoff)) await rm(join(outDir, entry), { force: true });
   }
 }
 

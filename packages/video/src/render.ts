@@ -7,6 +7,7 @@
 import { ExportIaError } from '@export-ia/core';
 import { assFilter } from './captions/ass.js';
 import { type FfmpegTools, filterValue, logTail, run, ts } from './ffmpeg.js';
+import { SAFE_INPUT_OPTIONS } from './probe.js';
 import type { Layout, MediaInfo, Span } from './types.js';
 
 export interface CropWindow {
@@ -139,6 +140,7 @@ export async function renderClip(tools: FfmpegTools, job: RenderJob): Promise<vo
     ts(job.cutStart),
     '-t',
     ts(job.cutEnd - job.cutStart),
+    ...SAFE_INPUT_OPTIONS,
     '-i',
     job.media.path,
     '-filter_complex',

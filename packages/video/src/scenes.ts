@@ -6,6 +6,7 @@
  */
 import { ExportIaError } from '@export-ia/core';
 import { type FfmpegTools, logTail, run, ts } from './ffmpeg.js';
+import { SAFE_INPUT_OPTIONS } from './probe.js';
 import type { MediaInfo, SceneAnalysis, Span } from './types.js';
 
 export interface SceneOptions {
@@ -65,7 +66,9 @@ export async function detectScenes(tools: FfmpegTools, media: MediaInfo, spans: 
     while (next < scanned.length) {
       const index = next++;
       const span = scanned[index] as Span;
-      const filter = `scale=160:-2,select='gt(scene,${threshold})',metadata=print:file=-`;
+      // fast_bilinear: the default bicubic downscale of every 1080p frame cost more than a third
+      // of this pass's CPU (8.5 → 5.5 CPU-s per minute of 1080p); scene scores need no better.
+      const filter = `scale=160:-2:flags=fast_bilinear,select='gt(scene,${threshold})',metadata=print:file=-`;
       const out: Buffer[] = [];
       const result = await run(
         tools.ffmpeg,
@@ -76,6 +79,7 @@ export async function detectScenes(tools: FfmpegTools, media: MediaInfo, spans: 
           ts(span.start),
           '-t',
           ts(span.end - span.start),
+          ...SAFE_INPUT_OPTIONS,
           '-i',
           media.path,
           '-an',

@@ -459,6 +459,12 @@ export const catalog = {
     'The transcript {transcript} runs to {transcriptEnd} s but the video lasts {duration} s; {detail}.',
     'Check that the captions belong to this video (and this edit of it).',
   ),
+  EIA_VIDEO_TRANSCRIPT_TRIMMED: entry(
+    'warning',
+    'Caption text longer than its time',
+    '{count} caption cue(s) in {file} hold more text than can be spoken in their time; each keeps its first words (at most {rate} per second, words of at most 64 characters).',
+    'Check the caption file: a cue should hold what is said while it is on screen.',
+  ),
   EIA_VIDEO_NO_SPEECH: entry(
     'warning',
     'No speech found',

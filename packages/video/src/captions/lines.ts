@@ -3,6 +3,8 @@
  * silences and fillers inside it, so a caption's time is its source time minus the clip's start
  * minus the removed time before it; words inside removed parts are not shown.
  */
+
+import { pushAll } from '@export-ia/core';
 import type { Span, Word } from '../types.js';
 
 /** One word as shown, in clip time (seconds from the first frame of the rendered clip). */
@@ -192,7 +194,7 @@ export function captionLines(words: readonly Word[], options: CaptionLineOptions
   clipWords.forEach((word, i) => {
     phrase.push(word);
     if (forced.has(i) || i === clipWords.length - 1) {
-      groups.push(...splitPhrase(phrase, maxWords, maxChars, pauseHint));
+      pushAll(groups, splitPhrase(phrase, maxWords, maxChars, pauseHint));
       phrase = [];
     }
   });

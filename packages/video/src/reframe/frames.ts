@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { ExportIaError } from '@export-ia/core';
 import { type FfmpegTools, logTail, ts } from '../ffmpeg.js';
+import { SAFE_INPUT_OPTIONS } from '../probe.js';
 import type { MediaInfo, Span } from '../types.js';
 
 /** One decoded frame, in display orientation (ffmpeg autorotates phone videos). */
@@ -61,6 +62,7 @@ export async function* sampleFrames(
     'error',
     '-ss',
     ts(span.start),
+    ...SAFE_INPUT_OPTIONS,
     '-i',
     media.path,
     '-t',

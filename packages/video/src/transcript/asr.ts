@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FfmpegTools, ffmpegOrThrow } from '../ffmpeg.js';
+import { SAFE_INPUT_OPTIONS } from '../probe.js';
 import type { MediaInfo, Word } from '../types.js';
 
 export interface AsrInput {
@@ -62,7 +63,7 @@ export async function extractAudio(tools: FfmpegTools, media: MediaInfo, scratch
   const map = media.audio ? `0:${media.audio.index}` : '0:a:0';
   await ffmpegOrThrow(
     tools,
-    ['-y', '-i', media.path, '-map', map, '-vn', '-sn', '-dn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', out],
+    ['-y', ...SAFE_INPUT_OPTIONS, '-i', media.path, '-map', map, '-vn', '-sn', '-dn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', out],
     { step: 'extracting the audio of', file: media.path },
     signal ? { signal } : {},
   );

@@ -5,11 +5,27 @@
 import { readFile } from 'node:fs/promises';
 import { ExportIaError } from '@export-ia/core';
 import { type FfmpegTools, logTail, run } from '../ffmpeg.js';
+import { SAFE_INPUT_OPTIONS } from '../probe.js';
 import type { MediaInfo } from '../types.js';
 
 /** Reads one subtitle stream of the container as SRT text (ffmpeg converts any text format). */
 export async function extractEmbeddedSubtitles(tools: FfmpegTools, media: MediaInfo, streamIndex: number, signal?: AbortSignal): Promise<string> {
-  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-i', media.path, '-map', `0:${streamIndex}`, '-c:s', 'srt', '-f', 'srt', '-'];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    ...SAFE_INPUT_OPTIONS,
+    '-i',
+    media.path,
+    '-map',
+    `0:${streamIndex}`,
+    '-c:s',
+    'srt',
+    '-f',
+    'srt',
+    '-',
+  ];
   const result = await run(tools.ffmpeg, args, signal ? { signal } : {});
   if (result.code !== 0) {
     throw new ExportIaError('EIA_VIDEO_TRANSCRIPT_INVALID', {

@@ -80,10 +80,43 @@ export function fitCuesToDuration(cues: Cue[], duration: number, name: string): 
   };
 }
 
+/** Nobody speaks faster than this (fast speech is ≈ 4-5 words/s): more words in a cue are not speech. */
+export const MAX_WORDS_PER_SECOND = 12;
+
+/**
+ * Keeps at most what can be spoken in each cue's time (12 words per second, at least 20), so a
+ * hostile or broken caption file cannot turn into millions of "words".
+ */
+export function boundCueWords(cues: readonly Cue[], name: string): { cues: Cue[]; warning?: Diagnostic } {
+  let trimmed = 0;
+  const out = cues.map((cue) => {
+    const limit = Math.max(20, Math.ceil((cue.end - cue.start) * MAX_WORDS_PER_SECOND));
+    if (cue.text.length < limit * 2) return cue;
+    const words = cue.text.split(/\s+/, limit + 1);
+    if (words.length <= limit && cue.text.length <= limit * 64) return cue;
+    trimmed++;
+    const { timed: _timed, ...rest } = cue;
+    return {
+      ...rest,
+      text: words
+        .slice(0, limit)
+        .map((w) => w.slice(0, 64))
+        .join(' '),
+    };
+  });
+  if (trimmed === 0) return { cues: out };
+  return {
+    cues: out,
+    warning: diagnostic('EIA_VIDEO_TRANSCRIPT_TRIMMED', { file: name, count: trimmed, rate: MAX_WORDS_PER_SECOND }),
+  };
+}
+
 function fromCues(cues: Cue[], media: MediaInfo, language: string, source: string, name: string, warnings: Diagnostic[]): Transcript {
   const fitted = fitCuesToDuration(cues, media.duration, name);
   if (fitted.warning) warnings.push(fitted.warning);
-  return buildTranscript(cuesToWords(fitted.cues, language), { language, source });
+  const bounded = boundCueWords(fitted.cues, name);
+  if (bounded.warning) warnings.push(bounded.warning);
+  return buildTranscript(cuesToWords(bounded.cues, language), { language, source });
 }
 
 function empty(language: string): Transcript {

@@ -5,7 +5,7 @@
  * come from `verbose_json` with `timestamp_granularities[]=word` (segments, then the chunk, when
  * a server gives less).
  */
-import { ExportIaError } from '@export-ia/core';
+import { ExportIaError, pushAll } from '@export-ia/core';
 import type { Word } from '../types.js';
 import { type AsrEngine, type AsrInput, type OpenAiAsrConfig, readWav, wavFile } from './asr.js';
 import { distributeWords } from './words.js';
@@ -107,7 +107,7 @@ export function openAiEngine(config: OpenAiAsrConfig = {}, fetchImpl: typeof fet
         const to = bounds[c + 1] as number;
         const body = await upload(wavFile(pcm.samples.subarray(from, to), pcm.rate), input, c);
         const offset = from / pcm.rate;
-        words.push(...punctuate(wordsFromResponse(body, offset, (to - from) / pcm.rate, input.language), body));
+        pushAll(words, punctuate(wordsFromResponse(body, offset, (to - from) / pcm.rate, input.language), body));
         input.onProgress?.((c + 1) / (bounds.length - 1));
       }
       return words;

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExportIaError } from '@export-ia/core';
+import { ExportIaError, pushAll } from '@export-ia/core';
 import { type FfmpegTools, filterValue, logTail, run } from '../ffmpeg.js';
 import type { Span, Word } from '../types.js';
 import { type AsrEngine, type AsrInput, type Availability, wavSeconds } from './asr.js';
@@ -96,14 +96,14 @@ export function utterancesToWords(utterances: readonly Utterance[], speech: read
   for (const u of utterances) {
     const spans = speech.map((s) => ({ start: Math.max(s.start, previous), end: Math.min(s.end, u.emitted) })).filter((s) => s.end - s.start > 0.02);
     if (spans.length > 0) {
-      words.push(...distributeOverSpans(u.text, spans, language));
+      pushAll(words, distributeOverSpans(u.text, spans, language));
     } else {
       // No speech found by level (a very quiet or noisy recording): assume ~4.5 syllables a
       // second ending 0.3 s before the recogniser finished.
       const syllables = distributeWords(u.text, 0, 1, language).length * 1.5;
       const end = Math.max(previous, u.emitted - 0.3);
       const start = Math.max(previous, end - syllables / 4.5);
-      words.push(...distributeWords(u.text, start, end, language));
+      pushAll(words, distributeWords(u.text, start, end, language));
     }
     previous = u.emitted;
     // The recogniser gives no punctuation; an utterance ends where the speaker paused, which is

@@ -4,6 +4,8 @@
  * for the pause a comma or full stop makes) puts each word within a fraction of a second of when
  * it is said, which is what clip boundaries and karaoke captions need.
  */
+
+import { pushAll } from '@export-ia/core';
 import type { Sentence, Transcript, Word } from '../types.js';
 import type { Cue } from './subtitles.js';
 
@@ -89,10 +91,10 @@ export function cuesToWords(cues: readonly Cue[], language = 'en'): Word[] {
         const runStart = Math.max(start, Math.min(run.start, end));
         const next = cue.timed?.[i + 1];
         const runEnd = Math.max(runStart, Math.min(next ? next.start : end, end));
-        words.push(...distributeWords(run.text, runStart, runEnd, language));
+        pushAll(words, distributeWords(run.text, runStart, runEnd, language));
       });
     } else {
-      words.push(...distributeWords(cue.text.replace(/\n/g, ' '), start, end, language));
+      pushAll(words, distributeWords(cue.text.replace(/\n/g, ' '), start, end, language));
     }
     floor = Math.max(floor, end);
   }
