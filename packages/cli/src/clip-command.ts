@@ -13,6 +13,9 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { type ClipJob, openClipJob } from './clip-jobs.js';
 import { type CliContext, loadConfig } from './export-command.js';
 
+/** A BCP 47 language tag, loosely: `en`, `pt-BR`, `zh-Hant`. */
+const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
 export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.flv', '.wmv', '.3gp']);
 
 export interface ClipFlags {
@@ -187,14 +190,25 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     ...(asr ? { asr } : {}),
     env: { ...ctx.env } as NodeJS.ProcessEnv,
   };
+  if (options.language !== undefined && !LANGUAGE_TAG.test(options.language)) {
+    throw new ExportIaError('EIA_USAGE', { detail: `--lang must be a language tag such as en, es or pt-BR (got "${options.language}")` });
+  }
   const inputs = await expandVideoInputs(inputsArg, ctx.cwd);
   if (flags.transcript && inputs.length > 1) throw new ExportIaError('EIA_USAGE', { detail: '--transcript names one file, so it works with one input video' });
   const outRoot = resolve(ctx.cwd, flags.out);
   const printer = progressPrinter(ctx, flags);
   const jobStore = openJobStore(resolveDataDir(flags.dataDir, ctx.env, ctx.cwd));
+  // Ctrl-C or a SIGTERM (timeout, docker stop) stops the ffmpeg processes, records the job as
+  // failed (the next run resumes it) and removes the scratch files.
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => cancel.abort(new ExportIaError('EIA_CANCELLED', { step: `export-ia clip (${signal})` }));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    return await clipAll(inputs, flags, ctx, options, outRoot, printer, jobStore);
+    return await clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await jobStore.close();
   }
 }
@@ -214,7 +228,11 @@ async function clipAll(
     const name = input.startsWith(`${ctx.cwd}/`) ? input.slice(ctx.cwd.length + 1) : input;
     let outDir = outRoot;
     if (inputs.length > 1) {
-      let stem = basename(input, extname(input)) || 'video';
+      // A file name is not a path: `...mp4` must not become `..` (the folder above -o).
+      let stem =
+        basename(input, extname(input))
+          .replace(/^\.+/, '')
+          .replace(process.platform === 'win32' ? /[\\/:*?"<>|\x00-\x1f]/g : /[\\/\x00-\x1f]/g, '_') || 'video';
       while (usedNames.has(stem)) stem = `${stem}-2`;
       usedNames.add(stem);
       outDir = join(outRoot, stem);
@@ -272,8 +290,13 @@ async function clipAll(
       const e = toExportIaError(err);
       await recording;
       if (job) await job.failed(e.toJSON()).catch(() => undefined);
-      // Usage errors (no ffmpeg, a bad caption style, a missing model) concern every input.
+      // Usage errors (no ffmpeg, a bad caption style, a missing model) concern every input; a
+      // cancelled run stops the batch.
       if (isExportIaError(err) && e.kind === 'usage') throw e;
+      if (options.signal?.aborted) {
+        ctx.streams.stderr.write(`error ${e.code} ${e.message}\n  hint: ${e.hint}\n`);
+        return 130;
+      }
       results.push({ file: name, error: e.toJSON() });
       if (flags.json) ctx.streams.stdout.write(`${JSON.stringify({ file: name, type: 'failed', error: e.toJSON() })}\n`);
       else ctx.streams.stderr.write(`error ${e.code} ${e.message}\n  hint: ${e.hint}\n`);
@@ -281,7 +304,9 @@ async function clipAll(
   }
   const failed = results.filter((r) => r.error).length;
   if (!flags.json && !flags.quiet && inputs.length > 1) ctx.streams.stdout.write(`${inputs.length - failed} of ${inputs.length} videos clipped\n`);
-  return failed === 0 ? 0 : 3;
+  if (failed === 0) return 0;
+  // A failure we did not foresee (a bug, a full disk) is exit 70, as everywhere in the CLI.
+  return results.some((r) => r.error?.kind === 'internal') ? 70 : 3;
 }
 
 export function registerClipCommand(

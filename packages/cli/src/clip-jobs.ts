@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { JobStore, NewEvent, SerializedError, StoredEvent } from '@export-ia/core';
 import type { ClipCheckpoint, ClipOptions, ClipPlan, ClipRecord, Stage } from '@export-ia/video';
 
@@ -30,6 +31,23 @@ export async function fileFingerprint(path: string): Promise<string> {
     await handle.close();
   }
   return hash.digest('hex');
+}
+
+/** Size and modification time of each file a clip job wrote (file name → stamp). */
+type FileStamps = Record<string, { size: number; mtimeMs: number }>;
+
+async function stampsOf(dir: string, files: readonly string[]): Promise<FileStamps> {
+  const out: FileStamps = {};
+  for (const file of files) {
+    const info = await stat(join(dir, file)).catch(() => undefined);
+    if (info) out[file] = { size: info.size, mtimeMs: info.mtimeMs };
+  }
+  return out;
+}
+
+async function sameStamps(dir: string, stamps: FileStamps): Promise<boolean> {
+  const now = await stampsOf(dir, Object.keys(stamps));
+  return Object.entries(stamps).every(([file, stamp]) => now[file]?.size === stamp.size && now[file]?.mtimeMs === stamp.mtimeMs);
 }
 
 /** The options that decide a job's result (not callbacks, environment or names). */
@@ -61,7 +79,9 @@ export async function openClipJob(
   const fingerprint = await fileFingerprint(input).catch(() => undefined);
   if (!fingerprint) return undefined;
   const transcript = options.transcript ? await fileFingerprint(options.transcript).catch(() => 'missing') : undefined;
-  const key = JSON.stringify({ fingerprint, transcript, outDir, options: jobOptions(options) });
+  // A caption style is part of the result: its content, not only its path.
+  const style = typeof options.captionStyle === 'string' ? await fileFingerprint(options.captionStyle).catch(() => 'missing') : undefined;
+  const key = JSON.stringify({ fingerprint, transcript, style, outDir, options: jobOptions(options) });
   const id = createHash('sha256').update(key).digest('hex').slice(0, 20);
   const stream = `${CLIP_STREAM_PREFIX}${id}`;
   const { store, blobs } = jobs;
@@ -81,8 +101,9 @@ export async function openClipJob(
         plan = undefined;
       }
     } else if (event.type === 'ClipRendered' && plan) {
-      const { clip } = event.data as { clip: ClipRecord };
-      done.set(clip.rank, clip);
+      const { clip, files } = event.data as { clip: ClipRecord; files?: FileStamps };
+      // Kept only if its files are the ones this job wrote (another run may have written over them).
+      if (files && (await sameStamps(outDir, files))) done.set(clip.rank, clip);
     }
   }
   const attempt = open.filter((e) => e.type === 'ClipJobStarted').length + 1;
@@ -98,7 +119,7 @@ export async function openClipJob(
       const planBlob = await blobs.put(Buffer.from(JSON.stringify(p)));
       await append({ type: 'ClipPlanned', data: { planBlob, clips: p.planned.length } });
     },
-    rendered: async (clip) => append({ type: 'ClipRendered', data: { clip } }),
+    rendered: async (clip) => append({ type: 'ClipRendered', data: { clip, files: await stampsOf(outDir, [clip.file, clip.srt, clip.vtt, clip.thumbnail]) } }),
   };
   return {
     id,

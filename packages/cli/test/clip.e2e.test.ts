@@ -365,6 +365,20 @@ describe('export-ia clip: inputs that must work', () => {
     expectFailure(option, 'EIA_USAGE', 2);
   });
 
+  it('a batch never writes outside -o, whatever the file names (`...mp4` is not `..`)', () => {
+    const dir = workspace();
+    const folder = join(dir, 'videos');
+    mkdirSync(folder);
+    copyFileSync(bad.good, join(folder, '...mp4'));
+    copyFileSync(bad.good, join(folder, 'b.mp4'));
+    const out = join(dir, 'nest', 'out');
+    const r = run(['clip', ...QUICK, '--data-dir', join(dir, 'data'), '-o', out, folder], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(join(dir, 'nest'))).toEqual(['out']);
+    expect(readdirSync(out).sort()).toEqual(['b', 'video']);
+    expectClips(r, join(out, 'video'));
+  });
+
   it('a 3-hour file: probe, one audio pass and the selection run, and a clip comes out', () => {
     const dir = workspace();
     const r = clip([extras.threeHours], dir, ['--min', '5', '--max', '10', '--json']);

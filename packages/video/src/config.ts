@@ -41,11 +41,11 @@ const SPEC: Spec = {
   layout: oneOf('auto', 'fill', 'fit', 'split'),
   captions: oneOf('none', 'plain', 'karaoke'),
   captionStyle: text,
-  language: text,
+  language: (v) => (typeof v === 'string' && /^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(v) ? undefined : 'must be a language tag such as en, es or pt-BR'),
   keywords: words,
   removeSilence: bool,
   removeFillers: bool,
-  preset: oneOf('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'),
+  x264Preset: oneOf('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'),
   weights: Object.fromEntries(Object.keys(DEFAULT_WEIGHTS).map((k) => [k, nonNegative])),
   asr: {
     engine: oneOf('auto', 'pocketsphinx', 'whisper', 'openai', 'none'),
@@ -82,7 +82,8 @@ export function clipConfig(raw: unknown, dir: string, source: string): Partial<C
   check(raw, SPEC, '', source);
   const data = raw as Record<string, unknown> & { asr?: AsrConfig; keywords?: string | string[] };
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
-  const out = { ...data } as Partial<ClipOptions> & Record<string, unknown>;
+  const { x264Preset, ...rest } = data as Record<string, unknown> & { x264Preset?: string };
+  const out = { ...rest, ...(x264Preset ? { preset: x264Preset } : {}) } as Partial<ClipOptions> & Record<string, unknown>;
   if (typeof data.captionStyle === 'string') out.captionStyle = abs(data.captionStyle);
   if (typeof data.keywords === 'string')
     out.keywords = data.keywords

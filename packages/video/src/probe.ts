@@ -21,6 +21,7 @@ interface ProbeStream {
   avg_frame_rate?: string;
   pix_fmt?: string;
   sample_rate?: string;
+  duration?: string;
   channels?: number;
   tags?: Record<string, string>;
   disposition?: Record<string, number>;
@@ -211,6 +212,8 @@ export async function probe(tools: FfmpegTools, file: string, options: ProbeOpti
       sampleRate: Number(audioStream.sample_rate ?? 0),
       channels: audioStream.channels ?? 0,
     };
+    const audioDuration = Number(audioStream.duration);
+    if (Number.isFinite(audioDuration) && audioDuration > 0) audio.duration = audioDuration;
     info.audio = audio;
   }
   return info;

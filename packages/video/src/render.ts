@@ -53,8 +53,10 @@ export interface RenderJob {
 /** The ffmpeg frame rate for an output: the source's, capped at 30, as a fraction when NTSC. */
 export function outputFps(sourceFps: number): number {
   if (!Number.isFinite(sourceFps) || sourceFps <= 0) return 30;
-  if (sourceFps > 30.01) return 30;
-  return Math.round(sourceFps * 1000) / 1000;
+  // Above 30, the nearest even divisor (59.94 → 29.97, 50 → 25, 60 → 30), so frames drop evenly.
+  let fps = sourceFps;
+  for (let divisor = 2; fps > 30.01; divisor++) fps = sourceFps / divisor;
+  return Math.round(fps * 1000) / 1000;
 }
 
 function fpsArg(fps: number): string {
@@ -62,11 +64,20 @@ function fpsArg(fps: number): string {
   return String(fps);
 }
 
-/** `not(between(t,a,b)+between(t,c,d))` for the spans (relative to the cut start), or undefined. */
-export function keepExpression(removed: readonly Span[], cutStart: number): string | undefined {
+/**
+ * What `select`/`aselect` keep: `not(…)` of the removed spans (relative to the cut start), or
+ * undefined. Half-open intervals, so a span of k frames removes exactly k frames: for pictures
+ * the bounds sit half a frame early (frame times are k/fps), for sound (1 ms chunks) they are the
+ * spans themselves. With spans on the frame grid both lose the same time.
+ */
+export function keepExpression(removed: readonly Span[], cutStart: number, shift = 0): string | undefined {
   const parts = removed
     .filter((span) => span.end > span.start)
-    .map((span) => `between(t,${Math.max(0, span.start - cutStart).toFixed(3)},${Math.max(0, span.end - cutStart).toFixed(3)})`);
+    .map((span) => {
+      const from = Math.max(0, span.start - cutStart - shift);
+      const to = Math.max(0, span.end - cutStart - shift);
+      return `gte(t,${from.toFixed(4)})*lt(t,${to.toFixed(4)})`;
+    });
   if (parts.length === 0) return undefined;
   return `not(${parts.join('+')})`;
 }
@@ -75,7 +86,8 @@ export function keepExpression(removed: readonly Span[], cutStart: number): stri
 export function clipFilterGraph(job: RenderJob): string {
   const { width: ow, height: oh } = job;
   const fps = fpsArg(job.fps);
-  const keep = keepExpression(job.removed, job.cutStart);
+  const keepVideo = keepExpression(job.removed, job.cutStart, 0.5 / job.fps);
+  const keepAudio = keepExpression(job.removed, job.cutStart);
   const steps: string[] = [];
   const video = job.media.video;
   // Non-square pixels: make them square first, so crop sizes are display pixels.
@@ -105,8 +117,8 @@ export function clipFilterGraph(job: RenderJob): string {
     );
   }
   let last = 'framed';
-  if (keep) {
-    steps.push(`[${last}]select=${filterValue(keep)},setpts=N/FRAME_RATE/TB[kept]`);
+  if (keepVideo) {
+    steps.push(`[${last}]select=${filterValue(keepVideo)},setpts=N/FRAME_RATE/TB[kept]`);
     last = 'kept';
   }
   if (job.captions) {
@@ -116,7 +128,7 @@ export function clipFilterGraph(job: RenderJob): string {
   steps.push(`[${last}]format=yuv420p[vout]`);
   if (job.media.audio) {
     const audio = [`[0:${job.media.audio.index}]aresample=48000`];
-    if (keep) audio.push('asetnsamples=n=480:p=0', `aselect=${filterValue(keep)}`, 'asetpts=N/SR/TB');
+    if (keepAudio) audio.push('asetnsamples=n=48:p=0', `aselect=${filterValue(keepAudio)}`, 'asetpts=N/SR/TB');
     audio.push(`loudnorm=I=${job.loudness ?? -14}:TP=-1.5:LRA=11`, 'aresample=48000');
     steps.push(`${audio.join(',')}[aout]`);
   }

@@ -81,13 +81,13 @@ function reasons(clip: ClipRecord): string {
   return `<table class="reasons"><thead><tr><th>Factor</th><th>Value</th><th>Weight</th><th>Why</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function card(clip: ClipRecord): string {
+function card(clip: ClipRecord, language: string): string {
   const llm = clip.llmScore === undefined ? '' : `<p class="llm">Language-model score (not part of the score): <b>${Math.round(clip.llmScore)}</b></p>`;
   const removed = clip.removed.length
     ? ` · ${clip.removed.length} pause${clip.removed.length === 1 ? '' : 's'}/filler${clip.removed.length === 1 ? '' : 's'} removed`
     : '';
   return `<section class="clip" id="clip-${clip.rank}" style="--h:${hue(clip.rank)}">
-<div class="player"><video controls preload="metadata" playsinline poster="${escapeHtml(href(clip.thumbnail))}" width="${clip.width}" height="${clip.height}"><source src="${escapeHtml(href(clip.file))}" type="video/mp4"><track kind="captions" src="${escapeHtml(href(clip.vtt))}" srclang="en" label="Captions"></video></div>
+<div class="player"><video controls preload="metadata" playsinline poster="${escapeHtml(href(clip.thumbnail))}" width="${clip.width}" height="${clip.height}"><source src="${escapeHtml(href(clip.file))}" type="video/mp4"><track kind="captions" src="${escapeHtml(href(clip.vtt))}" srclang="${escapeHtml(language)}" label="Captions"></video></div>
 <div class="about"><h2><span class="rank">#${clip.rank}</span> <span class="score" title="Score out of 100">${Math.round(clip.score)}</span></h2>
 <p class="when">${clock(clip.start)}–${clock(clip.end)} of the source · ${clip.duration.toFixed(1)} s · ${clip.width}×${clip.height} · ${escapeHtml(clip.layout)}${removed}</p>
 ${llm}${reasons(clip)}
@@ -142,14 +142,14 @@ export function renderReport(manifest: ClipsManifest): string {
   const warnings = manifest.warnings.length
     ? `<div class="warn"><b>Warnings</b><ul>${manifest.warnings.map((w) => `<li><code>${escapeHtml(w.code)}</code> ${escapeHtml(w.message)} <i>${escapeHtml(w.hint)}</i></li>`).join('')}</ul></div>`
     : '';
-  const summary = `${manifest.clips.length} clip${manifest.clips.length === 1 ? '' : 's'} from ${clock(manifest.source.duration)} of video (${manifest.source.width}×${manifest.source.height}, ${manifest.source.fps.toFixed(2).replace(/\.00$/, '')} fps) · ${manifest.candidates} candidates scored · transcript: ${escapeHtml(manifest.transcript.source)} (${manifest.transcript.language}, ${manifest.transcript.words} words)`;
+  const summary = `${manifest.clips.length} clip${manifest.clips.length === 1 ? '' : 's'} from ${clock(manifest.source.duration)} of video (${manifest.source.width}×${manifest.source.height}, ${manifest.source.fps.toFixed(2).replace(/\.00$/, '')} fps) · ${manifest.candidates} candidates scored · transcript: ${escapeHtml(manifest.transcript.source)} (${escapeHtml(manifest.transcript.language)}, ${manifest.transcript.words} words)`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'">
 <meta name="generator" content="${escapeHtml(manifest.generator)}"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1><p class="sub">${summary}</p>${warnings}
 ${timeline(manifest)}
-${manifest.clips.map(card).join('\n')}
+${manifest.clips.map((clip) => card(clip, manifest.transcript.language)).join('\n')}
 <h2>Transcript</h2>${transcript(manifest)}
 </main></body></html>
 `;

@@ -41,6 +41,8 @@ export interface VideoStreamInfo {
 export interface AudioStreamInfo {
   index: number;
   codec: string;
+  /** The stream's own duration when the container says (it may end before the video). */
+  duration?: number;
   sampleRate: number;
   channels: number;
 }

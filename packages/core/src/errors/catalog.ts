@@ -459,6 +459,12 @@ export const catalog = {
     'The transcript {transcript} runs to {transcriptEnd} s but the video lasts {duration} s; {detail}.',
     'Check that the captions belong to this video (and this edit of it).',
   ),
+  EIA_VIDEO_FEWER_CLIPS: entry(
+    'warning',
+    'Fewer clips than asked',
+    'Only {found} of the {count} clips asked for fit in {file} ({min}–{max} s each, not overlapping).',
+    'Lower `--count`, or widen the length bounds (`--min`, `--max`, `--preset short`).',
+  ),
   EIA_VIDEO_TRANSCRIPT_TRIMMED: entry(
     'warning',
     'Caption text longer than its time',

@@ -63,6 +63,10 @@ export async function* sampleFrames(
     '-ss',
     ts(span.start),
     ...SAFE_INPUT_OPTIONS,
+    // A few frames a second need no exact frames: skipping the non-reference ones saves ≈ 30 %
+    // of the decoding.
+    '-skip_frame',
+    'noref',
     '-i',
     media.path,
     '-t',
