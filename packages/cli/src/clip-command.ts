@@ -42,6 +42,9 @@ export interface ClipFlags {
   json?: boolean;
   quiet?: boolean;
   dataDir?: string;
+  llmUrl?: string;
+  llmModel?: string;
+  llmKeyEnv?: string;
 }
 
 function actorName(ctx: CliContext): string {
@@ -166,6 +169,13 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     : base.asr;
   // A missing whisper model is the user's to fix: say so before any video is decoded.
   if (asr?.engine === 'whisper' || (asr?.model && (asr.engine ?? 'auto') === 'auto')) await checkWhisperModel(asr.model);
+  const baseLlm = base.llm && !('score' in base.llm) ? base.llm : undefined;
+  const llmUrl = flags.llmUrl ?? baseLlm?.url;
+  const llmModel = flags.llmModel ?? baseLlm?.model;
+  if ((flags.llmUrl || flags.llmModel) && !(llmUrl && llmModel)) {
+    throw new ExportIaError('EIA_USAGE', { detail: 'the language-model score needs both --llm-url and --llm-model' });
+  }
+  const llm = llmUrl && llmModel ? { ...baseLlm, url: llmUrl, model: llmModel, ...(flags.llmKeyEnv ? { apiKeyEnv: flags.llmKeyEnv } : {}) } : undefined;
   const keywords =
     flags.keywords !== undefined
       ? flags.keywords
@@ -188,6 +198,7 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     ...(flags.captionStyle ? { captionStyle: resolve(ctx.cwd, flags.captionStyle) } : {}),
     ...(flags.lang ? { language: flags.lang } : {}),
     ...(asr ? { asr } : {}),
+    ...(llm ? { llm } : {}),
     env: { ...ctx.env } as NodeJS.ProcessEnv,
   };
   if (options.language !== undefined && !LANGUAGE_TAG.test(options.language)) {
@@ -343,6 +354,9 @@ export function registerClipCommand(
     .option('--asr-key-env <name>', 'environment variable holding the endpoint API key (default OPENAI_API_KEY)')
     .option('-c, --config <file>', 'config file (default: export-ia.config.yaml found upward); its clip: section sets defaults')
     .option('--no-config', 'ignore config files')
+    .option('--llm-url <url>', 'OpenAI-compatible API for an extra language-model score, shown apart (off by default)')
+    .option('--llm-model <name>', 'the model for --llm-url')
+    .option('--llm-key-env <name>', 'environment variable holding that API key')
     .option('--data-dir <dir>', 'where clip jobs are recorded (default: EXPORT_IA_DATA_DIR or the user data folder)')
     .option('--json', 'one JSON event per line')
     .option('-q, --quiet', 'no progress')

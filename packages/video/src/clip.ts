@@ -18,7 +18,19 @@ import { CORE_VERSION, type Diagnostic, diagnostic, ExportIaError } from '@expor
 import { analyzeAudio } from './audio.js';
 import { captionFont, captionLines, captionMaxChars, DEFAULT_CAPTION_STYLE, loadCaptionStyle, toAss, toSrt, toVtt } from './captions/index.js';
 import { type FfmpegTools, findFfmpeg } from './ffmpeg.js';
-import { cutList, fallbackCandidates, fillerSpans, findCandidates, scoreCandidates, selectClips, type Weights } from './highlights/index.js';
+import {
+  addLlmScores,
+  cutList,
+  fallbackCandidates,
+  fillerSpans,
+  findCandidates,
+  type LlmScorer,
+  OpenAiChatScorer,
+  type OpenAiScorerOptions,
+  scoreCandidates,
+  selectClips,
+  type Weights,
+} from './highlights/index.js';
 import { probe } from './probe.js';
 import { createFaceDetector } from './reframe/index.js';
 import { type Reframing, reframeClip } from './reframe-step.js';
@@ -89,6 +101,11 @@ export interface ClipOptions {
   tools?: FfmpegTools;
   /** Resume an interrupted job, and record progress. */
   resume?: ClipCheckpoint;
+  /**
+   * An optional second opinion from a language model (an OpenAI-compatible chat endpoint): its
+   * score is shown apart (`llmScore`), never mixed into `score`; a failure is a warning.
+   */
+  llm?: Omit<OpenAiScorerOptions, 'env' | 'fetch'> | LlmScorer;
 }
 
 /** Everything decided before rendering: what an interrupted job resumes from. Plain data. */
@@ -331,6 +348,14 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
       const chosen: ScoredCandidate[] = selectClips(rescored.length ? rescored : firstPass, { count, minGap: options.minGap ?? 2 });
       if (chosen.length < count) {
         warn(diagnostic('EIA_VIDEO_FEWER_CLIPS', { file: name, found: chosen.length, count, min, max }));
+      }
+
+      // The optional language-model score, for the chosen clips only.
+      if (options.llm) {
+        const scorer = 'score' in options.llm ? options.llm : new OpenAiChatScorer({ ...options.llm, env: options.env ?? process.env });
+        const rated = await addLlmScores(chosen, scorer, { language, keywords: options.keywords ?? [], title: basename(media.path) });
+        chosen.splice(0, chosen.length, ...rated.clips);
+        for (const w of rated.warnings) warn(diagnostic('EIA_VIDEO_LLM_FAILED', { detail: w.message }));
       }
 
       // 7. Reframe each chosen clip.

@@ -47,6 +47,7 @@ const SPEC: Spec = {
   removeFillers: bool,
   x264Preset: oneOf('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'),
   weights: Object.fromEntries(Object.keys(DEFAULT_WEIGHTS).map((k) => [k, nonNegative])),
+  llm: { url: text, model: text, apiKeyEnv: text, timeoutMs: positive, batchSize: wholePositive, maxChars: wholePositive },
   asr: {
     engine: oneOf('auto', 'pocketsphinx', 'whisper', 'openai', 'none'),
     model: text,
@@ -80,7 +81,10 @@ function check(value: unknown, spec: Spec, path: string, source: string): void {
 export function clipConfig(raw: unknown, dir: string, source: string): Partial<ClipOptions> {
   if (raw === undefined || raw === null) return {};
   check(raw, SPEC, '', source);
-  const data = raw as Record<string, unknown> & { asr?: AsrConfig; keywords?: string | string[] };
+  const data = raw as Record<string, unknown> & { asr?: AsrConfig; keywords?: string | string[]; llm?: { url?: string; model?: string } };
+  if (data.llm && (!data.llm.url || !data.llm.model)) {
+    throw new ExportIaError('EIA_CONFIG_INVALID', { source, detail: 'clip.llm needs both url (an OpenAI-compatible API) and model' });
+  }
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(dir, p));
   const { x264Preset, ...rest } = data as Record<string, unknown> & { x264Preset?: string };
   const out = { ...rest, ...(x264Preset ? { preset: x264Preset } : {}) } as Partial<ClipOptions> & Record<string, unknown>;

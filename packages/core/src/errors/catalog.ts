@@ -459,6 +459,12 @@ export const catalog = {
     'The transcript {transcript} runs to {transcriptEnd} s but the video lasts {duration} s; {detail}.',
     'Check that the captions belong to this video (and this edit of it).',
   ),
+  EIA_VIDEO_LLM_FAILED: entry(
+    'warning',
+    'Language-model score unavailable',
+    '{detail}',
+    'Check `clip.llm` (url, model, apiKeyEnv) and that the endpoint answers; the clips and their own scores are not affected.',
+  ),
   EIA_VIDEO_FEWER_CLIPS: entry(
     'warning',
     'Fewer clips than asked',
