@@ -154,8 +154,8 @@ export interface FrameDetections {
 }
 
 /**
- * Where the crop window is centred over time, normalised to the source frame. Between points
- * the renderer holds the previous value (points are dense where the camera moves).
+ * Where the crop window is centred over time, normalised to the source frame. The renderer moves
+ * linearly between points; two points at the same time are a jump (a scene cut).
  */
 export interface TrackPoint {
   t: number;
