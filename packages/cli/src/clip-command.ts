@@ -13,6 +13,13 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { type ClipJob, openClipJob } from './clip-jobs.js';
 import { type CliContext, loadConfig } from './export-command.js';
 
+/** A video's name as one folder name: no leading dots, no separators or control characters. */
+export function folderName(name: string): string {
+  const forbidden = process.platform === 'win32' ? '\\/:*?"<>|' : '\\/';
+  const clean = [...name.replace(/^\.+/, '')].map((c) => (c.charCodeAt(0) < 32 || forbidden.includes(c) ? '_' : c)).join('');
+  return clean || 'video';
+}
+
 /** A BCP 47 language tag, loosely: `en`, `pt-BR`, `zh-Hant`. */
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
@@ -240,10 +247,7 @@ async function clipAll(
     let outDir = outRoot;
     if (inputs.length > 1) {
       // A file name is not a path: `...mp4` must not become `..` (the folder above -o).
-      let stem =
-        basename(input, extname(input))
-          .replace(/^\.+/, '')
-          .replace(process.platform === 'win32' ? /[\\/:*?"<>|\x00-\x1f]/g : /[\\/\x00-\x1f]/g, '_') || 'video';
+      let stem = folderName(basename(input, extname(input)));
       while (usedNames.has(stem)) stem = `${stem}-2`;
       usedNames.add(stem);
       outDir = join(outRoot, stem);
