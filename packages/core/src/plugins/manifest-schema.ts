@@ -177,7 +177,7 @@ export const manifestSchema = {
     configSchema: {
       type: 'object',
       description:
-        "A JSON Schema for the plugin's configuration (`pluginConfig.<id>` in export-ia.config.yaml). It is validated when the plugin loads and its `default`s are applied. Without it, configuration is passed through unchecked.",
+        "A JSON Schema for the plugin's configuration (`pluginConfig.<id>` in export-ia.config.yaml). It is validated when the plugin loads (its `default`s are applied) and before `export-ia plugins config <id> --set` writes a change. Without it, configuration is passed through unchecked.",
     },
     permissions: {
       type: 'object',
