@@ -80,12 +80,19 @@ export function parseWav(buf: Buffer): Pcm16 {
   if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a WAV file');
   let offset = 12;
   let rate = 16000;
+  let channels = 1;
+  let bits = 16;
   while (offset + 8 <= buf.length) {
     const id = buf.toString('ascii', offset, offset + 4);
     let size = buf.readUInt32LE(offset + 4);
     const body = offset + 8;
-    if (id === 'fmt ') rate = buf.readUInt32LE(body + 4);
+    if (id === 'fmt ') {
+      channels = buf.readUInt16LE(body + 2);
+      rate = buf.readUInt32LE(body + 4);
+      bits = buf.readUInt16LE(body + 14);
+    }
     if (id === 'data') {
+      if (bits !== 16 || channels !== 1) throw new Error(`expected 16-bit mono, got ${bits}-bit ${channels} channels`);
       // Streamed WAVs leave the size unset: take the rest of the file.
       if (size === 0 || size === 0xffffffff || body + size > buf.length) size = buf.length - body;
       const copy = Buffer.from(buf.subarray(body, body + (size & ~1)));
