@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CORE_VERSION, type Diagnostic, diagnostic, ExportIaError } from '@export-ia/core';
@@ -153,6 +153,27 @@ export function boundedRemovals(spans: readonly Span[], cut: Span, min: number, 
     kept.push(span);
   }
   return kept.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Removes the files of clips an earlier run listed in this folder's clips.json that this run did
+ * not make again (a smaller --count): only files that manifest names, never anything else.
+ */
+async function removeOldClips(manifestPath: string, outDir: string, current: readonly ClipRecord[]): Promise<void> {
+  let previous: { clips?: Partial<ClipRecord>[] };
+  try {
+    previous = JSON.parse(await readFile(manifestPath, 'utf8')) as { clips?: Partial<ClipRecord>[] };
+  } catch {
+    return;
+  }
+  const keep = new Set(current.flatMap((c) => [c.file, c.srt, c.vtt, c.thumbnail]));
+  for (const clip of Array.isArray(previous.clips) ? previous.clips : []) {
+    for (const file of [clip.file, clip.srt, clip.vtt, clip.thumbnail]) {
+      // Only plain names of the form this job writes (clip-NN.ext): the manifest is just a file.
+      if (typeof file !== 'string' || keep.has(file) || !/^clip-\d{2,}\.(mp4|srt|vtt|jpg)$/.test(file)) continue;
+      await rm(join(outDir, file), { force: true });
+    }
+  }
 }
 
 /** Is the process that named a partial file still running? */
@@ -573,6 +594,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
     };
     const manifestPath = join(outDir, 'clips.json');
     const reportPath = join(outDir, 'report.html');
+    await removeOldClips(manifestPath, outDir, records);
     await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
     await writeFile(reportPath, renderReport(manifest));
     stage('report', 1, 'clips.json, report.html');

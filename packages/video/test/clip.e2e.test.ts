@@ -4,7 +4,7 @@
  * output files and their media properties, captions burned, the crop following the face.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -189,4 +189,13 @@ describe('export-ia clip on a synthetic talk', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(1);
   });
+
+  it('a second run with fewer clips removes the clips the first run listed and this one did not make', async () => {
+    const again = await clipVideo({ input: talk.video, outDir: out, transcript: talk.srt, count: 1, min: 8, max: 20, resolution: 720, captions: 'none' });
+    expect(again.manifest.clips).toHaveLength(1);
+    const left = readdirSync(out)
+      .filter((f) => /^clip-/.test(f))
+      .sort();
+    expect(left).toEqual(['clip-01.jpg', 'clip-01.mp4', 'clip-01.srt', 'clip-01.vtt']);
+  }, 120_000);
 });

@@ -24,7 +24,8 @@ function text(words: CaptionLine['words']): string {
 export function toSrt(lines: readonly CaptionLine[]): string {
   const cues: string[] = [];
   for (const line of lines) {
-    const body = text(line.words);
+    // A caption line that reads like a time line (`-->`) would be taken for one by SRT readers.
+    const body = text(line.words).replace(/-->/g, '->');
     if (!body) continue;
     cues.push(`${cues.length + 1}\n${clock(line.start, ',')} --> ${clock(line.end, ',')}\n${body}\n`);
   }
