@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { clipVideo } from '../packages/video/dist/clip.js';
 import { findFfmpeg } from '../packages/video/dist/ffmpeg.js';
+import { parseWav, wavFile } from '../packages/video/dist/transcript/asr.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MINUTES = Number(process.env.BENCH_CLIP_MINUTES ?? 10);
@@ -157,42 +158,6 @@ function scriptLine(i) {
   return { text };
 }
 
-/** 16-bit mono PCM from a WAV (espeak-ng's), walking the RIFF chunks. */
-function readWav(buf) {
-  let offset = 12;
-  let rate = 22050;
-  while (offset + 8 <= buf.length) {
-    const id = buf.toString('ascii', offset, offset + 4);
-    let size = buf.readUInt32LE(offset + 4);
-    const body = offset + 8;
-    if (id === 'fmt ') rate = buf.readUInt32LE(body + 4);
-    else if (id === 'data') {
-      if (size === 0 || body + size > buf.length) size = buf.length - body;
-      const copy = Buffer.from(buf.subarray(body, body + (size & ~1)));
-      return { rate, samples: new Int16Array(copy.buffer, copy.byteOffset, copy.length / 2) };
-    }
-    offset = body + size + (size & 1);
-  }
-  throw new Error('WAV without data');
-}
-
-function wavBytes({ rate, samples }) {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const head = Buffer.alloc(44);
-  head.write('RIFFxxxxWAVEfmt ', 0, 'ascii');
-  head.writeUInt32LE(36 + data.length, 4);
-  head.writeUInt32LE(16, 16);
-  head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(1, 22);
-  head.writeUInt32LE(rate, 24);
-  head.writeUInt32LE(rate * 2, 28);
-  head.writeUInt16LE(2, 32);
-  head.writeUInt16LE(16, 34);
-  head.write('data', 36, 'ascii');
-  head.writeUInt32LE(data.length, 40);
-  return Buffer.concat([head, data]);
-}
-
 /** First and last 5 ms window above -45 dBFS: espeak-ng pads each sentence with silence. */
 function speechBounds({ rate, samples }) {
   const threshold = Math.round(32768 * 10 ** (-45 / 20));
@@ -231,7 +196,7 @@ async function generateTalk(dir) {
     const pcms = await mapLimit(batch, 4, async (n) => {
       const file = join(dir, `s${n}.wav`);
       await execFileAsync('espeak-ng', ['-v', 'en-us+f2', '-s', '160', '-w', file, '--', scriptLine(n).text]);
-      const pcm = readWav(await readFile(file));
+      const pcm = parseWav(await readFile(file));
       await rm(file);
       return pcm;
     });
@@ -257,7 +222,7 @@ async function generateTalk(dir) {
     const offset = Math.round(at * rate);
     samples.set(pcm.samples.subarray(0, Math.max(0, samples.length - offset)), offset);
   }
-  await writeFile(join(dir, 'speech.wav'), wavBytes({ rate, samples }));
+  await writeFile(join(dir, 'speech.wav'), wavFile(samples, rate));
   await writeFile(join(dir, 'talk.srt'), script.map((s, i) => `${i + 1}\n${stamp(s.start)} --> ${stamp(s.end)}\n${s.text}\n`).join('\n'));
 
   // Cuts in the pause after every 4th sentence, and mid-sentence in every 9th; the subject jumps
