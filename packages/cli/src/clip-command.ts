@@ -5,13 +5,26 @@
 import { readdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { ExportIaError, isExportIaError, type JobStore, openJobStore, resolveDataDir, type SerializedError, toExportIaError } from '@export-ia/core';
-import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipOptions, ClipResult, Layout } from '@export-ia/video';
-import { checkWhisperModel, clipConfig, clipVideo, STAGES } from '@export-ia/video';
+import {
+  type ConfigFile,
+  ExportIaError,
+  type Host,
+  isExportIaError,
+  type JobStore,
+  openJobStore,
+  resolveDataDir,
+  type SerializedError,
+  toExportIaError,
+} from '@export-ia/core';
+import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipOptions, ClipResult, Layout, VideoSteps } from '@export-ia/video';
+import { checkWhisperModel, clipConfig, clipVideo, pickStep, STAGES, transcriberIds } from '@export-ia/video';
 import { type Command, Option } from 'commander';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { type ClipJob, openClipJob } from './clip-jobs.js';
 import { type CliContext, loadConfig } from './export-command.js';
+
+/** Runs `fn` with a host holding the built-in, installed and configured plugins (main.ts). */
+export type WithHost = <T>(config: ConfigFile | undefined, ctx: CliContext, dataDir: string | undefined, fn: (host: Host) => Promise<T>) => Promise<T>;
 
 /** A video's name as one folder name: no leading dots, no separators or control characters. */
 export function folderName(name: string): string {
@@ -46,6 +59,8 @@ export interface ClipFlags {
   asrModel?: string;
   asrUrl?: string;
   asrKeyEnv?: string;
+  detector?: string;
+  scorer?: string;
   json?: boolean;
   quiet?: boolean;
   dataDir?: string;
@@ -142,12 +157,21 @@ function progressPrinter(ctx: CliContext, flags: ClipFlags) {
   };
 }
 
-const ASR_ENGINES = ['auto', 'pocketsphinx', 'whisper', 'openai', 'none'] as const;
+const STEP_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** A step id flag: its form only (which steps exist is known once the plugins are loaded). */
+function stepFlag(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !STEP_ID.test(value)) {
+    throw new ExportIaError('EIA_USAGE', {
+      detail: `${flag} takes a step id such as ${flag === '--asr' ? 'pocketsphinx' : flag === '--detector' ? 'face' : 'standard'} (got "${value}")`,
+    });
+  }
+  return value;
+}
 
 function asrConfig(flags: ClipFlags): AsrConfig | undefined {
   if (!flags.asr && !flags.asrModel && !flags.asrUrl) return undefined;
-  const engine = (flags.asr ?? 'auto') as (typeof ASR_ENGINES)[number];
-  if (!ASR_ENGINES.includes(engine)) throw new ExportIaError('EIA_USAGE', { detail: `--asr must be one of ${ASR_ENGINES.join(', ')} (got "${flags.asr}")` });
+  const engine = stepFlag('--asr', flags.asr) ?? 'auto';
   const config: AsrConfig = { engine };
   if (flags.asrModel) config.model = flags.asrModel;
   if (flags.asrUrl || flags.asrKeyEnv)
@@ -156,7 +180,7 @@ function asrConfig(flags: ClipFlags): AsrConfig | undefined {
 }
 
 /** Runs `export-ia clip`. Returns the exit code. Flags win over the config file's `clip:` section. */
-export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ctx: CliContext): Promise<number> {
+export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ctx: CliContext, withHost: WithHost): Promise<number> {
   const config = loadConfig({ ...(flags.config === undefined ? {} : { config: flags.config }) }, ctx);
   const base = config ? clipConfig(config.clip, config.dir, config.path) : {};
   const preset = flags.preset ? PRESETS[flags.preset] : undefined;
@@ -206,6 +230,9 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     ...(flags.lang ? { language: flags.lang } : {}),
     ...(asr ? { asr } : {}),
     ...(llm ? { llm } : {}),
+    detector: stepFlag('--detector', flags.detector) ?? base.detector ?? 'face',
+    scorer: stepFlag('--scorer', flags.scorer) ?? base.scorer ?? 'standard',
+    ...(config ? { configDir: config.dir } : {}),
     env: { ...ctx.env } as NodeJS.ProcessEnv,
   };
   if (options.language !== undefined && !LANGUAGE_TAG.test(options.language)) {
@@ -223,7 +250,20 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore);
+    // The steps (speech recognisers, detectors, scorers) are plugin components: the built-in
+    // ones from the video-standard plugin, others from installed or configured plugins.
+    return await withHost(config, ctx, flags.dataDir, (host) => {
+      const steps = host.registry;
+      // A mistyped step id fails here, before any video is decoded.
+      for (const [kind, id] of [
+        ['detector', options.detector],
+        ['scorer', options.scorer],
+      ] as const) {
+        if (id && id !== 'none') pickStep(steps, kind, id);
+      }
+      transcriberIds(options.asr, steps);
+      return clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore, steps);
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -239,6 +279,7 @@ async function clipAll(
   outRoot: string,
   printer: ReturnType<typeof progressPrinter>,
   jobStore: JobStore,
+  steps: VideoSteps,
 ): Promise<number> {
   const results: { file: string; result?: ClipResult; error?: SerializedError }[] = [];
   const usedNames = new Set<string>();
@@ -271,6 +312,7 @@ async function clipAll(
       const current = job;
       const result = await clipVideo({
         ...options,
+        steps,
         input,
         name,
         outDir,
@@ -326,7 +368,7 @@ async function clipAll(
 
 export function registerClipCommand(
   program: Command,
-  deps: { ctx: CliContext; setExit: (code: number) => void; printError: (ctx: CliContext, err: unknown) => number },
+  deps: { ctx: CliContext; setExit: (code: number) => void; printError: (ctx: CliContext, err: unknown) => number; withHost: WithHost },
 ): void {
   program
     .command('clip')
@@ -352,10 +394,12 @@ export function registerClipCommand(
     .option('--remove-silence', 'cut pauses out of the clips')
     .option('--remove-fillers', 'cut filler words (um, uh, "you know"…) out of the clips')
     .option('--keywords <list>', 'comma-separated topics to favour ("pricing, launch")')
-    .option('--asr <engine>', 'speech recogniser when there are no captions: auto, pocketsphinx, whisper, openai, none')
+    .option('--asr <engine>', "speech recogniser when there are no captions: auto, pocketsphinx, whisper, openai, none, or a plugin's")
     .option('--asr-model <file>', 'whisper.cpp model file (ggml-*.bin) for --asr whisper')
     .option('--asr-url <url>', 'OpenAI-compatible transcription endpoint for --asr openai')
     .option('--asr-key-env <name>', 'environment variable holding the endpoint API key (default OPENAI_API_KEY)')
+    .option('--detector <id>', "who the crop follows: face (default), none (motion, then the centre), or a plugin's detector")
+    .option('--scorer <id>', "highlight scorer: standard (default) or a plugin's scorer")
     .option('-c, --config <file>', 'config file (default: export-ia.config.yaml found upward); its clip: section sets defaults')
     .option('--no-config', 'ignore config files')
     .option('--llm-url <url>', 'OpenAI-compatible API for an extra language-model score, shown apart (off by default)')
@@ -366,7 +410,7 @@ export function registerClipCommand(
     .option('-q, --quiet', 'no progress')
     .action(async (inputs: string[], flags: ClipFlags) => {
       try {
-        deps.setExit(await runClip(inputs, flags, deps.ctx));
+        deps.setExit(await runClip(inputs, flags, deps.ctx, deps.withHost));
       } catch (err) {
         if (flags.json && isExportIaError(err)) {
           deps.ctx.streams.stdout.write(`${JSON.stringify({ type: 'failed', error: err.toJSON() })}\n`);

@@ -35,6 +35,7 @@ export const BUILTIN_PLUGINS = [
   '@export-ia/plugin-checker-similarity',
   '@export-ia/plugin-ai-enhancer',
   '@export-ia/plugin-checker-output',
+  '@export-ia/plugin-video-standard',
 ] as const;
 
 const require = createRequire(import.meta.url);
@@ -256,7 +257,7 @@ ${EXIT_CODES}`,
   });
 
   registerCreateCommands(program, { ctx, setExit, printError });
-  registerClipCommand(program, { ctx, setExit, printError });
+  registerClipCommand(program, { ctx, setExit, printError, withHost: (config, c, dataDir, fn) => withHost(config, c, fn, dataDir) });
 
   program
     .command('errors')

@@ -38,7 +38,29 @@ export type {
   ResourceLimits,
   ThemeDescriptor,
   TransformDescriptor,
+  VideoStepDescriptor,
+  VideoStepKind,
 } from './plugins/manifest.js';
+export type {
+  AudioAnalysis,
+  Candidate,
+  CandidateScore,
+  Detector,
+  SceneAnalysis,
+  ScoreInput,
+  ScoreReason,
+  Scorer,
+  Sentence,
+  Span,
+  StepAvailability,
+  SubjectBox,
+  TranscribeInput,
+  Transcriber,
+  Transcript,
+  VideoFrame,
+  VideoStepContext,
+  Word,
+} from './plugins/video-contracts.js';
 export type { CorpusDocument, CorpusEntry, CorpusIndex, CorpusPosting } from './quality/corpus.js';
 export {
   applyFixes,

@@ -27,16 +27,25 @@ import {
   type LlmScorer,
   OpenAiChatScorer,
   type OpenAiScorerOptions,
-  scoreCandidates,
   selectClips,
   type Weights,
 } from './highlights/index.js';
 import { probe } from './probe.js';
-import { createFaceDetector } from './reframe/index.js';
 import { type Reframing, reframeClip } from './reframe-step.js';
 import { outputFps, renderClip, renderedDuration, thumbnail } from './render.js';
 import { renderReport } from './report.js';
 import { detectScenes } from './scenes.js';
+import {
+  defaultVideoSteps,
+  detectorEngine,
+  pickStep,
+  type StepCallContext,
+  scorerEngine,
+  stepLabel,
+  transcriberEngine,
+  transcriberIds,
+  type VideoSteps,
+} from './steps.js';
 import { type AsrConfig, getTranscript } from './transcript/index.js';
 import type {
   Aspect,
@@ -106,6 +115,17 @@ export interface ClipOptions {
    * score is shown apart (`llmScore`), never mixed into `score`; a failure is a warning.
    */
   llm?: Omit<OpenAiScorerOptions, 'env' | 'fetch'> | LlmScorer;
+  /**
+   * The steps to choose from: a host's registry (`host.registry`: the `video-standard` plugin's
+   * built-in steps and any plugin's). Default: the built-in steps, without a host.
+   */
+  steps?: VideoSteps;
+  /** The subject detector step for reframing. Default `face`; `none`: motion, then the centre. */
+  detector?: string;
+  /** The highlight scorer step. Default `standard`. */
+  scorer?: string;
+  /** Where relative paths of plugin configuration resolve from. Default: the working directory. */
+  configDir?: string;
 }
 
 /** Everything decided before rendering: what an interrupted job resumes from. Plain data. */
@@ -120,6 +140,8 @@ export interface ClipPlan {
   planned: PlannedClip[];
   framing: Reframing[];
   warnings: Diagnostic[];
+  /** The steps that made the plan: `id (plugin@version)`. */
+  steps?: { transcriber?: string; detector: string; scorer: string };
 }
 
 /**
@@ -281,6 +303,20 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
   const tools = options.tools ?? findFfmpeg(options.env ?? process.env);
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
+  // The steps are chosen before any work, so a mistyped id fails at once.
+  const steps = options.steps ?? defaultVideoSteps(() => tools);
+  const scorerStep = pickStep(steps, 'scorer', options.scorer ?? 'standard');
+  const detectorId = options.detector ?? 'face';
+  const detectorStep = detectorId === 'none' ? undefined : pickStep(steps, 'detector', detectorId);
+  const asrChoice = transcriberIds(options.asr, steps);
+  const call = (progress?: (f: number) => void): StepCallContext => ({
+    file: name,
+    cwd: process.cwd(),
+    configDir: options.configDir ?? process.cwd(),
+    signal: options.signal,
+    report: warn,
+    ...(progress ? { progress } : {}),
+  });
   const scratch = await mkdtemp(join(tmpdir(), 'export-ia-clip-'));
   try {
     const makePlan = async (): Promise<ClipPlan> => {
@@ -336,6 +372,8 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         ...(needsWav ? { audioPath: wavPath } : {}),
         language: options.language,
         asr: options.asr,
+        engines: asrChoice.ids.map((id) => transcriberEngine(pickStep(steps, 'transcriber', id), call(), options.asr ?? {})),
+        explicit: asrChoice.explicit,
         scratchDir: scratch,
         signal: options.signal,
         onProgress: (f: number) => stage('transcript', f),
@@ -349,8 +387,9 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
       stage('score', 0);
       let candidates = findCandidates(transcript, { min, max, duration: media.duration });
       if (candidates.length === 0) candidates = fallbackCandidates(audio, { min, max, duration: media.duration });
-      const scoreOptions = { transcript, audio, language, keywords: options.keywords ?? [], ...(options.weights ? { weights: options.weights } : {}) };
-      const firstPass = scoreCandidates(candidates, scoreOptions);
+      const scoreOptions = { transcript, audio, language, keywords: options.keywords ?? [] };
+      const scoreCandidates = scorerEngine(scorerStep, call(), options.weights as Record<string, number> | undefined);
+      const firstPass = await scoreCandidates(candidates, scoreOptions);
       stage('score', 1, `${candidates.length} candidates`);
 
       // 3b. Scene cuts, decoded only around the best candidates; then the final scores.
@@ -361,7 +400,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
       const scenes: SceneAnalysis = await detectScenes(tools, media, shortlist, { signal: options.signal, name, onProgress: (f) => stage('scenes', f) });
       stage('scenes', 1, `${scenes.cuts.length} cuts in ${Math.round(scenes.scanned.reduce((s, x) => s + x.end - x.start, 0))} s decoded`);
       const inScanned = (c: Span) => scenes.scanned.some((s) => c.start >= s.start && c.end <= s.end);
-      const rescored = scoreCandidates(
+      const rescored = await scoreCandidates(
         firstPass.filter((c) => inScanned(c)),
         { ...scoreOptions, scenes },
       );
@@ -381,7 +420,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
 
       // 7. Reframe each chosen clip.
       stage('reframe', 0);
-      const detector = createFaceDetector();
+      const detector = detectorStep ? detectorEngine(detectorStep, call()) : null;
       const planned: PlannedClip[] = [];
       const framing: Reframing[] = [];
       try {
@@ -422,9 +461,15 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           );
         }
       } finally {
-        await detector.close();
+        await detector?.close();
       }
-      return { media, audio, transcript, language, scenes, candidates: candidates.length, planned, framing, warnings: [...warnings] };
+      const transcriberUsed = transcript.source.startsWith('asr:') ? steps.transcribers.get(transcript.source.slice(4)) : undefined;
+      const used = {
+        ...(transcriberUsed ? { transcriber: stepLabel(transcriberUsed) } : {}),
+        detector: detectorStep ? stepLabel(detectorStep) : 'none',
+        scorer: stepLabel(scorerStep),
+      };
+      return { media, audio, transcript, language, scenes, candidates: candidates.length, planned, framing, warnings: [...warnings], steps: used };
     };
     const resumed = options.resume?.plan;
     let plan: ClipPlan;
@@ -579,6 +624,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         removeFillers: options.removeFillers ?? false,
         keywords: options.keywords ?? [],
         ffmpeg: `${tools.version} (${tools.origin})`,
+        ...(plan.steps ? { steps: plan.steps } : {}),
       },
       transcript: { source: transcript.source, language: transcript.language, words: transcript.words.length, sentences: transcript.sentences },
       analysis: {

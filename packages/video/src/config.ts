@@ -9,6 +9,8 @@
  *     keywords: [pricing, launch]
  *     weights: { hook: 0.4, visual: 0.1 }
  *     asr: { engine: whisper, model: models/ggml-base.en.bin }
+ *     detector: face          # a detector step (plugins add more); none = motion only
+ *     scorer: standard        # a scorer step
  */
 import { isAbsolute, resolve } from 'node:path';
 import { ExportIaError } from '@export-ia/core';
@@ -28,6 +30,8 @@ const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) &
 const wholePositive: Check = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? undefined : 'must be a whole number, 1 or more');
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
 const text: Check = (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : 'must be a non-empty string');
+/** A step id (`pocketsphinx`, `acme-asr`): which ones exist is known once plugins load. */
+const stepId: Check = (v) => (typeof v === 'string' && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(v) ? undefined : 'must be a step id such as face or standard');
 const words: Check = (v) =>
   typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) ? undefined : 'must be a list of words, or one comma-separated string';
 
@@ -46,10 +50,13 @@ const SPEC: Spec = {
   removeSilence: bool,
   removeFillers: bool,
   x264Preset: oneOf('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'),
+  detector: stepId,
+  scorer: stepId,
   weights: Object.fromEntries(Object.keys(DEFAULT_WEIGHTS).map((k) => [k, nonNegative])),
   llm: { url: text, model: text, apiKeyEnv: text, timeoutMs: positive, batchSize: wholePositive, maxChars: wholePositive },
   asr: {
-    engine: oneOf('auto', 'pocketsphinx', 'whisper', 'openai', 'none'),
+    // auto, none, or a transcriber step: pocketsphinx, whisper, openai, or a plugin's.
+    engine: stepId,
     model: text,
     threads: wholePositive,
     openai: { url: text, apiKeyEnv: text, model: text, timeoutMs: positive, chunkSeconds: positive },

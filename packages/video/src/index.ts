@@ -13,5 +13,6 @@ export * from './reframe-step.js';
 export * from './render.js';
 export * from './report.js';
 export * from './scenes.js';
+export * from './steps.js';
 export * from './transcript/index.js';
 export type * from './types.js';

@@ -2,7 +2,23 @@
  * The data that flows between the clip pipeline's steps. Everything here is plain, serialisable
  * data (numbers in seconds, coordinates normalised to 0…1 of the source frame), so a step can run
  * in another thread or process, be stored in a job's events, and be replaced by a plugin.
+ *
+ * What crosses to a plugin step (words, candidates, scores, subject boxes…) is defined in the
+ * plugin API (`@export-ia/core/plugin`), so a plugin and this package share one definition.
  */
+import type { Candidate, ScoreReason, Sentence, Span, SubjectBox, Word } from '@export-ia/core/plugin';
+
+export type {
+  AudioAnalysis,
+  Candidate,
+  SceneAnalysis,
+  ScoreReason,
+  Sentence,
+  Span,
+  SubjectBox,
+  Transcript,
+  Word,
+} from '@export-ia/core/plugin';
 
 /** What ffprobe says about an input. */
 export interface MediaInfo {
@@ -56,95 +72,12 @@ export interface SubtitleStreamInfo {
   text: boolean;
 }
 
-/** One spoken word with its timing (seconds from the start of the source). */
-export interface Word {
-  text: string;
-  start: number;
-  end: number;
-  /** 0…1 when the recogniser gives one. */
-  confidence?: number;
-}
-
-/** A sentence: a run of words ending with . ? ! … (or a long pause). */
-export interface Sentence {
-  text: string;
-  start: number;
-  end: number;
-  /** Index of its first word in `Transcript.words`, and one past its last. */
-  wordStart: number;
-  wordEnd: number;
-}
-
-export interface Transcript {
-  /** BCP 47 primary subtag: `en`, `es`… */
-  language: string;
-  /** Where it came from: `sidecar:talk.srt`, `embedded:2`, `asr:pocketsphinx`, `asr:whisper`… */
-  source: string;
-  words: Word[];
-  sentences: Sentence[];
-}
-
-/** A time range, seconds. */
-export interface Span {
-  start: number;
-  end: number;
-}
-
-/** What the audio pass found over the whole file. */
-export interface AudioAnalysis {
-  /** Pauses (below the silence threshold for at least the minimum duration). */
-  silences: Span[];
-  /** Momentary loudness per second (LUFS), index = second. -70 for digital silence. */
-  loudness: number[];
-  /** Integrated loudness of the file (LUFS). */
-  integrated: number;
-}
-
-/** Scene cuts found by decoding the video (seconds), only around candidates. */
-export interface SceneAnalysis {
-  /** Ranges that were decoded. */
-  scanned: Span[];
-  cuts: number[];
-}
-
-/** A possible clip: whole sentences, within the length bounds. */
-export interface Candidate extends Span {
-  /** Sentence indices: first, and one past the last. */
-  sentenceStart: number;
-  sentenceEnd: number;
-  text: string;
-}
-
-/** One reason behind a score, shown to the user. */
-export interface ScoreReason {
-  /** `hook`, `emotion`, `salience`, `pace`, `energy`, `completeness`, `visual`, `keywords`, `llm`. */
-  factor: string;
-  /** This factor's value, 0…1. */
-  value: number;
-  /** Its weight in the total. */
-  weight: number;
-  /** Plain words: `Opens with a question`, `Mentions "pricing" 3 times`. */
-  detail: string;
-}
-
 export interface ScoredCandidate extends Candidate {
   /** 0…100. */
   score: number;
   reasons: ScoreReason[];
   /** A separate score from an optional LLM scorer (not part of `score`). */
   llmScore?: number;
-}
-
-/** A face or person found in one sampled frame, normalised to the (displayed) source frame. */
-export interface SubjectBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  /** Detector confidence 0…1. */
-  score: number;
-  /** Mouth opening relative to face height, when landmarks are available (who speaks). */
-  mouth?: number;
 }
 
 export interface FrameDetections {

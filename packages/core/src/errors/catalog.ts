@@ -157,7 +157,7 @@ export const catalog = {
   EIA_PLUGIN_UNDECLARED_CONTRIBUTION: entry(
     'usage',
     'Plugin registered something its manifest does not declare',
-    'Plugin {plugin} registered {kind} "{id}", which its manifest does not list under contributes.{kind}s.',
+    'Plugin {plugin} registered {kind} "{id}", which its manifest does not list under contributes.{list}.',
     'Declare every contribution in the manifest so the host knows it without running the plugin.',
   ),
   EIA_PLUGIN_DEPENDENCY_UNDECLARED: entry(
@@ -501,6 +501,12 @@ export const catalog = {
     'Speech recognition ({engine}) failed on {file}: {detail}.',
     'Try again; if it keeps failing, give a transcript with `--transcript` or use another `asr.engine`.',
     { retryable: true },
+  ),
+  EIA_VIDEO_STEP_INVALID: entry(
+    'input',
+    'Video step answered invalid data',
+    'The {kind} "{id}" of plugin {plugin} answered what the clip job cannot use: {detail}.',
+    'Report this to the plugin author, or pick another {kind} (`export-ia plugins` lists them; docs/video.md, "Steps as plugins").',
   ),
   EIA_VIDEO_CAPTION_STYLE_INVALID: entry(
     'usage',

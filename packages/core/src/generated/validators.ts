@@ -743,7 +743,7 @@ return errors === 0;
 }
 
 export const validateManifest: Validator = validate11 as unknown as Validator;
-const schema12 = {"type":"object","description":"The manifest of a plugin: the `exportIa` field of its package.json, plus `version`, `engines` and `name` taken from package.json itself. The host reads it without running the plugin's code, so it declares everything the plugin contributes. Unknown keys are refused.","additionalProperties":false,"required":["id","version","engines","apiVersion","main","contributes","dependencies","permissions","resources"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The plugin id: lower-case words of letters and digits joined by single hyphens. Unique among the loaded plugins; `pluginConfig`, `dependencies`, `EXPORT_IA_TRUSTED_PLUGINS` and `export-ia plugins info` name the plugin by it."},"version":{"type":"string","minLength":1,"description":"From package.json's `version` (a value in `exportIa` is replaced). Must be a valid semantic version."},"packageName":{"type":"string","description":"From package.json's `name`, when the plugin is a package (a value in `exportIa` is replaced)."},"description":{"type":"string","description":"What the plugin does, in one sentence. Default: package.json's `description`."},"engines":{"type":"object","description":"From package.json's `engines` (a value in `exportIa` is replaced).","required":["export-ia"],"properties":{"export-ia":{"type":"string","minLength":1,"description":"The semver range of Export IA versions the plugin supports, e.g. `^0.1.0`. Required: this Export IA version must satisfy it (prereleases count)."}}},"apiVersion":{"type":"integer","minimum":1,"description":"The plugin API version the plugin is written against. This host supports `1`."},"main":{"type":"string","minLength":1,"default":"index.js","description":"The entry module, relative to the package folder, which default-exports `definePlugin({ setup })`. It must stay inside the folder after following symlinks. Default: package.json's `main`, else `index.js`."},"contributes":{"type":"object","default":{},"description":"What the plugin adds. `setup` must register an implementation for every importer, exporter, transform and checker listed here, and nothing else.","additionalProperties":false,"properties":{"importers":{"type":"array","default":[],"description":"Importers: the bytes or text of an input → an mdast tree (plus front matter or metadata).","items":{"type":"object","additionalProperties":false,"required":["id","extensions"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The importer id, which `--from <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extensions":{"type":"array","items":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"},"description":"File extensions it reads, lower case with the dot (`.md`). Without `--from`, the first importer whose extensions contain the input's extension is chosen."},"mediaTypes":{"type":"array","items":{"type":"string","minLength":1},"default":[],"description":"Media types it reads. Used to sniff an input whose extension no importer claims: a zip goes to the importer declaring the DOCX media type, `<!doctype html`/`<html` to the one declaring `text/html`, no extension or `.txt` to the one declaring `text/markdown`."},"binary":{"type":"boolean","default":false,"description":"`true`: the importer gets the bytes only. `false`: the host refuses binary content and invalid UTF-8 first, and passes the text."}}}},"exporters":{"type":"array","default":[],"description":"Exporters: a document and the resolved theme → the bytes of one output file.","items":{"type":"object","additionalProperties":false,"required":["id","extension","mediaType"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The exporter id: the format name, which `--to <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extension":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$","description":"Extension of the files it writes, lower case with the dot (`.pdf`)."},"mediaType":{"type":"string","description":"Media type of what it writes (`application/pdf`)."},"binary":{"type":"boolean","default":false,"description":"Recorded; the host writes the returned bytes as they are either way."}}}},"transforms":{"type":"array","default":[],"description":"Transforms: a document → a new document, between import and export (and before the checkers).","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The transform id, which pipeline files name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it changes, in one sentence."},"default":{"type":"boolean","default":false,"description":"Part of the default pipeline of every export and analysis, in plugin load order."}}}},"checkers":{"type":"array","default":[],"description":"Checkers: read a document (never change it) and return findings with positions, and metrics.","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The checker id, which `export-ia analyze --checkers <id>` names and which prefixes its rules (`<id>/<rule>`). Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it checks, in one sentence."},"default":{"type":"boolean","default":true,"description":"Part of the default analysis (`export-ia analyze` without `--checkers`)."},"stage":{"type":"integer","minimum":0,"maximum":100,"default":50,"description":"Order: checkers of a lower stage run first, and their metrics are visible to later ones (language detection is stage 10, so spelling and readability know the language). Checkers of one stage run concurrently."}}}},"themes":{"type":"array","default":[],"description":"Themes: a theme file named by id (`--theme <id>`). No code runs for a theme.","items":{"type":"object","additionalProperties":false,"required":["id","file"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The theme id, which `--theme <id>` and a theme's `extends` name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"file":{"type":"string","minLength":1,"description":"The theme file (YAML or JSON), relative to the package folder and inside it."}}}}}},"dependencies":{"type":"object","default":{},"description":"Other plugins this one needs: plugin id → semver range. They are loaded first; a missing one, a version out of range or a cycle stops the host from starting.","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"additionalProperties":{"type":"string","minLength":1}},"configSchema":{"type":"object","description":"A JSON Schema for the plugin's configuration (`pluginConfig.<id>` in export-ia.config.yaml). It is validated when the plugin loads (its `default`s are applied) and before `export-ia plugins config <id> --set` writes a change. Without it, configuration is passed through unchecked."},"permissions":{"type":"object","default":{},"description":"What the plugin may reach beyond the documents it is given; deny by default. Enforced for sandboxed plugins only: built-in and trusted plugins run in the host process with its rights.","additionalProperties":false,"properties":{"fs":{"type":"object","description":"Files to read and write. Recorded, not granted yet: a sandboxed plugin reads only its own folder and the code it imports, and writes only its scratch folder.","additionalProperties":false,"properties":{"read":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would read."},"write":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would write."}}},"net":{"type":"object","description":"Hosts a sandboxed plugin's `fetch` may reach through the host's network broker: `api.example.com`, `*.example.com` (subdomains), `host:port`, an IP literal or `localhost` (the only ways to reach private addresses). Without it, the plugin has no network.","additionalProperties":false,"required":["hosts"],"properties":{"hosts":{"type":"array","items":{"type":"string","minLength":1},"description":"The hosts, as above; a request to any other is refused (`EIA_PLUGIN_NET_DENIED`)."}}},"process":{"type":"boolean","description":"Starting processes. Recorded, not granted: Node's permission model refuses child processes and worker threads in the sandbox."}}},"resources":{"type":"object","default":{},"description":"What one call of the plugin needs. The limits of a sandboxed plugin; for any plugin, `timeoutMs` also shortens the step deadline.","additionalProperties":false,"properties":{"memoryMb":{"type":"integer","minimum":16,"description":"Memory of the sandboxed process: its JavaScript heap (`--max-old-space-size`) and its resident memory, watched while a call runs; past it the process is ended (`EIA_PLUGIN_CRASHED`). Default for a sandboxed plugin: 128."},"timeoutMs":{"type":"integer","minimum":1,"description":"Deadline of one call. A sandboxed process past it is killed (`EIA_PLUGIN_TIMEOUT`); for any plugin it is the step deadline when shorter than `limits.stepTimeoutMs` (a limit the user sets explicitly wins). Default for a sandboxed plugin: 30000."},"concurrency":{"type":"integer","minimum":1,"description":"Processes of a sandboxed plugin: a new one starts when every running one is busy, up to this many. Default: 1."}}}}};
+const schema12 = {"type":"object","description":"The manifest of a plugin: the `exportIa` field of its package.json, plus `version`, `engines` and `name` taken from package.json itself. The host reads it without running the plugin's code, so it declares everything the plugin contributes. Unknown keys are refused.","additionalProperties":false,"required":["id","version","engines","apiVersion","main","contributes","dependencies","permissions","resources"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The plugin id: lower-case words of letters and digits joined by single hyphens. Unique among the loaded plugins; `pluginConfig`, `dependencies`, `EXPORT_IA_TRUSTED_PLUGINS` and `export-ia plugins info` name the plugin by it."},"version":{"type":"string","minLength":1,"description":"From package.json's `version` (a value in `exportIa` is replaced). Must be a valid semantic version."},"packageName":{"type":"string","description":"From package.json's `name`, when the plugin is a package (a value in `exportIa` is replaced)."},"description":{"type":"string","description":"What the plugin does, in one sentence. Default: package.json's `description`."},"engines":{"type":"object","description":"From package.json's `engines` (a value in `exportIa` is replaced).","required":["export-ia"],"properties":{"export-ia":{"type":"string","minLength":1,"description":"The semver range of Export IA versions the plugin supports, e.g. `^0.1.0`. Required: this Export IA version must satisfy it (prereleases count)."}}},"apiVersion":{"type":"integer","minimum":1,"description":"The plugin API version the plugin is written against. This host supports `1`."},"main":{"type":"string","minLength":1,"default":"index.js","description":"The entry module, relative to the package folder, which default-exports `definePlugin({ setup })`. It must stay inside the folder after following symlinks. Default: package.json's `main`, else `index.js`."},"contributes":{"type":"object","default":{},"description":"What the plugin adds. `setup` must register an implementation for every importer, exporter, transform, checker and video step listed here, and nothing else.","additionalProperties":false,"properties":{"importers":{"type":"array","default":[],"description":"Importers: the bytes or text of an input → an mdast tree (plus front matter or metadata).","items":{"type":"object","additionalProperties":false,"required":["id","extensions"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The importer id, which `--from <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extensions":{"type":"array","items":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"},"description":"File extensions it reads, lower case with the dot (`.md`). Without `--from`, the first importer whose extensions contain the input's extension is chosen."},"mediaTypes":{"type":"array","items":{"type":"string","minLength":1},"default":[],"description":"Media types it reads. Used to sniff an input whose extension no importer claims: a zip goes to the importer declaring the DOCX media type, `<!doctype html`/`<html` to the one declaring `text/html`, no extension or `.txt` to the one declaring `text/markdown`."},"binary":{"type":"boolean","default":false,"description":"`true`: the importer gets the bytes only. `false`: the host refuses binary content and invalid UTF-8 first, and passes the text."}}}},"exporters":{"type":"array","default":[],"description":"Exporters: a document and the resolved theme → the bytes of one output file.","items":{"type":"object","additionalProperties":false,"required":["id","extension","mediaType"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The exporter id: the format name, which `--to <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extension":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$","description":"Extension of the files it writes, lower case with the dot (`.pdf`)."},"mediaType":{"type":"string","description":"Media type of what it writes (`application/pdf`)."},"binary":{"type":"boolean","default":false,"description":"Recorded; the host writes the returned bytes as they are either way."}}}},"transforms":{"type":"array","default":[],"description":"Transforms: a document → a new document, between import and export (and before the checkers).","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The transform id, which pipeline files name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it changes, in one sentence."},"default":{"type":"boolean","default":false,"description":"Part of the default pipeline of every export and analysis, in plugin load order."}}}},"checkers":{"type":"array","default":[],"description":"Checkers: read a document (never change it) and return findings with positions, and metrics.","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The checker id, which `export-ia analyze --checkers <id>` names and which prefixes its rules (`<id>/<rule>`). Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it checks, in one sentence."},"default":{"type":"boolean","default":true,"description":"Part of the default analysis (`export-ia analyze` without `--checkers`)."},"stage":{"type":"integer","minimum":0,"maximum":100,"default":50,"description":"Order: checkers of a lower stage run first, and their metrics are visible to later ones (language detection is stage 10, so spelling and readability know the language). Checkers of one stage run concurrently."}}}},"videoSteps":{"type":"array","default":[],"description":"Steps of video clipping (`export-ia clip`) that a plugin can replace: a speech recogniser (`transcriber`, chosen with `--asr <id>`), a subject detector for reframing (`detector`, `--detector <id>`) or a highlight scorer (`scorer`, `--scorer <id>`). The built-in ones are plugin components too (plugin `video-standard`).","items":{"type":"object","additionalProperties":false,"required":["id","kind"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The step id, which `--asr`, `--detector` or `--scorer` names (and `clip.asr.engine`, `clip.detector`, `clip.scorer` in export-ia.config.yaml). Unique among the loaded plugins' components of this kind."},"kind":{"enum":["transcriber","detector","scorer"],"description":"Which step it is; `setup` registers it with `api.transcriber`, `api.detector` or `api.scorer`."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it does, in one sentence."},"chunkSeconds":{"type":"integer","minimum":0,"maximum":86400,"default":0,"description":"Transcribers: the longest piece of sound one `transcribe` call gets; longer sound is cut at pauses into pieces of at most this length. `0`: the whole file in one call. A sandboxed plugin gets at most 240 s per call (a call carries at most 16 MB)."}}}},"themes":{"type":"array","default":[],"description":"Themes: a theme file named by id (`--theme <id>`). No code runs for a theme.","items":{"type":"object","additionalProperties":false,"required":["id","file"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The theme id, which `--theme <id>` and a theme's `extends` name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"file":{"type":"string","minLength":1,"description":"The theme file (YAML or JSON), relative to the package folder and inside it."}}}}}},"dependencies":{"type":"object","default":{},"description":"Other plugins this one needs: plugin id → semver range. They are loaded first; a missing one, a version out of range or a cycle stops the host from starting.","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"additionalProperties":{"type":"string","minLength":1}},"configSchema":{"type":"object","description":"A JSON Schema for the plugin's configuration (`pluginConfig.<id>` in export-ia.config.yaml). It is validated when the plugin loads (its `default`s are applied) and before `export-ia plugins config <id> --set` writes a change. Without it, configuration is passed through unchecked."},"permissions":{"type":"object","default":{},"description":"What the plugin may reach beyond the documents it is given; deny by default. Enforced for sandboxed plugins only: built-in and trusted plugins run in the host process with its rights.","additionalProperties":false,"properties":{"fs":{"type":"object","description":"Files to read and write. Recorded, not granted yet: a sandboxed plugin reads only its own folder and the code it imports, and writes only its scratch folder.","additionalProperties":false,"properties":{"read":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would read."},"write":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would write."}}},"net":{"type":"object","description":"Hosts a sandboxed plugin's `fetch` may reach through the host's network broker: `api.example.com`, `*.example.com` (subdomains), `host:port`, an IP literal or `localhost` (the only ways to reach private addresses). Without it, the plugin has no network.","additionalProperties":false,"required":["hosts"],"properties":{"hosts":{"type":"array","items":{"type":"string","minLength":1},"description":"The hosts, as above; a request to any other is refused (`EIA_PLUGIN_NET_DENIED`)."}}},"process":{"type":"boolean","description":"Starting processes. Recorded, not granted: Node's permission model refuses child processes and worker threads in the sandbox."}}},"resources":{"type":"object","default":{},"description":"What one call of the plugin needs. The limits of a sandboxed plugin; for any plugin, `timeoutMs` also shortens the step deadline.","additionalProperties":false,"properties":{"memoryMb":{"type":"integer","minimum":16,"description":"Memory of the sandboxed process: its JavaScript heap (`--max-old-space-size`) and its resident memory, watched while a call runs; past it the process is ended (`EIA_PLUGIN_CRASHED`). Default for a sandboxed plugin: 128."},"timeoutMs":{"type":"integer","minimum":1,"description":"Deadline of one call. A sandboxed process past it is killed (`EIA_PLUGIN_TIMEOUT`); for any plugin it is the step deadline when shorter than `limits.stepTimeoutMs` (a limit the user sets explicitly wins). Default for a sandboxed plugin: 30000."},"concurrency":{"type":"integer","minimum":1,"description":"Processes of a sandboxed plugin: a new one starts when every running one is busy, up to this many. Default: 1."}}}}};
 const pattern1 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const pattern3 = new RegExp("^\\.[a-z0-9][a-z0-9.+-]*$", "u");
 
@@ -1041,7 +1041,7 @@ if(data.contributes !== undefined){
 let data8 = data.contributes;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key1 in data8){
-if(!(((((key1 === "importers") || (key1 === "exporters")) || (key1 === "transforms")) || (key1 === "checkers")) || (key1 === "themes"))){
+if(!((((((key1 === "importers") || (key1 === "exporters")) || (key1 === "transforms")) || (key1 === "checkers")) || (key1 === "videoSteps")) || (key1 === "themes"))){
 const err25 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
@@ -1708,15 +1708,15 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data8.themes !== undefined){
-let data38 = data8.themes;
+if(data8.videoSteps !== undefined){
+let data38 = data8.videoSteps;
 if(Array.isArray(data38)){
 const len6 = data38.length;
 for(let i6=0; i6<len6; i6++){
 let data39 = data38[i6];
 if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
 if(data39.id === undefined){
-const err79 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err79 = {instancePath:instancePath+"/contributes/videoSteps/" + i6,schemaPath:"#/properties/contributes/properties/videoSteps/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1725,8 +1725,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data39.file === undefined){
-const err80 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if(data39.kind === undefined){
+const err80 = {instancePath:instancePath+"/contributes/videoSteps/" + i6,schemaPath:"#/properties/contributes/properties/videoSteps/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1736,8 +1736,8 @@ vErrors.push(err80);
 errors++;
 }
 for(const key6 in data39){
-if(!(((key6 === "id") || (key6 === "name")) || (key6 === "file"))){
-const err81 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(!(((((key6 === "id") || (key6 === "kind")) || (key6 === "name")) || (key6 === "description")) || (key6 === "chunkSeconds"))){
+const err81 = {instancePath:instancePath+"/contributes/videoSteps/" + i6,schemaPath:"#/properties/contributes/properties/videoSteps/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1751,7 +1751,7 @@ if(data39.id !== undefined){
 let data40 = data39.id;
 if(typeof data40 === "string"){
 if(func3(data40) > 64){
-const err82 = {instancePath:instancePath+"/contributes/themes/" + i6+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const err82 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1761,7 +1761,7 @@ vErrors.push(err82);
 errors++;
 }
 if(!pattern1.test(data40)){
-const err83 = {instancePath:instancePath+"/contributes/themes/" + i6+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
+const err83 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1772,7 +1772,7 @@ errors++;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/contributes/themes/" + i6+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err84 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1782,9 +1782,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data39.name !== undefined){
-if(typeof data39.name !== "string"){
-const err85 = {instancePath:instancePath+"/contributes/themes/" + i6+"/name",schemaPath:"#/properties/contributes/properties/themes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data39.kind !== undefined){
+let data41 = data39.kind;
+if(!(((data41 === "transcriber") || (data41 === "detector")) || (data41 === "scorer"))){
+const err85 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/kind",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.contributes.properties.videoSteps.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1794,11 +1795,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data39.file !== undefined){
-let data42 = data39.file;
-if(typeof data42 === "string"){
-if(func3(data42) < 1){
-const err86 = {instancePath:instancePath+"/contributes/themes/" + i6+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data39.name !== undefined){
+if(typeof data39.name !== "string"){
+const err86 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/name",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1808,8 +1807,9 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/contributes/themes/" + i6+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data39.description !== undefined){
+if(typeof data39.description !== "string"){
+const err87 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/description",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1819,9 +1819,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/contributes/themes/" + i6,schemaPath:"#/properties/contributes/properties/themes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data39.chunkSeconds !== undefined){
+let data44 = data39.chunkSeconds;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err88 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1830,10 +1831,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/contributes/themes",schemaPath:"#/properties/contributes/properties/themes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 > 86400 || isNaN(data44)){
+const err89 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1842,10 +1842,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-else {
-const err90 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data44 < 0 || isNaN(data44)){
+const err90 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1855,14 +1853,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data.dependencies !== undefined){
-let data43 = data.dependencies;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key7 in data43){
-const _errs96 = errors;
-if(typeof key7 === "string"){
-if(func3(key7) > 64){
-const err91 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key7};
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/contributes/videoSteps/" + i6,schemaPath:"#/properties/contributes/properties/videoSteps/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1871,8 +1865,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(!pattern1.test(key7)){
-const err92 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",propertyName:key7};
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/contributes/videoSteps",schemaPath:"#/properties/contributes/properties/videoSteps/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1882,8 +1878,15 @@ vErrors.push(err92);
 errors++;
 }
 }
-else {
-const err93 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key7};
+if(data8.themes !== undefined){
+let data45 = data8.themes;
+if(Array.isArray(data45)){
+const len7 = data45.length;
+for(let i7=0; i7<len7; i7++){
+let data46 = data45[i7];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.id === undefined){
+const err93 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1892,9 +1895,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-var valid22 = _errs96 === errors;
-if(!valid22){
-const err94 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
+if(data46.file === undefined){
+const err94 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1903,12 +1905,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-for(const key8 in data43){
-let data44 = data43[key8];
-if(typeof data44 === "string"){
-if(func3(data44) < 1){
-const err95 = {instancePath:instancePath+"/dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key7 in data46){
+if(!(((key7 === "id") || (key7 === "name")) || (key7 === "file"))){
+const err95 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1918,8 +1917,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data46.id !== undefined){
+let data47 = data46.id;
+if(typeof data47 === "string"){
+if(func3(data47) > 64){
+const err96 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1928,10 +1930,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern1.test(data47)){
+const err97 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1941,10 +1941,8 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data.configSchema !== undefined){
-let data45 = data.configSchema;
-if(!(data45 && typeof data45 == "object" && !Array.isArray(data45))){
-const err98 = {instancePath:instancePath+"/configSchema",schemaPath:"#/properties/configSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+const err98 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1954,12 +1952,9 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data.permissions !== undefined){
-let data46 = data.permissions;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key9 in data46){
-if(!(((key9 === "fs") || (key9 === "net")) || (key9 === "process"))){
-const err99 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data46.name !== undefined){
+if(typeof data46.name !== "string"){
+const err99 = {instancePath:instancePath+"/contributes/themes/" + i7+"/name",schemaPath:"#/properties/contributes/properties/themes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1969,12 +1964,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data46.fs !== undefined){
-let data47 = data46.fs;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key10 in data47){
-if(!((key10 === "read") || (key10 === "write"))){
-const err100 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data46.file !== undefined){
+let data49 = data46.file;
+if(typeof data49 === "string"){
+if(func3(data49) < 1){
+const err100 = {instancePath:instancePath+"/contributes/themes/" + i7+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1984,15 +1978,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data47.read !== undefined){
-let data48 = data47.read;
-if(Array.isArray(data48)){
-const len7 = data48.length;
-for(let i7=0; i7<len7; i7++){
-let data49 = data48[i7];
-if(typeof data49 === "string"){
-if(func3(data49) < 1){
-const err101 = {instancePath:instancePath+"/permissions/fs/read/" + i7,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err101 = {instancePath:instancePath+"/contributes/themes/" + i7+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2002,8 +1989,9 @@ vErrors.push(err101);
 errors++;
 }
 }
+}
 else {
-const err102 = {instancePath:instancePath+"/permissions/fs/read/" + i7,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err102 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2015,7 +2003,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/permissions/fs/read",schemaPath:"#/properties/permissions/properties/fs/properties/read/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err103 = {instancePath:instancePath+"/contributes/themes",schemaPath:"#/properties/contributes/properties/themes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2025,15 +2013,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data47.write !== undefined){
-let data50 = data47.write;
-if(Array.isArray(data50)){
-const len8 = data50.length;
-for(let i8=0; i8<len8; i8++){
-let data51 = data50[i8];
-if(typeof data51 === "string"){
-if(func3(data51) < 1){
-const err104 = {instancePath:instancePath+"/permissions/fs/write/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err104 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2043,8 +2025,14 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/permissions/fs/write/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.dependencies !== undefined){
+let data50 = data.dependencies;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key8 in data50){
+const _errs110 = errors;
+if(typeof key8 === "string"){
+if(func3(key8) > 64){
+const err105 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key8};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2053,10 +2041,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/permissions/fs/write",schemaPath:"#/properties/permissions/properties/fs/properties/write/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern1.test(key8)){
+const err106 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",propertyName:key8};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2066,9 +2052,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
 else {
-const err107 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err107 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key8};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2077,12 +2062,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data46.net !== undefined){
-let data52 = data46.net;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.hosts === undefined){
-const err108 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/required",keyword:"required",params:{missingProperty: "hosts"},message:"must have required property '"+"hosts"+"'"};
+var valid25 = _errs110 === errors;
+if(!valid25){
+const err108 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2091,9 +2073,12 @@ vErrors.push(err108);
 }
 errors++;
 }
-for(const key11 in data52){
-if(!(key11 === "hosts")){
-const err109 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+for(const key9 in data50){
+let data51 = data50[key9];
+if(typeof data51 === "string"){
+if(func3(data51) < 1){
+const err109 = {instancePath:instancePath+"/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2103,15 +2088,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data52.hosts !== undefined){
-let data53 = data52.hosts;
-if(Array.isArray(data53)){
-const len9 = data53.length;
-for(let i9=0; i9<len9; i9++){
-let data54 = data53[i9];
-if(typeof data54 === "string"){
-if(func3(data54) < 1){
-const err110 = {instancePath:instancePath+"/permissions/net/hosts/" + i9,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err110 = {instancePath:instancePath+"/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2121,8 +2099,9 @@ vErrors.push(err110);
 errors++;
 }
 }
+}
 else {
-const err111 = {instancePath:instancePath+"/permissions/net/hosts/" + i9,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err111 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2132,9 +2111,10 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/permissions/net/hosts",schemaPath:"#/properties/permissions/properties/net/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.configSchema !== undefined){
+let data52 = data.configSchema;
+if(!(data52 && typeof data52 == "object" && !Array.isArray(data52))){
+const err112 = {instancePath:instancePath+"/configSchema",schemaPath:"#/properties/configSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2144,9 +2124,12 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.permissions !== undefined){
+let data53 = data.permissions;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key10 in data53){
+if(!(((key10 === "fs") || (key10 === "net")) || (key10 === "process"))){
+const err113 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2156,9 +2139,12 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data46.process !== undefined){
-if(typeof data46.process !== "boolean"){
-const err114 = {instancePath:instancePath+"/permissions/process",schemaPath:"#/properties/permissions/properties/process/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data53.fs !== undefined){
+let data54 = data53.fs;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key11 in data54){
+if(!((key11 === "read") || (key11 === "write"))){
+const err114 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2168,9 +2154,15 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.read !== undefined){
+let data55 = data54.read;
+if(Array.isArray(data55)){
+const len8 = data55.length;
+for(let i8=0; i8<len8; i8++){
+let data56 = data55[i8];
+if(typeof data56 === "string"){
+if(func3(data56) < 1){
+const err115 = {instancePath:instancePath+"/permissions/fs/read/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2180,12 +2172,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data.resources !== undefined){
-let data56 = data.resources;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key12 in data56){
-if(!(((key12 === "memoryMb") || (key12 === "timeoutMs")) || (key12 === "concurrency"))){
-const err116 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+else {
+const err116 = {instancePath:instancePath+"/permissions/fs/read/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2195,10 +2183,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data56.memoryMb !== undefined){
-let data57 = data56.memoryMb;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err117 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err117 = {instancePath:instancePath+"/permissions/fs/read",schemaPath:"#/properties/permissions/properties/fs/properties/read/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2207,9 +2194,16 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 16 || isNaN(data57)){
-const err118 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
+}
+if(data54.write !== undefined){
+let data57 = data54.write;
+if(Array.isArray(data57)){
+const len9 = data57.length;
+for(let i9=0; i9<len9; i9++){
+let data58 = data57[i9];
+if(typeof data58 === "string"){
+if(func3(data58) < 1){
+const err118 = {instancePath:instancePath+"/permissions/fs/write/" + i9,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2219,11 +2213,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
-if(data56.timeoutMs !== undefined){
-let data58 = data56.timeoutMs;
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err119 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err119 = {instancePath:instancePath+"/permissions/fs/write/" + i9,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2232,9 +2223,10 @@ vErrors.push(err119);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 < 1 || isNaN(data58)){
-const err120 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/permissions/fs/write",schemaPath:"#/properties/permissions/properties/fs/properties/write/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2245,10 +2237,8 @@ errors++;
 }
 }
 }
-if(data56.concurrency !== undefined){
-let data59 = data56.concurrency;
-if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
-const err121 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err121 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2257,9 +2247,12 @@ vErrors.push(err121);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 1 || isNaN(data59)){
-const err122 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data53.net !== undefined){
+let data59 = data53.net;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.hosts === undefined){
+const err122 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/required",keyword:"required",params:{missingProperty: "hosts"},message:"must have required property '"+"hosts"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2268,11 +2261,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key12 in data59){
+if(!(key12 === "hosts")){
+const err123 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2282,14 +2273,193 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-else {
-const err124 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data59.hosts !== undefined){
+let data60 = data59.hosts;
+if(Array.isArray(data60)){
+const len10 = data60.length;
+for(let i10=0; i10<len10; i10++){
+let data61 = data60[i10];
+if(typeof data61 === "string"){
+if(func3(data61) < 1){
+const err124 = {instancePath:instancePath+"/permissions/net/hosts/" + i10,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err124];
 }
 else {
 vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/permissions/net/hosts/" + i10,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/permissions/net/hosts",schemaPath:"#/properties/permissions/properties/net/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data53.process !== undefined){
+if(typeof data53.process !== "boolean"){
+const err128 = {instancePath:instancePath+"/permissions/process",schemaPath:"#/properties/permissions/properties/process/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data.resources !== undefined){
+let data63 = data.resources;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key13 in data63){
+if(!(((key13 === "memoryMb") || (key13 === "timeoutMs")) || (key13 === "concurrency"))){
+const err130 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data63.memoryMb !== undefined){
+let data64 = data63.memoryMb;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err131 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 16 || isNaN(data64)){
+const err132 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+}
+if(data63.timeoutMs !== undefined){
+let data65 = data63.timeoutMs;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err133 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 1 || isNaN(data65)){
+const err134 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+if(data63.concurrency !== undefined){
+let data66 = data63.concurrency;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err135 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 < 1 || isNaN(data66)){
+const err136 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err137 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+}
+else {
+const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
 }
 errors++;
 }
@@ -2299,8 +2469,8 @@ return errors === 0;
 
 export const validateThemeFile: Validator = validate12 as unknown as Validator;
 const schema13 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]*$"},"name":{"type":"string","minLength":1},"description":{"type":"string"},"extends":{"type":"string","minLength":1},"fonts":{"type":"object","additionalProperties":false,"properties":{"body":{"type":"object","additionalProperties":false,"properties":{"family":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"docx":{"type":"string","minLength":1},"size":{"type":"number","minimum":4,"maximum":72},"weight":{"type":"integer","minimum":100,"maximum":900}}},"heading":{"type":"object","additionalProperties":false,"properties":{"family":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"docx":{"type":"string","minLength":1},"size":{"type":"number","minimum":4,"maximum":72},"weight":{"type":"integer","minimum":100,"maximum":900}}},"mono":{"type":"object","additionalProperties":false,"properties":{"family":{"type":"array","minItems":1,"items":{"type":"string","minLength":1}},"docx":{"type":"string","minLength":1},"size":{"type":"number","minimum":4,"maximum":72},"weight":{"type":"integer","minimum":100,"maximum":900}}},"files":{"type":"array","items":{"type":"string","minLength":1}}}},"colors":{"type":"object","additionalProperties":false,"properties":{"text":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"heading":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"accent":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"link":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"muted":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"rule":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"background":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"codeBackground":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"tableHeaderBackground":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"tableHeaderText":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"tableStripe":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"},"quoteBar":{"type":"string","pattern":"^#[0-9a-fA-F]{6}$"}}},"page":{"type":"object","additionalProperties":false,"properties":{"size":{"enum":["a4","a5","letter","legal"]},"margins":{"type":"object","additionalProperties":false,"properties":{"top":{"type":"number","minimum":0,"maximum":100},"right":{"type":"number","minimum":0,"maximum":100},"bottom":{"type":"number","minimum":0,"maximum":100},"left":{"type":"number","minimum":0,"maximum":100}}}}},"text":{"type":"object","additionalProperties":false,"properties":{"lineHeight":{"type":"number","minimum":0.8,"maximum":3},"paragraphSpacing":{"type":"number","minimum":0,"maximum":4},"justify":{"type":"boolean"},"hyphenate":{"type":"boolean"}}},"headings":{"type":"object","additionalProperties":false,"properties":{"numbering":{"type":"boolean"},"scale":{"type":"array","minItems":6,"maxItems":6,"items":{"type":"number","minimum":0.5,"maximum":5}},"pageBreakBeforeLevel1":{"type":"boolean"},"ruleBelowLevel1":{"type":"boolean"},"uppercaseLevel1":{"type":"boolean"}}},"header":{"type":"object","additionalProperties":false,"properties":{"left":{"type":"string"},"center":{"type":"string"},"right":{"type":"string"},"firstPage":{"type":"boolean"}}},"footer":{"type":"object","additionalProperties":false,"properties":{"left":{"type":"string"},"center":{"type":"string"},"right":{"type":"string"},"firstPage":{"type":"boolean"}}},"titlePage":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"align":{"enum":["left","center"]}}},"toc":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"depth":{"type":"integer","minimum":1,"maximum":6}}},"logo":{"type":"string","minLength":1},"css":{"type":"string"}}};
-const pattern10 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
-const pattern11 = new RegExp("^#[0-9a-fA-F]{6}$", "u");
+const pattern11 = new RegExp("^[a-z0-9][a-z0-9-]*$", "u");
+const pattern12 = new RegExp("^#[0-9a-fA-F]{6}$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2331,7 +2501,7 @@ errors++;
 if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -3020,7 +3190,7 @@ errors++;
 if(data25.text !== undefined){
 let data26 = data25.text;
 if(typeof data26 === "string"){
-if(!pattern11.test(data26)){
+if(!pattern12.test(data26)){
 const err57 = {instancePath:instancePath+"/colors/text",schemaPath:"#/properties/colors/properties/text/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -3045,7 +3215,7 @@ errors++;
 if(data25.heading !== undefined){
 let data27 = data25.heading;
 if(typeof data27 === "string"){
-if(!pattern11.test(data27)){
+if(!pattern12.test(data27)){
 const err59 = {instancePath:instancePath+"/colors/heading",schemaPath:"#/properties/colors/properties/heading/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err59];
@@ -3070,7 +3240,7 @@ errors++;
 if(data25.accent !== undefined){
 let data28 = data25.accent;
 if(typeof data28 === "string"){
-if(!pattern11.test(data28)){
+if(!pattern12.test(data28)){
 const err61 = {instancePath:instancePath+"/colors/accent",schemaPath:"#/properties/colors/properties/accent/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err61];
@@ -3095,7 +3265,7 @@ errors++;
 if(data25.link !== undefined){
 let data29 = data25.link;
 if(typeof data29 === "string"){
-if(!pattern11.test(data29)){
+if(!pattern12.test(data29)){
 const err63 = {instancePath:instancePath+"/colors/link",schemaPath:"#/properties/colors/properties/link/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err63];
@@ -3120,7 +3290,7 @@ errors++;
 if(data25.muted !== undefined){
 let data30 = data25.muted;
 if(typeof data30 === "string"){
-if(!pattern11.test(data30)){
+if(!pattern12.test(data30)){
 const err65 = {instancePath:instancePath+"/colors/muted",schemaPath:"#/properties/colors/properties/muted/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err65];
@@ -3145,7 +3315,7 @@ errors++;
 if(data25.rule !== undefined){
 let data31 = data25.rule;
 if(typeof data31 === "string"){
-if(!pattern11.test(data31)){
+if(!pattern12.test(data31)){
 const err67 = {instancePath:instancePath+"/colors/rule",schemaPath:"#/properties/colors/properties/rule/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err67];
@@ -3170,7 +3340,7 @@ errors++;
 if(data25.background !== undefined){
 let data32 = data25.background;
 if(typeof data32 === "string"){
-if(!pattern11.test(data32)){
+if(!pattern12.test(data32)){
 const err69 = {instancePath:instancePath+"/colors/background",schemaPath:"#/properties/colors/properties/background/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err69];
@@ -3195,7 +3365,7 @@ errors++;
 if(data25.codeBackground !== undefined){
 let data33 = data25.codeBackground;
 if(typeof data33 === "string"){
-if(!pattern11.test(data33)){
+if(!pattern12.test(data33)){
 const err71 = {instancePath:instancePath+"/colors/codeBackground",schemaPath:"#/properties/colors/properties/codeBackground/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err71];
@@ -3220,7 +3390,7 @@ errors++;
 if(data25.tableHeaderBackground !== undefined){
 let data34 = data25.tableHeaderBackground;
 if(typeof data34 === "string"){
-if(!pattern11.test(data34)){
+if(!pattern12.test(data34)){
 const err73 = {instancePath:instancePath+"/colors/tableHeaderBackground",schemaPath:"#/properties/colors/properties/tableHeaderBackground/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err73];
@@ -3245,7 +3415,7 @@ errors++;
 if(data25.tableHeaderText !== undefined){
 let data35 = data25.tableHeaderText;
 if(typeof data35 === "string"){
-if(!pattern11.test(data35)){
+if(!pattern12.test(data35)){
 const err75 = {instancePath:instancePath+"/colors/tableHeaderText",schemaPath:"#/properties/colors/properties/tableHeaderText/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err75];
@@ -3270,7 +3440,7 @@ errors++;
 if(data25.tableStripe !== undefined){
 let data36 = data25.tableStripe;
 if(typeof data36 === "string"){
-if(!pattern11.test(data36)){
+if(!pattern12.test(data36)){
 const err77 = {instancePath:instancePath+"/colors/tableStripe",schemaPath:"#/properties/colors/properties/tableStripe/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err77];
@@ -3295,7 +3465,7 @@ errors++;
 if(data25.quoteBar !== undefined){
 let data37 = data25.quoteBar;
 if(typeof data37 === "string"){
-if(!pattern11.test(data37)){
+if(!pattern12.test(data37)){
 const err79 = {instancePath:instancePath+"/colors/quoteBar",schemaPath:"#/properties/colors/properties/quoteBar/pattern",keyword:"pattern",params:{pattern: "^#[0-9a-fA-F]{6}$"},message:"must match pattern \""+"^#[0-9a-fA-F]{6}$"+"\""};
 if(vErrors === null){
 vErrors = [err79];
@@ -4133,7 +4303,7 @@ return errors === 0;
 
 export const validatePipelineFile: Validator = validate13 as unknown as Validator;
 const schema14 = {"type":"object","additionalProperties":false,"required":["steps"],"properties":{"name":{"type":"string"},"steps":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"object","additionalProperties":false,"required":["importer"],"properties":{"importer":{"type":"string","pattern":"^[a-z0-9-]+$"}}},{"type":"object","additionalProperties":false,"required":["transform"],"properties":{"transform":{"type":"string","pattern":"^[a-z0-9-]+$"}}},{"type":"object","additionalProperties":false,"required":["exporters"],"properties":{"exporters":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9-]+$"}}}}]}}}};
-const pattern23 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern24 = new RegExp("^[a-z0-9-]+$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4219,7 +4389,7 @@ errors++;
 if(data2.importer !== undefined){
 let data3 = data2.importer;
 if(typeof data3 === "string"){
-if(!pattern23.test(data3)){
+if(!pattern24.test(data3)){
 const err6 = {instancePath:instancePath+"/steps/" + i0+"/importer",schemaPath:"#/properties/steps/items/oneOf/0/properties/importer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -4284,7 +4454,7 @@ errors++;
 if(data2.transform !== undefined){
 let data4 = data2.transform;
 if(typeof data4 === "string"){
-if(!pattern23.test(data4)){
+if(!pattern24.test(data4)){
 const err11 = {instancePath:instancePath+"/steps/" + i0+"/transform",schemaPath:"#/properties/steps/items/oneOf/1/properties/transform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -4368,7 +4538,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(typeof data6 === "string"){
-if(!pattern23.test(data6)){
+if(!pattern24.test(data6)){
 const err17 = {instancePath:instancePath+"/steps/" + i0+"/exporters/" + i1,schemaPath:"#/properties/steps/items/oneOf/2/properties/exporters/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err17];

@@ -11,6 +11,7 @@ import type { CorpusEntry, CorpusIndex } from '../quality/corpus.js';
 import type { CheckResult } from '../quality/findings.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { ManifestInput } from './manifest.js';
+import type { Detector, Scorer, Transcriber } from './video-contracts.js';
 
 /** An input document as the host read it. */
 export interface SourceInput {
@@ -156,6 +157,10 @@ export interface PluginApi {
   exporter(id: string, implementation: Exporter): void;
   transform(id: string, implementation: Transform): void;
   checker(id: string, implementation: Checker): void;
+  /** Registers a video step declared in the manifest's `videoSteps` with kind `transcriber`. */
+  transcriber(id: string, implementation: Transcriber): void;
+  detector(id: string, implementation: Detector): void;
+  scorer(id: string, implementation: Scorer): void;
   /** Called when the host shuts down, in reverse load order (release workers, files…). */
   onClose(callback: () => void | Promise<void>): void;
 }

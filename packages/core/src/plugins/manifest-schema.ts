@@ -54,7 +54,7 @@ export const manifestSchema = {
       type: 'object',
       default: {},
       description:
-        'What the plugin adds. `setup` must register an implementation for every importer, exporter, transform and checker listed here, and nothing else.',
+        'What the plugin adds. `setup` must register an implementation for every importer, exporter, transform, checker and video step listed here, and nothing else.',
       additionalProperties: false,
       properties: {
         importers: {
@@ -145,6 +145,36 @@ export const manifestSchema = {
                 default: 50,
                 description:
                   'Order: checkers of a lower stage run first, and their metrics are visible to later ones (language detection is stage 10, so spelling and readability know the language). Checkers of one stage run concurrently.',
+              },
+            },
+          },
+        },
+        videoSteps: {
+          type: 'array',
+          default: [],
+          description:
+            'Steps of video clipping (`export-ia clip`) that a plugin can replace: a speech recogniser (`transcriber`, chosen with `--asr <id>`), a subject detector for reframing (`detector`, `--detector <id>`) or a highlight scorer (`scorer`, `--scorer <id>`). The built-in ones are plugin components too (plugin `video-standard`).',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'kind'],
+            properties: {
+              id: componentId(
+                'The step id, which `--asr`, `--detector` or `--scorer` names (and `clip.asr.engine`, `clip.detector`, `clip.scorer` in export-ia.config.yaml).',
+              ),
+              kind: {
+                enum: ['transcriber', 'detector', 'scorer'],
+                description: 'Which step it is; `setup` registers it with `api.transcriber`, `api.detector` or `api.scorer`.',
+              },
+              name: displayName,
+              description: { type: 'string', description: 'What it does, in one sentence.' },
+              chunkSeconds: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 86400,
+                default: 0,
+                description:
+                  'Transcribers: the longest piece of sound one `transcribe` call gets; longer sound is cut at pauses into pieces of at most this length. `0`: the whole file in one call. A sandboxed plugin gets at most 240 s per call (a call carries at most 16 MB).',
               },
             },
           },

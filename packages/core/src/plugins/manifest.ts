@@ -72,12 +72,25 @@ export interface ThemeDescriptor {
   file: string;
 }
 
+/** The kinds of video clipping step a plugin can provide (see video-contracts.ts). */
+export type VideoStepKind = 'transcriber' | 'detector' | 'scorer';
+
+export interface VideoStepDescriptor {
+  id: string;
+  kind: VideoStepKind;
+  name?: string;
+  description?: string;
+  /** Transcribers: the longest piece of sound per call, seconds; 0 = the whole file. */
+  chunkSeconds: number;
+}
+
 export interface Contributions {
   importers: ImporterDescriptor[];
   exporters: ExporterDescriptor[];
   transforms: TransformDescriptor[];
   checkers: CheckerDescriptor[];
   themes: ThemeDescriptor[];
+  videoSteps: VideoStepDescriptor[];
 }
 
 /**
@@ -127,6 +140,7 @@ export type ManifestInput = Omit<PluginManifest, 'contributes' | 'dependencies' 
     transforms?: Array<Omit<TransformDescriptor, 'default'> & Partial<Pick<TransformDescriptor, 'default'>>>;
     checkers?: Array<Omit<CheckerDescriptor, 'default' | 'stage'> & Partial<Pick<CheckerDescriptor, 'default' | 'stage'>>>;
     themes?: ThemeDescriptor[];
+    videoSteps?: Array<Omit<VideoStepDescriptor, 'chunkSeconds'> & Partial<Pick<VideoStepDescriptor, 'chunkSeconds'>>>;
   };
   dependencies?: Record<string, string>;
   permissions?: Permissions;
@@ -146,6 +160,7 @@ export function normalizeManifest(input: unknown, label: string): PluginManifest
       transforms: (c.transforms ?? []).map((d) => ({ ...d, default: d.default ?? false })),
       checkers: (c.checkers ?? []).map((d) => ({ ...d, default: d.default ?? true, stage: d.stage ?? 50 })),
       themes: c.themes ?? [],
+      videoSteps: (c.videoSteps ?? []).map((d) => ({ ...d, chunkSeconds: d.chunkSeconds ?? 0 })),
     },
     dependencies: raw.dependencies ?? {},
     permissions: raw.permissions ?? {},

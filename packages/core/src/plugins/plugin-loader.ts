@@ -15,7 +15,15 @@ import validVersion from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { SandboxPool, SandboxSlot, type SwapOptions, type SwapResult } from '../sandbox/pool.js';
-import { sandboxedChecker, sandboxedExporter, sandboxedImporter, sandboxedTransform } from '../sandbox/proxies.js';
+import {
+  sandboxedChecker,
+  sandboxedDetector,
+  sandboxedExporter,
+  sandboxedImporter,
+  sandboxedScorer,
+  sandboxedTranscriber,
+  sandboxedTransform,
+} from '../sandbox/proxies.js';
 import { SandboxedPlugin } from '../sandbox/sandbox.js';
 import { closest } from '../util/closest.js';
 import { lazy } from '../util/lazy.js';
@@ -30,7 +38,10 @@ import {
   type PluginManifest,
   type ThemeDescriptor,
   type TransformDescriptor,
+  type VideoStepDescriptor,
+  type VideoStepKind,
 } from './manifest.js';
+import type { Detector, Scorer, Transcriber } from './video-contracts.js';
 
 /**
  * Where a plugin comes from: a package folder, a package name (found in node_modules from the
@@ -63,6 +74,10 @@ export interface Registry {
   readonly transforms: ReadonlyMap<string, Registered<TransformDescriptor, Transform>>;
   readonly checkers: ReadonlyMap<string, Registered<CheckerDescriptor, Checker>>;
   readonly themes: ReadonlyMap<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>;
+  /** Video clipping steps, by kind then id. */
+  readonly transcribers: ReadonlyMap<string, Registered<VideoStepDescriptor, Transcriber>>;
+  readonly detectors: ReadonlyMap<string, Registered<VideoStepDescriptor, Detector>>;
+  readonly scorers: ReadonlyMap<string, Registered<VideoStepDescriptor, Scorer>>;
 }
 
 export interface PluginSet {
@@ -413,10 +428,13 @@ async function startSandboxed(
     throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error).message }, { cause: err });
   }
   for (const name of components) {
-    const m = /^(importer|exporter|transform|checker):(.+)$/.exec(name);
-    if (!m || name.endsWith('.merge')) continue;
+    const m = /^(importer|exporter|transform|checker|transcriber|detector|scorer):(.+)$/.exec(name);
+    if (!m || /\.(merge|available)$/.test(name)) continue;
     const [, kind, id] = m as unknown as [string, string, string];
-    if (kind === 'checker') api.checker(id, sandboxedChecker(sandbox, label, id, components.includes(`${name}.merge`)));
+    if (kind === 'transcriber') api.transcriber(id, sandboxedTranscriber(sandbox, label, id, components.includes(`${name}.available`)));
+    else if (kind === 'detector') api.detector(id, sandboxedDetector(sandbox, label, id));
+    else if (kind === 'scorer') api.scorer(id, sandboxedScorer(sandbox, label, id));
+    else if (kind === 'checker') api.checker(id, sandboxedChecker(sandbox, label, id, components.includes(`${name}.merge`)));
     else if (kind === 'exporter') api.exporter(id, sandboxedExporter(sandbox, label, id));
     else if (kind === 'importer') api.importer(id, sandboxedImporter(sandbox, label, id));
     else api.transform(id, sandboxedTransform(sandbox, label, id));
@@ -462,6 +480,10 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
   const transforms = new Map<string, Registered<TransformDescriptor, Transform>>();
   const checkers = new Map<string, Registered<CheckerDescriptor, Checker>>();
   const themes = new Map<string, { descriptor: ThemeDescriptor; plugin: LoadedPlugin; file: string }>();
+  const transcribers = new Map<string, Registered<VideoStepDescriptor, Transcriber>>();
+  const detectors = new Map<string, Registered<VideoStepDescriptor, Detector>>();
+  const scorers = new Map<string, Registered<VideoStepDescriptor, Scorer>>();
+  const stepMaps = { transcriber: transcribers, detector: detectors, scorer: scorers } as const;
   const closers: Array<() => void | Promise<void>> = [];
   const loaded: LoadedPlugin[] = [];
   const slots = new Map<string, SandboxSlot>();
@@ -490,20 +512,32 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         ...(sandboxed ? { sandboxed: true } : {}),
       };
       const claim = <D extends { id: string }, I>(
-        kind: 'importer' | 'exporter' | 'transform' | 'checker',
+        kind: 'importer' | 'exporter' | 'transform' | 'checker' | VideoStepKind,
         declared: readonly D[],
         target: Map<string, Registered<D, I>>,
         id: string,
         implementation: I,
       ) => {
         const descriptor = declared.find((d) => d.id === id);
-        if (!descriptor) throw new ExportIaError('EIA_PLUGIN_UNDECLARED_CONTRIBUTION', { plugin: label, kind, id });
+        if (!descriptor) {
+          const list = ['transcriber', 'detector', 'scorer'].includes(kind) ? `videoSteps (with kind "${kind}")` : `${kind}s`;
+          throw new ExportIaError('EIA_PLUGIN_UNDECLARED_CONTRIBUTION', { plugin: label, kind, id, list });
+        }
         const other = target.get(id);
         if (other) {
           throw new ExportIaError('EIA_PLUGIN_DUPLICATE', { id: `${kind} ${id}`, first: other.plugin.manifest.id, second: manifest.id });
         }
         target.set(id, { descriptor, plugin, implementation });
       };
+      // A video step is declared with its kind: the id must be declared with the kind it is registered as.
+      const claimStep = <I>(kind: VideoStepKind, id: string, implementation: I) =>
+        claim(
+          kind,
+          manifest.contributes.videoSteps.filter((d) => d.kind === kind),
+          stepMaps[kind] as unknown as Map<string, Registered<VideoStepDescriptor, I>>,
+          id,
+          implementation,
+        );
       const api: PluginApi = {
         id: manifest.id,
         version: manifest.version,
@@ -513,6 +547,9 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         exporter: (id, impl) => claim('exporter', manifest.contributes.exporters, exporters, id, impl),
         transform: (id, impl) => claim('transform', manifest.contributes.transforms, transforms, id, impl),
         checker: (id, impl) => claim('checker', manifest.contributes.checkers, checkers, id, impl),
+        transcriber: (id, impl) => claimStep('transcriber', id, impl),
+        detector: (id, impl) => claimStep('detector', id, impl),
+        scorer: (id, impl) => claimStep('scorer', id, impl),
         onClose: (fn) => {
           closers.push(fn);
         },
@@ -533,6 +570,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         ...manifest.contributes.exporters.filter((d) => exporters.get(d.id)?.plugin !== plugin).map((d) => `exporter "${d.id}"`),
         ...manifest.contributes.transforms.filter((d) => transforms.get(d.id)?.plugin !== plugin).map((d) => `transform "${d.id}"`),
         ...manifest.contributes.checkers.filter((d) => checkers.get(d.id)?.plugin !== plugin).map((d) => `checker "${d.id}"`),
+        ...manifest.contributes.videoSteps.filter((d) => stepMaps[d.kind].get(d.id)?.plugin !== plugin).map((d) => `${d.kind} "${d.id}"`),
       ];
       if (missing.length > 0) {
         throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: `declares ${missing.join(', ')} but setup() never registered it` });
@@ -559,14 +597,14 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
     throw err;
   }
   const swap = (id: string, spec: string, swapOptions: SwapOptions = {}) => swapPlugin({ loaded, slots, closers, cwd, options }, id, spec, swapOptions);
-  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes }, swap, close };
+  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes, transcribers, detectors, scorers }, swap, close };
 }
 
 const contributionKey = (m: PluginManifest) =>
   JSON.stringify(
-    (['importers', 'exporters', 'transforms', 'checkers', 'themes'] as const).map((kind) =>
-      m.contributes[kind]
-        .map((d) => d.id)
+    (['importers', 'exporters', 'transforms', 'checkers', 'themes', 'videoSteps'] as const).map((kind) =>
+      (m.contributes[kind] as ReadonlyArray<{ id: string; kind?: string }>)
+        .map((d) => (d.kind ? `${d.kind}:${d.id}` : d.id))
         .sort()
         .join(','),
     ),

@@ -18,6 +18,7 @@ import type {
   StepContext,
   Transform,
 } from '../plugins/contracts.js';
+import type { CandidateScore, Detector, Scorer, SubjectBox, Transcriber, VideoStepContext, Word } from '../plugins/video-contracts.js';
 import type { CheckResult } from '../quality/findings.js';
 import type { SandboxHandle } from './pool.js';
 
@@ -122,6 +123,65 @@ export function sandboxedTransform(sandbox: SandboxHandle, plugin: string, id: s
   return {
     async transform(doc, ctx) {
       return documentResult(plugin, await callWithContext(sandbox, plugin, `transform:${id}`, 'transform', [documentData(doc)], ctx), doc);
+    },
+  };
+}
+
+/** Most bytes of sound one call to a sandboxed transcriber carries (its frame limit is 16 MB). */
+export const SANDBOX_MAX_CHUNK_SECONDS = 240;
+
+/** A video step's context as data. */
+function videoContextData(ctx: VideoStepContext): { $context: Record<string, unknown> } {
+  return { $context: { file: ctx.file, cwd: ctx.cwd, configDir: ctx.configDir, config: ctx.config, options: ctx.options, plugin: ctx.plugin } };
+}
+
+async function callStep(sandbox: SandboxHandle, plugin: string, component: string, method: string, args: unknown[], ctx: VideoStepContext): Promise<unknown> {
+  const answer = await sandbox.call(component, method, [...args, videoContextData(ctx)], { signal: ctx.signal });
+  if (!isObject(answer) || !Array.isArray(answer.diagnostics)) throw invalid(plugin, `${component}.${method} answered without its diagnostics`);
+  for (const d of answer.diagnostics.slice(0, 100)) {
+    if (isObject(d) && typeof d.code === 'string' && typeof d.message === 'string') ctx.report(d as unknown as Diagnostic);
+  }
+  return answer.value;
+}
+
+/**
+ * The video steps' answers are checked in full by the clipping engine (for every plugin, trusted
+ * or not); here only that they are lists.
+ */
+function list<T>(plugin: string, value: unknown, what: string): T[] {
+  if (!Array.isArray(value)) throw invalid(plugin, `a ${what} must answer a list`);
+  return value as T[];
+}
+
+export function sandboxedTranscriber(sandbox: SandboxHandle, plugin: string, id: string, checks: boolean): Transcriber {
+  const component = `transcriber:${id}`;
+  const transcriber: Transcriber = {
+    async transcribe(input, ctx) {
+      return list<Word>(plugin, await callStep(sandbox, plugin, component, 'transcribe', [input], ctx), 'transcriber');
+    },
+  };
+  if (checks) {
+    transcriber.available = async (language, ctx) => {
+      const value = await callStep(sandbox, plugin, component, 'available', [language], ctx);
+      if (!isObject(value) || typeof value.ok !== 'boolean') throw invalid(plugin, 'available() must answer { ok }');
+      return value.ok ? { ok: true } : { ok: false, reason: String(value.reason ?? 'not available').slice(0, 500) };
+    };
+  }
+  return transcriber;
+}
+
+export function sandboxedDetector(sandbox: SandboxHandle, plugin: string, id: string): Detector {
+  return {
+    async detect(frame, ctx) {
+      return list<SubjectBox>(plugin, await callStep(sandbox, plugin, `detector:${id}`, 'detect', [frame], ctx), 'detector');
+    },
+  };
+}
+
+export function sandboxedScorer(sandbox: SandboxHandle, plugin: string, id: string): Scorer {
+  return {
+    async score(input, ctx) {
+      return list<CandidateScore>(plugin, await callStep(sandbox, plugin, `scorer:${id}`, 'score', [input], ctx), 'scorer');
     },
   };
 }

@@ -96,12 +96,19 @@ async function main(): Promise<void> {
     exporter: register('exporter'),
     transform: register('transform'),
     checker: register('checker'),
+    transcriber: register('transcriber'),
+    detector: register('detector'),
+    scorer: register('scorer'),
     onClose: () => {},
     fetch: brokerFetch,
   });
-  // A checker's merge is announced as `checker:<id>.merge` (the host proxies it only then).
+  // A checker's merge is announced as `checker:<id>.merge`, a transcriber's availability check as
+  // `transcriber:<id>.available` (the host proxies them only then).
   const names = [...components.keys()];
-  for (const [name, impl] of components) if (typeof impl.merge === 'function') names.push(`${name}.merge`);
+  for (const [name, impl] of components) {
+    if (typeof impl.merge === 'function') names.push(`${name}.merge`);
+    if (name.startsWith('transcriber:') && typeof impl.available === 'function') names.push(`${name}.available`);
+  }
   send({ type: 'ready', components: names });
 }
 

@@ -34,8 +34,12 @@ export interface AsrEngine {
 }
 
 export interface AsrConfig {
-  /** `auto` (default): whisper when a model is set, else openai when a URL is set, else pocketsphinx. */
-  engine?: 'auto' | 'pocketsphinx' | 'whisper' | 'openai' | 'none';
+  /**
+   * `auto` (default): whisper when a model is set, else openai when a URL is set, else
+   * pocketsphinx. `none`: no speech recognition. Any other value names a transcriber step
+   * (built-in: pocketsphinx, whisper, openai; plugins add more).
+   */
+  engine?: string;
   /** whisper.cpp model file (ggml), supplied by the user. */
   model?: string;
   /** Threads for local engines. Default: the core count. */

@@ -30,8 +30,13 @@ export interface GetTranscriptOptions {
   scratchDir: string;
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
-  /** Engines to use instead of the built-in ones (plugins, tests). */
+  /** Engines to use instead of the built-in ones (the clip job's transcriber steps, tests). */
   engines?: readonly AsrEngine[] | undefined;
+  /**
+   * The user named the engine: one that cannot run is an error, not a skip. Default: whether
+   * `asr.engine` names one (when `engines` is not given), else false.
+   */
+  explicit?: boolean | undefined;
 }
 
 export interface TranscriptResult {
@@ -160,7 +165,7 @@ export async function getTranscript(options: GetTranscriptOptions): Promise<Tran
   // 3. Speech recognition.
   const language = options.language ?? 'en';
   const engines = options.engines ?? asrEngines(options.asr);
-  const explicit = options.engines === undefined && options.asr?.engine !== undefined && options.asr.engine !== 'auto';
+  const explicit = options.explicit ?? (options.engines === undefined && options.asr?.engine !== undefined && options.asr.engine !== 'auto');
   if (!media.audio) {
     warnings.push(diagnostic('EIA_VIDEO_NO_SPEECH', { file: basename(file), detail: 'the file has no audio stream' }));
     return { transcript: empty(language), warnings };
