@@ -39,6 +39,53 @@ const basePkg = (exportIa: Record<string, unknown>, extra: Record<string, unknow
 });
 
 describe('plugin loader', () => {
+  it('registers video steps under their declared kind, and refuses a kind or id the manifest does not declare', async () => {
+    const steps = [
+      { id: 'acme-asr', kind: 'transcriber' as const, chunkSeconds: 60 },
+      { id: 'acme-faces', kind: 'detector' as const },
+      { id: 'acme-score', kind: 'scorer' as const },
+    ];
+    const transcriber = { transcribe: () => [] };
+    const detector = { detect: () => [] };
+    const scorer = { score: () => [] };
+    const set = await loadPlugins([
+      inline({ id: 'acme', contributes: { videoSteps: steps } }, (api) => {
+        api.transcriber('acme-asr', transcriber);
+        api.detector('acme-faces', detector);
+        api.scorer('acme-score', scorer);
+      }),
+    ]);
+    expect(set.registry.transcribers.get('acme-asr')?.implementation).toBe(transcriber);
+    expect(set.registry.transcribers.get('acme-asr')?.descriptor.chunkSeconds).toBe(60);
+    expect(set.registry.detectors.get('acme-faces')?.descriptor.chunkSeconds).toBe(0);
+    expect(set.registry.scorers.get('acme-score')?.implementation).toBe(scorer);
+    await set.close();
+
+    // Declared as a detector, registered as a scorer.
+    const wrongKind = loadPlugins([
+      inline({ id: 'acme', contributes: { videoSteps: [steps[1] as (typeof steps)[1]] } }, (api) => api.scorer('acme-faces', scorer)),
+    ]);
+    await expect(wrongKind).rejects.toMatchObject({
+      code: 'EIA_PLUGIN_UNDECLARED_CONTRIBUTION',
+      message: expect.stringContaining('contributes.videoSteps (with kind "scorer")'),
+    });
+    // Declared, never registered.
+    const missing = loadPlugins([inline({ id: 'acme', contributes: { videoSteps: steps } }, (api) => api.scorer('acme-score', scorer))]);
+    await expect(missing).rejects.toMatchObject({
+      code: 'EIA_PLUGIN_SETUP_FAILED',
+      message: expect.stringContaining('transcriber "acme-asr", detector "acme-faces"'),
+    });
+    // Two plugins with one step id of a kind.
+    const twice = loadPlugins([
+      inline({ id: 'one', contributes: { videoSteps: [steps[2] as (typeof steps)[2]] } }, (api) => api.scorer('acme-score', scorer)),
+      inline({ id: 'two', contributes: { videoSteps: [steps[2] as (typeof steps)[2]] } }, (api) => api.scorer('acme-score', scorer)),
+    ]);
+    expect(await codeOf(twice)).toBe('EIA_PLUGIN_DUPLICATE');
+    // An unknown kind is a manifest error.
+    const dir = writePackage(basePkg({ contributes: { videoSteps: [{ id: 'x', kind: 'renderer' }] } }));
+    expect(await codeOf(loadPlugins([dir]))).toBe('EIA_PLUGIN_MANIFEST_INVALID');
+  });
+
   it('loads a packaged plugin from its folder and reads the manifest from package.json', async () => {
     const dir = writePackage(basePkg({ contributes: { themes: [] } }));
     const set = await loadPlugins([dir]);
