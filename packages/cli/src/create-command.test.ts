@@ -29,6 +29,8 @@ async function run(args: string[], cwd: string) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'eia-create-'));
 
+const VIDEO_STEPS: readonly string[] = ['transcriber', 'detector', 'scorer'];
+
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : [join(prefix, e.name)],
@@ -70,22 +72,29 @@ describe('create-plugin', () => {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       const manifest = manifestFromPackageJson(pkg, dir);
       expect(manifest).toMatchObject({ id: `${type}-sample`, apiVersion: 1, engines: { 'export-ia': `^${CORE_VERSION}` }, permissions: {} });
-      expect(manifest.contributes[`${type}s` as 'exporters'].map((c) => c.id)).toEqual(['sample']);
+      if (VIDEO_STEPS.includes(type)) {
+        // Video steps share one list, each entry with its kind.
+        expect(manifest.contributes.videoSteps).toEqual([expect.objectContaining({ id: 'sample', kind: type })]);
+      } else {
+        expect(manifest.contributes[`${type}s` as 'exporters'].map((c) => c.id)).toEqual(['sample']);
+        expect(manifest.contributes.videoSteps).toEqual([]);
+      }
       expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toContain(`api.${type}('sample', sample${type[0]?.toUpperCase()}${type.slice(1)}());`);
       expect(readFileSync(join(dir, 'test/sample.test.ts'), 'utf8')).toContain(`${type}Contract(`);
     });
   }
 
-  it('refuses video steps and widgets, which have no contract yet', async () => {
-    for (const type of ['video-step', 'widget']) {
-      const cwd = tmp();
-      const r = await run(['create-plugin', 'later', '--type', type], cwd);
-      expect(r.code).toBe(2);
-      expect(r.err).toMatch(
-        new RegExp(`^error EIA_USAGE --type ${type}: .* no plugin contract yet .*later version.*Use --type exporter\\|checker\\|importer\\|transform`),
-      );
-      expect(readdirSync(cwd)).toEqual([]);
-    }
+  it('refuses widgets, which have no contract yet, and asks which video step --type video-step means', async () => {
+    const cwd = tmp();
+    const widget = await run(['create-plugin', 'later', '--type', 'widget'], cwd);
+    expect(widget.code).toBe(2);
+    expect(widget.err).toMatch(
+      /^error EIA_USAGE --type widget: widgets have no plugin contract yet.*Use --type exporter\|checker\|importer\|transform\|transcriber\|detector\|scorer/,
+    );
+    const video = await run(['create-plugin', 'later', '--type', 'video-step'], cwd);
+    expect(video.code).toBe(2);
+    expect(video.err).toMatch(/^error EIA_USAGE --type video-step: say which video step: --type transcriber .*, detector .* or scorer/);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('refuses an unknown type, a missing type, invalid names and a folder that is not empty', async () => {
@@ -134,12 +143,52 @@ describe('create-component', () => {
     expect((await run(['create-component', 'Bad', '--type', 'checker'], dir)).err).toContain('"Bad" is not a valid component id');
   });
 
+  it('adds video steps to a plugin: one videoSteps list, each entry with its kind, ids taken per kind', async () => {
+    const cwd = tmp();
+    await run(['create-plugin', 'exporter-outline', '--type', 'exporter'], cwd);
+    const dir = join(cwd, 'exporter-outline');
+    expect((await run(['create-component', 'pauses', '--type', 'transcriber'], dir)).code).toBe(0);
+    const r = await run(['create-component', 'skin', '--type', 'detector'], dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Added the detector "skin"');
+    const manifest = manifestFromPackageJson(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), dir);
+    expect(manifest.contributes.videoSteps).toEqual([
+      expect.objectContaining({ id: 'pauses', kind: 'transcriber', chunkSeconds: 120 }),
+      expect.objectContaining({ id: 'skin', kind: 'detector' }),
+    ]);
+    expect(manifest.contributes.exporters.map((e) => e.id)).toEqual(['outline']);
+    const index = readFileSync(join(dir, 'src/index.ts'), 'utf8');
+    expect(index).toMatch(/api\.transcriber\('pauses', pausesTranscriber\(\)\);\n\s+api\.detector\('skin', skinDetector\(\)\);\n\s+\/\/ export-ia:components/);
+    expect(readFileSync(join(dir, 'test/skin.test.ts'), 'utf8')).toContain('detectorContract(');
+    expect((await run(['create-component', 'pauses', '--type', 'transcriber'], dir)).err).toContain('already contributes a transcriber "pauses"');
+
+    // By hand: a scorer "rank" is declared; a transcriber may have the same id (files permitting).
+    const hand = join(cwd, 'hand');
+    mkdirSync(hand);
+    writeFileSync(
+      join(hand, 'package.json'),
+      JSON.stringify({
+        name: 'hand',
+        version: '1.0.0',
+        exportIa: { id: 'hand', apiVersion: 1, contributes: { videoSteps: [{ id: 'rank', kind: 'scorer' }] } },
+      }),
+    );
+    expect((await run(['create-component', 'rank', '--type', 'scorer'], hand)).err).toContain('already contributes a scorer "rank"');
+    const other = await run(['create-component', 'rank', '--type', 'transcriber'], hand);
+    expect(other.code, other.err).toBe(0);
+    expect(other.out).toContain("api.transcriber('rank', rankTranscriber());");
+    expect(JSON.parse(readFileSync(join(hand, 'package.json'), 'utf8')).exportIa.contributes.videoSteps).toEqual([
+      { id: 'rank', kind: 'scorer' },
+      expect.objectContaining({ id: 'rank', kind: 'transcriber' }),
+    ]);
+  });
+
   it('refuses a folder that is not an Export IA plugin', async () => {
     const cwd = tmp();
     expect((await run(['create-component', 'notes', '--type', 'checker'], cwd)).err).toContain('has no package.json');
     writeFileSync(join(cwd, 'package.json'), '{"name":"app"}');
     expect((await run(['create-component', 'notes', '--type', 'checker'], cwd)).err).toContain('has no "exportIa" manifest');
-    expect((await run(['create-component', 'clip', '--type', 'video-step'], cwd)).err).toContain('video steps have no plugin contract yet');
+    expect((await run(['create-component', 'clip', '--type', 'video-step'], cwd)).err).toContain('--type video-step: say which video step');
   });
 });
 

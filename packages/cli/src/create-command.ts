@@ -8,6 +8,8 @@
  * Templates: `templates/plugin/` is the skeleton; `templates/<type>/` holds `template.json` (the
  * manifest entry, README lines, shared files), `component.ts.tmpl` and `component.test.ts.tmpl`.
  * `{{key}}` placeholders are filled from the names below; an unknown one is a bug and throws.
+ * The video clipping steps (transcriber, detector, scorer) all go to `contributes.videoSteps`, each
+ * entry with its `kind`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -21,18 +23,24 @@ export interface CreateDeps {
   printError: (ctx: CliContext, err: unknown) => number;
 }
 
-/** Component types with a template and a contract suite. */
-export const COMPONENT_TYPES = ['exporter', 'checker', 'importer', 'transform'] as const;
+/** Component types with a template and a contract suite: the document components, then the video clipping steps. */
+export const COMPONENT_TYPES = ['exporter', 'checker', 'importer', 'transform', 'transcriber', 'detector', 'scorer'] as const;
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
 
-// Kinds of the design (design.md §5) that have no contract in the core yet: refused with a hint.
-const NOT_YET = new Set(['video-step', 'widget']);
+/** The video clipping steps: declared in `contributes.videoSteps` with their `kind`, ids unique per kind. */
+const VIDEO_STEP_TYPES: ReadonlySet<ComponentType> = new Set(['transcriber', 'detector', 'scorer']);
 
-const MANIFEST_KEY: Record<ComponentType, 'exporters' | 'checkers' | 'importers' | 'transforms'> = {
+// A kind of the design (design.md §5) that has no contract in the core yet: refused with a hint.
+const NOT_YET = 'widget';
+
+const MANIFEST_KEY: Record<ComponentType, 'exporters' | 'checkers' | 'importers' | 'transforms' | 'videoSteps'> = {
   exporter: 'exporters',
   checker: 'checkers',
   importer: 'importers',
   transform: 'transforms',
+  transcriber: 'videoSteps',
+  detector: 'videoSteps',
+  scorer: 'videoSteps',
 };
 
 /** The plugin id pattern of the manifest schema. */
@@ -53,6 +61,8 @@ interface TypeTemplate {
   descriptor: Record<string, unknown>;
   summary: string;
   usage: string;
+  /** A paragraph for the README after the summary: what the component is for and how to change it. */
+  notes?: string;
   /** Files the component's test needs, written once per plugin: path → template file. */
   shared?: Record<string, string>;
 }
@@ -74,10 +84,10 @@ export function fill(text: string, values: Readonly<Record<string, string>>): st
 
 function typeOf(value: string): ComponentType {
   if ((COMPONENT_TYPES as readonly string[]).includes(value)) return value as ComponentType;
-  if (NOT_YET.has(value))
-    throw usage(
-      `--type ${value}: ${value === 'widget' ? 'widgets' : 'video steps'} have no plugin contract yet (the video pipeline comes in a later version), so there is no template for them. Use --type ${COMPONENT_TYPES.join('|')}`,
-    );
+  if (value === 'video-step')
+    throw usage(`--type video-step: say which video step: --type transcriber (speech → words), detector (who the crop follows) or scorer (which clips win)`);
+  if (value === NOT_YET)
+    throw usage(`--type widget: widgets have no plugin contract yet, so there is no template for them. Use --type ${COMPONENT_TYPES.join('|')}`);
   throw usage(`unknown --type "${value}": use one of ${COMPONENT_TYPES.join(', ')}`);
 }
 
@@ -164,8 +174,11 @@ export function addComponent(dir: string, type: ComponentType, id: string): Comp
   const contributes = m.contributes ?? {};
   m.contributes = contributes;
   const key = MANIFEST_KEY[type];
-  const list = Array.isArray(contributes[key]) ? (contributes[key] as Array<{ id?: unknown }>) : [];
-  if (list.some((c) => c.id === id)) throw usage(`the plugin already contributes ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} "${id}"`);
+  const video = VIDEO_STEP_TYPES.has(type);
+  const list = Array.isArray(contributes[key]) ? (contributes[key] as Array<{ id?: unknown; kind?: unknown }>) : [];
+  // Video steps share one list; an id is taken only among the steps of the same kind.
+  if (list.some((c) => c.id === id && (!video || c.kind === type)))
+    throw usage(`the plugin already contributes ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} "${id}"`);
   const files = [`src/${id}.ts`, `test/${id}.test.ts`];
   for (const f of files) if (existsSync(join(dir, f))) throw usage(`${join(dir, f)} already exists: choose another component name`);
 
@@ -180,7 +193,7 @@ export function addComponent(dir: string, type: ComponentType, id: string): Comp
     files.push(rel);
   }
 
-  list.push({ id, ...template.descriptor });
+  list.push(video ? { id, kind: type, ...template.descriptor } : { id, ...template.descriptor });
   contributes[key] = list;
   const indent = /^[ \t]+/m.exec(raw)?.[0] ?? '  ';
   writeFileSync(pkgPath, `${JSON.stringify(pkg, null, indent)}\n`);
@@ -240,7 +253,16 @@ export function createPlugin(name: string, type: ComponentType, dir: string): { 
   const pluginId = pluginIdOf(name);
   const componentId = componentIdOf(pluginId, type);
   const folder = basename(dir);
-  const values = { packageName: name, pluginId, id: componentId, folder, summary: template.summary, usage: fill(template.usage, { id: componentId }) };
+  const values = {
+    packageName: name,
+    pluginId,
+    id: componentId,
+    folder,
+    summary: template.summary,
+    notes: template.notes ? `\n${fill(template.notes, { id: componentId })}\n` : '',
+    usage: fill(template.usage, { id: componentId }),
+    types: COMPONENT_TYPES.join('|'),
+  };
   mkdirSync(dir, { recursive: true });
   writeNew(dir, 'package.json', `${JSON.stringify(packageJson(name, type, template.summary), null, 2)}\n`);
   writeNew(dir, 'tsconfig.json', templateText('plugin/tsconfig.json.tmpl'));
@@ -272,7 +294,7 @@ export function registerCreateCommands(program: Command, deps: CreateDeps): void
         setExit(printError(ctx, err));
       }
     };
-  const types = `${COMPONENT_TYPES.join(', ')} (video-step and widget: not yet)`;
+  const types = `${COMPONENT_TYPES.join(', ')} (widget: not yet)`;
 
   program
     .command('create-plugin')
@@ -285,7 +307,8 @@ export function registerCreateCommands(program: Command, deps: CreateDeps): void
       `
 Examples:
   export-ia create-plugin export-ia-plugin-opml --type exporter
-  export-ia create-plugin @acme/export-ia-plugin-notes --type checker --dir plugins/notes`,
+  export-ia create-plugin @acme/export-ia-plugin-notes --type checker --dir plugins/notes
+  export-ia create-plugin export-ia-plugin-pauses --type transcriber`,
     )
     .action(
       guard((name: string, flags: { type: string; dir?: string }) => {

@@ -50,6 +50,7 @@ export function realPath(dir: string): string {
   }
 }
 
+/** `<kind>:<id>` for each contribution; a video step is named by its kind (`transcriber:whisper`). */
 function contributionsOf(m: PluginManifest): string[] {
   const c = m.contributes;
   return [
@@ -57,6 +58,7 @@ function contributionsOf(m: PluginManifest): string[] {
     ...c.transforms.map((x) => `transform:${x.id}`),
     ...c.checkers.map((x) => `checker:${x.id}`),
     ...c.exporters.map((x) => `exporter:${x.id}`),
+    ...(['transcriber', 'detector', 'scorer'] as const).flatMap((kind) => c.videoSteps.filter((x) => x.kind === kind).map((x) => `${kind}:${x.id}`)),
     ...c.themes.map((x) => `theme:${x.id}`),
   ];
 }

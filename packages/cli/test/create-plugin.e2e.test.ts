@@ -4,10 +4,11 @@
  * with the kind's contract suite), then load it through the real CLI from a config file — so it
  * runs sandboxed — and check what it does to a document. Then `create-component` adds a second
  * component that builds, passes and loads, and a generated plugin installs with
- * `plugins install`.
+ * `plugins install`. The three video steps (transcriber, detector, scorer) make one clip of a
+ * synthetic talk together through `export-ia clip`, sandboxed.
  *
  * The generated packages need no network: `<tmp>/node_modules` links to the workspace's, which
- * holds typescript, @types/node and the `@export-ia/core` workspace link. The four plugins build
+ * holds typescript, @types/node and the `@export-ia/core` workspace link. The seven plugins build
  * and test concurrently (tsc takes about a second each).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isolation } from '../../core/src/sandbox/sandbox.js';
 import { CORE_VERSION } from '../../core/src/version.js';
+import { makeTalk } from '../../video/test/fixtures/talk.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(repo, 'packages/cli/bin/export-ia.js');
@@ -30,7 +32,7 @@ interface Result {
 }
 
 /** The CLI, as a user runs it. Where the host cannot sandbox fully, the operator's way out is used. */
-function cli(args: string[], cwd: string, env: Record<string, string> = {}): Result {
+function cli(args: string[], cwd: string, env: Record<string, string> = {}, timeout = 60_000): Result {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     input: '',
@@ -41,7 +43,7 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}): Res
       ...(can.namespaces ? {} : { EXPORT_IA_SANDBOX_NETWORK: 'allow' }),
       ...env,
     },
-    timeout: 60_000,
+    timeout,
   });
   return { code: r.status ?? -1, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
 }
@@ -83,6 +85,14 @@ const PLUGINS = {
   importer: { name: 'importer-csv', folder: 'importer-csv', pluginId: 'importer-csv', component: 'csv' },
   checker: { name: 'export-ia-plugin-notes', folder: 'export-ia-plugin-notes', pluginId: 'notes', component: 'notes' },
   transform: { name: 'transform-smart-quotes', folder: 'transform-smart-quotes', pluginId: 'transform-smart-quotes', component: 'smart-quotes' },
+  transcriber: {
+    name: 'export-ia-plugin-transcriber-pauses',
+    folder: 'export-ia-plugin-transcriber-pauses',
+    pluginId: 'transcriber-pauses',
+    component: 'pauses',
+  },
+  detector: { name: '@acme/detector-skin', folder: 'detector-skin', pluginId: 'detector-skin', component: 'skin' },
+  scorer: { name: 'scorer-topics', folder: 'scorer-topics', pluginId: 'scorer-topics', component: 'topics' },
 } as const;
 type Type = keyof typeof PLUGINS;
 
@@ -158,13 +168,15 @@ describe('create-plugin', () => {
     expect(readFileSync(join(dir, 'test/outline.test.ts'), 'utf8')).toContain('exporterContract(');
   });
 
-  it('refuses a folder that is not empty, and video steps and widgets, with a coded error', () => {
+  it('refuses a folder that is not empty, an unnamed video step and widgets, with a coded error', () => {
     const taken = cli(['create-plugin', 'importer-csv', '--type', 'importer'], tmp);
     expect(taken.code).toBe(2);
     expect(taken.err).toMatch(/^error EIA_USAGE .*importer-csv is not empty/);
     const video = cli(['create-plugin', 'clip-titles', '--type', 'video-step'], tmp);
     expect(video.code).toBe(2);
-    expect(video.err).toMatch(/EIA_USAGE --type video-step: video steps have no plugin contract yet/);
+    expect(video.err).toMatch(/EIA_USAGE --type video-step: say which video step: --type transcriber/);
+    const widget = cli(['create-plugin', 'clip-titles', '--type', 'widget'], tmp);
+    expect(widget.err).toMatch(/EIA_USAGE --type widget: widgets have no plugin contract yet/);
     expect(existsSync(join(tmp, 'clip-titles'))).toBe(false);
   });
 
@@ -203,6 +215,44 @@ describe('create-plugin', () => {
     expect(html).toContain('confirm the \u201cdate\u201d');
     expect(html).toContain('It\u2019s late \u2013 maybe\u2026');
   });
+
+  it('transcriber, detector and scorer: build, pass their tests, and make a clip together through export-ia clip', async () => {
+    await Promise.all([expectGreen('transcriber'), expectGreen('detector'), expectGreen('scorer')]);
+    const talk = await makeTalk({ sentences: 25 });
+    const r = cli(
+      [
+        'clip',
+        talk.video,
+        ...['--asr', 'pauses', '--detector', 'skin', '--scorer', 'topics', '--keywords', 'pricing'],
+        ...['-n', '1', '--min', '5', '--max', '10', '--resolution', '720', '--captions', 'none', '-o', 'clips'],
+      ],
+      project,
+      {},
+      120_000,
+    );
+    expect(r.code, r.err).toBe(0);
+    const made = JSON.parse(readFileSync(join(project, 'clips/clips.json'), 'utf8')) as {
+      settings: { steps: Record<string, string> };
+      transcript: { source: string; words: number; sentences: Array<{ text: string; start: number }> };
+      clips: Array<{ score: number; reasons: Array<{ factor: string }> }>;
+    };
+    expect(made.settings.steps).toEqual({
+      transcriber: 'pauses (transcriber-pauses@0.1.0)',
+      detector: 'skin (detector-skin@0.1.0)',
+      scorer: 'topics (scorer-topics@0.1.0)',
+    });
+    // One word per stretch of speech, each a sentence of its own: every spoken sentence starts one.
+    expect(made.transcript.source).toBe('asr:pauses');
+    expect(made.transcript.words).toBeGreaterThanOrEqual(talk.script.length);
+    expect(new Set(made.transcript.sentences.map((s) => s.text))).toEqual(new Set(['…']));
+    for (const spoken of talk.script)
+      expect(
+        made.transcript.sentences.some((s) => Math.abs(s.start - spoken.start) < 0.15),
+        spoken.text,
+      ).toBe(true);
+    expect(made.clips).toHaveLength(1);
+    expect(made.clips[0]?.reasons.map((x) => x.factor)).toEqual(['keywords', 'length', 'loudness']);
+  }, 180_000);
 
   it('the plugins run sandboxed, each with its one contribution', () => {
     const r = cli(['plugins'], project);
