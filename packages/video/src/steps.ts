@@ -84,6 +84,10 @@ function engineTranscriber(make: (options: AsrConfig) => AsrEngine, tools: Tools
     },
     async transcribe(input, ctx) {
       const engine = make(ctx.options as AsrConfig);
+      // Each call is on its own (a step keeps no state between calls): the engine checks what it
+      // needs, and learns the ffmpeg to run, here too.
+      const status = await engine.available(tools(), input.language);
+      if (!status.ok) throw new ExportIaError('EIA_VIDEO_ASR_UNAVAILABLE', { engine: engine.id, detail: status.reason });
       const dir = await mkdtemp(join(tmpdir(), 'export-ia-asr-'));
       try {
         const audioPath = join(dir, 'audio-16k.wav');
