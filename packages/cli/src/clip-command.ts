@@ -304,8 +304,11 @@ async function clipAll(
       const transcript = flags.transcript ? resolve(ctx.cwd, flags.transcript) : undefined;
       job = await openClipJob(jobStore, input, outDir, { ...options, ...(transcript ? { transcript } : {}) }, actorName(ctx));
       if (job?.resumed && !flags.json && !flags.quiet) {
+        const saved = Object.keys(job.checkpoint.stages ?? {});
         ctx.streams.stdout.write(
-          `  resuming job ${job.id}: ${job.checkpoint.done?.size ?? 0} of ${job.checkpoint.plan?.planned.length ?? 0} clips already rendered\n`,
+          job.checkpoint.plan
+            ? `  resuming job ${job.id}: ${job.checkpoint.done?.size ?? 0} of ${job.checkpoint.plan.planned.length} clips already rendered\n`
+            : `  resuming job ${job.id}: ${saved.join(', ')} from the earlier run\n`,
         );
       }
       if (flags.json && job) ctx.streams.stdout.write(`${JSON.stringify({ file: name, type: 'job', id: job.id, stream: job.stream, resumed: job.resumed })}\n`);

@@ -1,16 +1,18 @@
 /**
  * A clip job is an event stream in the data directory (`clip-<id>`): `ClipJobStarted` at each
- * attempt, `ClipStageFinished` per stage, `ClipPlanned` (the plan — analysis, transcript, chosen
- * clips, reframing — stored as a blob, the event names it), `ClipRendered` per clip, then
- * `ClipJobFinished` or `ClipJobFailed`. Running the same job again (same input file, same options,
- * same output folder) after an attempt that did not finish resumes it: the plan is read back and
- * the clips already rendered (still in the folder) are kept.
+ * attempt, `ClipStageFinished` per stage, `ClipStageSaved` with the result of each costly step
+ * (transcript, scene cuts, each clip's reframing; stored as a blob the event names),
+ * `ClipPlanned` (the plan — analysis, transcript, chosen clips, reframing — as a blob),
+ * `ClipRendered` per clip, then `ClipJobFinished` or `ClipJobFailed`. Running the same job again
+ * (same input file, same options, same output folder) after an attempt that did not finish resumes
+ * it from its last finished step: the plan, or else the saved steps, are read back, and the clips
+ * already rendered (still in the folder) are kept.
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobStore, NewEvent, SerializedError, StoredEvent } from '@export-ia/core';
-import type { ClipCheckpoint, ClipOptions, ClipPlan, ClipRecord, Stage } from '@export-ia/video';
+import type { ClipCheckpoint, ClipOptions, ClipPlan, ClipRecord, Stage, StageResults } from '@export-ia/video';
 
 export const CLIP_STREAM_PREFIX = 'clip-';
 
@@ -91,8 +93,18 @@ export async function openClipJob(
   const open = events.slice(lastFinished + 1);
   let plan: ClipPlan | undefined;
   const done = new Map<number, ClipRecord>();
+  const stages: StageResults = {};
+  const readBlob = async (id: string): Promise<unknown> => JSON.parse(Buffer.from(await blobs.get(id, 'clip step result')).toString('utf8'));
   for (const event of open) {
-    if (event.type === 'ClipPlanned') {
+    if (event.type === 'ClipStageSaved') {
+      // A blob that cannot be read back only means that step runs again.
+      const { stage, blob } = event.data as { stage: keyof StageResults; blob: string };
+      const result = await readBlob(blob).catch(() => undefined);
+      if (result === undefined) continue;
+      if (stage === 'reframe') stages.reframe = { ...stages.reframe, ...(result as NonNullable<StageResults['reframe']>) };
+      else if (stage === 'transcript') stages.transcript = result as NonNullable<StageResults['transcript']>;
+      else if (stage === 'scenes') stages.scenes = result as NonNullable<StageResults['scenes']>;
+    } else if (event.type === 'ClipPlanned') {
       const { planBlob } = event.data as { planBlob: string };
       try {
         plan = JSON.parse(Buffer.from(await blobs.get(planBlob, 'clip plan')).toString('utf8')) as ClipPlan;
@@ -111,10 +123,23 @@ export async function openClipJob(
   const append = (event: NewEvent) => store.append(stream, [{ ...event, metadata }]).then(() => undefined);
   await append({
     type: 'ClipJobStarted',
-    data: { input, outDir, attempt, resumed: plan !== undefined, renderedBefore: done.size, options: jobOptions(options) },
+    data: {
+      input,
+      outDir,
+      attempt,
+      resumed: plan !== undefined || Object.keys(stages).length > 0,
+      renderedBefore: done.size,
+      ...(plan ? {} : { stepsSaved: Object.keys(stages) }),
+      options: jobOptions(options),
+    },
   });
   const checkpoint: ClipCheckpoint = {
     ...(plan ? { plan, done } : {}),
+    ...(!plan && Object.keys(stages).length > 0 ? { stages } : {}),
+    stageDone: async (stage, result) => {
+      const blob = await blobs.put(Buffer.from(JSON.stringify(result)));
+      await append({ type: 'ClipStageSaved', data: { stage, blob } });
+    },
     planned: async (p) => {
       const planBlob = await blobs.put(Buffer.from(JSON.stringify(p)));
       await append({ type: 'ClipPlanned', data: { planBlob, clips: p.planned.length } });
@@ -124,7 +149,7 @@ export async function openClipJob(
   return {
     id,
     stream,
-    resumed: plan !== undefined,
+    resumed: plan !== undefined || checkpoint.stages !== undefined,
     checkpoint,
     stageFinished: (stage, note) => append({ type: 'ClipStageFinished', data: { stage, ...(note ? { note } : {}) } }),
     finished: (manifest, clips) => append({ type: 'ClipJobFinished', data: { manifest, clips } }),

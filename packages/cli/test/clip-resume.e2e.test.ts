@@ -13,6 +13,9 @@ import { openSqliteEventStore } from '../../core/src/events/sqlite-event-store.j
 import { makeTalk } from '../../video/test/fixtures/talk.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
+/** Debian's ffmpeg with the asr filter and the English model (CI installs them). */
+const pocketSphinx =
+  existsSync('/usr/share/pocketsphinx/model/en-us') && spawnSync('ffmpeg', ['-hide_banner', '-filters'], { encoding: 'utf8' }).stdout?.includes(' asr ');
 const bin = join(repo, 'packages/cli/bin/export-ia.js');
 
 interface JsonEvent {
@@ -115,4 +118,69 @@ describe('export-ia clip resumes a killed job', () => {
       await store.close();
     }
   }, 300_000);
+
+  it.skipIf(!pocketSphinx)(
+    'killed before its plan, it keeps the steps that finished: speech recognition is not run again',
+    async () => {
+      const talk = await makeTalk({ sentences: 25 });
+      const work = mkdtempSync(join(tmpdir(), 'eia-clip-resume-steps-'));
+      const dataDir = join(work, 'data');
+      const args = [bin, 'clip', talk.video, '--asr', 'pocketsphinx', '-o', join(work, 'out'), '-n', '2', '--min', '8', '--max', '20', '--resolution', '720'];
+      args.push('--captions', 'none', '--data-dir', dataDir, '--json', '--no-config');
+
+      // First attempt: killed as soon as the scene cuts are found (speech recognised, reframing not done).
+      const first = spawn(process.execPath, args, { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const closed = new Promise((r) => first.once('close', r));
+      let out = '';
+      let killedAfter = '';
+      await new Promise<void>((resolve, reject) => {
+        first.stdout.setEncoding('utf8');
+        first.stdout.on('data', (chunk: string) => {
+          out += chunk;
+          const lines = out.split('\n');
+          out = lines.pop() ?? '';
+          for (const line of lines) {
+            const event = JSON.parse(line) as JsonEvent & { stage?: string; note?: string };
+            // The stage's closing note comes once its result is saved.
+            if (event.type === 'stage' && event.stage === 'scenes' && event.note && !killedAfter) {
+              killedAfter = 'scenes';
+              process.kill(-(first.pid as number), 'SIGKILL');
+              resolve();
+            }
+          }
+        });
+        first.on('exit', () => resolve());
+        first.on('error', reject);
+      });
+      await closed;
+      expect(killedAfter).toBe('scenes');
+
+      const second = spawnSync(process.execPath, args, { cwd: work, encoding: 'utf8', timeout: 240_000 });
+      expect(second.status, second.stderr).toBe(0);
+      const events = second.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as JsonEvent & { stage?: string; note?: string; fraction?: number });
+      expect(events.find((e) => e.type === 'job')?.resumed).toBe(true);
+      const transcriptDone = events.find((e) => e.type === 'stage' && e.stage === 'transcript' && e.fraction === 1);
+      expect(transcriptDone?.note).toMatch(/words from asr:pocketsphinx \(from the earlier run\)$/);
+      // No progress of the recogniser: it did not run.
+      expect(events.filter((e) => e.type === 'stage' && e.stage === 'transcript' && (e.fraction ?? 0) > 0 && (e.fraction ?? 0) < 1)).toEqual([]);
+      expect(events.filter((e) => e.type === 'clip')).toHaveLength(2);
+
+      const store = openSqliteEventStore(join(dataDir, 'export-ia.db'));
+      try {
+        const stream = await store.readStream((events.find((e) => e.type === 'job') as JsonEvent).stream as string);
+        const saved = stream.filter((e) => e.type === 'ClipStageSaved').map((e) => (e.data as { stage: string }).stage);
+        // Transcript and scenes once (first attempt); each clip's reframing in the second.
+        expect(saved.filter((x) => x === 'transcript')).toHaveLength(1);
+        expect(saved.filter((x) => x === 'scenes')).toHaveLength(1);
+        const started = stream.filter((e) => e.type === 'ClipJobStarted').map((e) => e.data as { stepsSaved?: string[] });
+        expect(started[1]?.stepsSaved?.sort()).toEqual(['scenes', 'transcript']);
+      } finally {
+        await store.close();
+      }
+    },
+    300_000,
+  );
 });

@@ -150,10 +150,26 @@ export interface ClipPlan {
  */
 export interface ClipCheckpoint {
   plan?: ClipPlan;
+  /**
+   * Results of the costly steps of an earlier attempt that stopped before its plan was made:
+   * a resumed job does not run them again (speech recognition of an hour of talk takes minutes).
+   * Probe and the audio pass (seconds even for an hour) always run again.
+   */
+  stages?: StageResults;
+  /** Called as each costly step finishes, with its result (plain data). */
+  stageDone?<S extends keyof StageResults>(stage: S, result: NonNullable<StageResults[S]>): Promise<void>;
   /** Rank → the clip an earlier run finished (used when its files are still in the folder). */
   done?: ReadonlyMap<number, ClipRecord>;
   planned?(plan: ClipPlan): Promise<void>;
   rendered?(clip: ClipRecord): Promise<void>;
+}
+
+/** The costly steps' results, as a resumed job reads them back. */
+export interface StageResults {
+  transcript?: { transcript: Transcript; warnings: Diagnostic[] };
+  scenes?: SceneAnalysis;
+  /** The reframing of each chosen clip, by its cut (`start-end` in source seconds). */
+  reframe?: Record<string, Reframing>;
 }
 
 /**
@@ -329,7 +345,8 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
 
       // 2. Audio pass (+ the WAV a speech recogniser needs, from the same decode).
       const wavPath = join(scratch, 'audio-16k.wav');
-      const needsWav = !options.transcript && !media.subtitles.some((s) => s.text);
+      const earlier = options.resume?.stages ?? {};
+      const needsWav = !earlier.transcript && !options.transcript && !media.subtitles.some((s) => s.text);
       stage('audio', 0);
       let decodedTo = 0;
       const audio: AudioAnalysis = await analyzeAudio(tools, media, {
@@ -365,23 +382,26 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
 
       // 3. Transcript.
       stage('transcript', 0);
-      const got = await getTranscript({
-        tools,
-        media,
-        ...(options.transcript ? { transcriptPath: options.transcript } : {}),
-        ...(needsWav ? { audioPath: wavPath } : {}),
-        language: options.language,
-        asr: options.asr,
-        engines: asrChoice.ids.map((id) => transcriberEngine(pickStep(steps, 'transcriber', id), call(), options.asr ?? {})),
-        explicit: asrChoice.explicit,
-        scratchDir: scratch,
-        signal: options.signal,
-        onProgress: (f: number) => stage('transcript', f),
-      });
+      const got =
+        earlier.transcript ??
+        (await getTranscript({
+          tools,
+          media,
+          ...(options.transcript ? { transcriptPath: options.transcript } : {}),
+          ...(needsWav ? { audioPath: wavPath } : {}),
+          language: options.language,
+          asr: options.asr,
+          engines: asrChoice.ids.map((id) => transcriberEngine(pickStep(steps, 'transcriber', id), call(), options.asr ?? {})),
+          explicit: asrChoice.explicit,
+          scratchDir: scratch,
+          signal: options.signal,
+          onProgress: (f: number) => stage('transcript', f),
+        }));
+      if (!earlier.transcript) await options.resume?.stageDone?.('transcript', got);
       for (const w of got.warnings) warn(w);
       const transcript = got.transcript;
       const language = options.language ?? transcript.language ?? 'en';
-      stage('transcript', 1, `${transcript.words.length} words from ${transcript.source}`);
+      stage('transcript', 1, `${transcript.words.length} words from ${transcript.source}${earlier.transcript ? ' (from the earlier run)' : ''}`);
 
       // 4–5. Candidates, scored without pictures first.
       stage('score', 0);
@@ -397,7 +417,9 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
       // times covered 84 % of a 10-minute talk, most of the decoding the job exists to avoid).
       const shortlist = selectClips(firstPass, { count: Math.max(count * 2, count + 2), minGap: 0 });
       stage('scenes', 0);
-      const scenes: SceneAnalysis = await detectScenes(tools, media, shortlist, { signal: options.signal, name, onProgress: (f) => stage('scenes', f) });
+      const scenes: SceneAnalysis =
+        earlier.scenes ?? (await detectScenes(tools, media, shortlist, { signal: options.signal, name, onProgress: (f) => stage('scenes', f) }));
+      if (!earlier.scenes) await options.resume?.stageDone?.('scenes', scenes);
       stage('scenes', 1, `${scenes.cuts.length} cuts in ${Math.round(scenes.scanned.reduce((s, x) => s + x.end - x.start, 0))} s decoded`);
       const inScanned = (c: Span) => scenes.scanned.some((s) => c.start >= s.start && c.end <= s.end);
       const rescored = await scoreCandidates(
@@ -442,16 +464,20 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
                   outputFps(video.fps),
                 )
               : [];
-          const frame = await reframeClip({
-            tools,
-            media,
-            span: cut,
-            cuts: scenes.cuts,
-            aspect,
-            layout: options.layout ?? 'auto',
-            detector,
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+          const key = `${cut.start}-${cut.end}`;
+          const frame =
+            earlier.reframe?.[key] ??
+            (await reframeClip({
+              tools,
+              media,
+              span: cut,
+              cuts: scenes.cuts,
+              aspect,
+              layout: options.layout ?? 'auto',
+              detector,
+              ...(options.signal ? { signal: options.signal } : {}),
+            }));
+          if (!earlier.reframe?.[key]) await options.resume?.stageDone?.('reframe', { [key]: frame });
           planned.push({ ...clip, rank: i + 1, cutStart: cut.start, cutEnd: cut.end, removed, track: frame.track, layout: frame.layout });
           framing.push(frame);
           stage(
