@@ -12,6 +12,7 @@ import {
   isExportIaError,
   type JobStore,
   openJobStore,
+  ownerIsDead,
   resolveDataDir,
   type SerializedError,
   toExportIaError,
@@ -20,7 +21,7 @@ import type { Aspect, AsrConfig, CaptionMode, ClipEvent, ClipOptions, ClipResult
 import { checkWhisperModel, clipConfig, clipVideo, pickStep, STAGES, transcriberIds } from '@export-ia/video';
 import { type Command, Option } from 'commander';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { type ClipJob, openClipJob } from './clip-jobs.js';
+import { CLIP_STREAM_PREFIX, type ClipJob, openClipJob } from './clip-jobs.js';
 import { type CliContext, loadConfig } from './export-command.js';
 
 /** Runs `fn` with a host holding the built-in, installed and configured plugins (main.ts). */
@@ -262,8 +263,76 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
         if (id && id !== 'none') pickStep(steps, kind, id);
       }
       transcriberIds(options.asr, steps);
-      return clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore, steps);
+      return clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore, steps, config?.path);
     });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await jobStore.close();
+  }
+}
+
+/** An unfinished clip job whose process is gone, as `export-ia jobs resume` finds it. */
+export interface OrphanClipJob {
+  id: string;
+  input: string;
+  outDir: string;
+  options: Omit<ClipOptions, 'input' | 'outDir'> & { transcript?: string };
+  /** The config file the job was started with (its plugins and their configuration). */
+  configFile?: string;
+}
+
+/**
+ * Clip jobs left unfinished by a process that stopped (crash, kill, power loss): the last attempt
+ * of the stream started and never finished or failed, and its process no longer runs on this
+ * machine. (A process on another machine is never presumed dead.)
+ */
+export async function orphanClipJobs(jobStore: JobStore, ids: readonly string[]): Promise<OrphanClipJob[]> {
+  const out: OrphanClipJob[] = [];
+  for (const id of ids) {
+    const events = await jobStore.store.readStream(`${CLIP_STREAM_PREFIX}${id}`);
+    const last = events.findLastIndex((e) => e.type === 'ClipJobStarted');
+    const started = events[last];
+    if (!started || events.slice(last).some((e) => e.type === 'ClipJobFinished' || e.type === 'ClipJobFailed')) continue;
+    const d = started.data as { input: string; outDir: string; owner?: string; options: OrphanClipJob['options']; configFile?: string };
+    if (d.owner && !ownerIsDead(d.owner)) continue;
+    out.push({ id, input: d.input, outDir: d.outDir, options: d.options, ...(d.configFile ? { configFile: d.configFile } : {}) });
+  }
+  return out;
+}
+
+/**
+ * Resumes orphaned clip jobs (`export-ia jobs resume`): each runs again with the options it was
+ * started with, so it is the same job and goes on from its last finished step.
+ */
+export async function resumeClipJobs(
+  orphans: readonly OrphanClipJob[],
+  flags: { json?: boolean; dataDir?: string },
+  ctx: CliContext,
+  withHost: WithHost,
+): Promise<number> {
+  if (orphans.length === 0) return 0;
+  const jobStore = openJobStore(resolveDataDir(flags.dataDir, ctx.env, ctx.cwd));
+  const clipFlags: ClipFlags = { out: '', ...(flags.json ? { json: true } : {}) };
+  const printer = progressPrinter(ctx, clipFlags);
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => cancel.abort(new ExportIaError('EIA_CANCELLED', { step: `export-ia jobs resume (${signal})` }));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    let code = 0;
+    // Each job with the plugins of the config file it was started with.
+    for (const job of orphans) {
+      if (!flags.json) ctx.streams.stdout.write(`clip job ${job.id}\n`);
+      const config = job.configFile ? loadConfig({ config: job.configFile }, ctx) : undefined;
+      const options = { ...job.options, env: { ...ctx.env } as NodeJS.ProcessEnv, signal: cancel.signal };
+      const result = await withHost(config, ctx, flags.dataDir, (host) =>
+        clipAll([job.input], clipFlags, ctx, options, job.outDir, printer, jobStore, host.registry, config?.path),
+      );
+      code = Math.max(code, result);
+      if (result === 130) break;
+    }
+    return code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -280,6 +349,7 @@ async function clipAll(
   printer: ReturnType<typeof progressPrinter>,
   jobStore: JobStore,
   steps: VideoSteps,
+  configFile: string | undefined,
 ): Promise<number> {
   const results: { file: string; result?: ClipResult; error?: SerializedError }[] = [];
   const usedNames = new Set<string>();
@@ -302,7 +372,7 @@ async function clipAll(
     };
     try {
       const transcript = flags.transcript ? resolve(ctx.cwd, flags.transcript) : undefined;
-      job = await openClipJob(jobStore, input, outDir, { ...options, ...(transcript ? { transcript } : {}) }, actorName(ctx));
+      job = await openClipJob(jobStore, input, outDir, { ...options, ...(transcript ? { transcript } : {}) }, actorName(ctx), configFile);
       if (job?.resumed && !flags.json && !flags.quiet) {
         const saved = Object.keys(job.checkpoint.stages ?? {});
         ctx.streams.stdout.write(

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobStore, NewEvent, SerializedError, StoredEvent } from '@export-ia/core';
+import { type JobStore, type NewEvent, newOwnerId, type SerializedError, type StoredEvent } from '@export-ia/core';
 import type { ClipCheckpoint, ClipOptions, ClipPlan, ClipRecord, Stage, StageResults } from '@export-ia/video';
 
 export const CLIP_STREAM_PREFIX = 'clip-';
@@ -76,6 +76,7 @@ export async function openClipJob(
   outDir: string,
   options: Omit<ClipOptions, 'input' | 'outDir'> & { transcript?: string },
   actor: string,
+  configFile?: string,
 ): Promise<ClipJob | undefined> {
   // A missing or unreadable input has no job: the clip step reports it with its own code.
   const fingerprint = await fileFingerprint(input).catch(() => undefined);
@@ -125,12 +126,16 @@ export async function openClipJob(
     type: 'ClipJobStarted',
     data: {
       input,
+      inputBytes: (await stat(input)).size,
       outDir,
       attempt,
+      // Which process runs this attempt: `export-ia jobs resume` takes over a job whose process is gone.
+      owner: newOwnerId(),
       resumed: plan !== undefined || Object.keys(stages).length > 0,
       renderedBefore: done.size,
       ...(plan ? {} : { stepsSaved: Object.keys(stages) }),
       options: jobOptions(options),
+      ...(configFile ? { configFile } : {}),
     },
   });
   const checkpoint: ClipCheckpoint = {
@@ -144,7 +149,8 @@ export async function openClipJob(
       const planBlob = await blobs.put(Buffer.from(JSON.stringify(p)));
       await append({ type: 'ClipPlanned', data: { planBlob, clips: p.planned.length } });
     },
-    rendered: async (clip) => append({ type: 'ClipRendered', data: { clip, files: await stampsOf(outDir, [clip.file, clip.srt, clip.vtt, clip.thumbnail]) } }),
+    rendered: async (clip) =>
+      append({ type: 'ClipRendered', data: { clip, outDir, files: await stampsOf(outDir, [clip.file, clip.srt, clip.vtt, clip.thumbnail]) } }),
   };
   return {
     id,

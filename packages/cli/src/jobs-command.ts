@@ -32,6 +32,7 @@ import {
   writeFileAtomic,
 } from '@export-ia/core';
 import type { Command } from 'commander';
+import type { OrphanClipJob } from './clip-command.js';
 import type { CliContext } from './export-command.js';
 import { humanReporter, jsonReporter } from './reporter.js';
 
@@ -40,6 +41,11 @@ export interface JobsDeps {
   setExit: (code: number) => void;
   printError: (ctx: CliContext, err: unknown) => number;
   withHost: <T>(ctx: CliContext, fn: (host: Host) => Promise<T>) => Promise<T>;
+  /** Clip jobs (`export-ia clip`): finding the unfinished ones and running them on. */
+  clips: {
+    orphans(jobs: JobStore, ids: readonly string[]): Promise<OrphanClipJob[]>;
+    resume(orphans: readonly OrphanClipJob[], flags: StoreFlags): Promise<number>;
+  };
 }
 
 interface StoreFlags {
@@ -90,16 +96,22 @@ function open(flags: StoreFlags, ctx: CliContext): { jobs: JobStore; projector: 
   return { jobs, projector };
 }
 
+/** `pdf,html`; a clip job's `mp4×5` (one per planned clip), `clips` before its plan. */
+function formatsLabel(j: JobRow): string {
+  if (j.kind !== 'clip') return j.formats.join(',');
+  return j.formats.length === 0 ? 'clips' : `mp4×${j.formats.length}`;
+}
+
 function jobLine(j: JobRow): string {
   const progress = isFinished(j.status as never) || j.status === 'partial' ? '' : ` ${Math.round(j.progress * 100)}%`;
-  return `${j.jobId.slice(0, 8)}  ${`${j.status}${progress}`.padEnd(12)} ${when(j.requestedAt)}  ${duration(j.durationMs).padStart(8)}  ${j.formats.join(',').padEnd(14)} ${j.input.name}${j.score === null ? '' : `  score ${Math.round(j.score)}`}\n`;
+  return `${j.jobId.slice(0, 8)}  ${`${j.status}${progress}`.padEnd(12)} ${when(j.requestedAt)}  ${duration(j.durationMs).padStart(8)}  ${formatsLabel(j).padEnd(14)} ${j.input.name}${j.score === null ? '' : `  score ${Math.round(j.score)}`}\n`;
 }
 
 function showJob(j: JobRow, steps: ReturnType<typeof jobSteps>, out: NodeJS.WritableStream, cwd: string): void {
   const w = (s: string) => out.write(`${s}\n`);
   w(`job ${j.jobId}  ${j.status}${j.retries > 0 ? ` (${j.retries} retr${j.retries === 1 ? 'y' : 'ies'})` : ''}`);
-  w(`  input     ${j.input.path ? displayPath(j.input.path, cwd) : j.input.name}  (${bytes(j.input.bytes)}, sha256 ${j.input.sha256.slice(0, 12)}…)`);
-  w(`  formats   ${j.formats.join(', ')}`);
+  w(`  input     ${j.input.path ? displayPath(j.input.path, cwd) : j.input.name}  (${bytes(j.input.bytes)}${j.input.sha256 ? `, sha256 ${j.input.sha256.slice(0, 12)}…` : ''})`);
+  w(`  ${j.kind === 'clip' ? 'clips  ' : 'formats'}   ${j.kind === 'clip' ? formatsLabel(j) : j.formats.join(', ')}`);
   w(`  requested ${when(j.requestedAt)}${j.actor ? ` by ${j.actor}` : ''}   finished ${when(j.finishedAt)}   took ${duration(j.durationMs)}`);
   if (j.score !== null) w(`  score     ${Math.round(j.score)}/100`);
   if (j.findings) {
@@ -162,6 +174,15 @@ function describeEvent(e: StoredEvent): string {
   }
 }
 
+/** A clip job's last attempt as it was started (to run it again, whatever its outcome). */
+async function clipJobAgain(jobs: JobStore, id: string): Promise<OrphanClipJob[]> {
+  const events = await jobs.store.readStream(`clip-${id}`);
+  const started = events.findLast((e) => e.type === 'ClipJobStarted');
+  if (!started) return [];
+  const d = started.data as OrphanClipJob & { configFile?: string };
+  return [{ id, input: d.input, outDir: d.outDir, options: d.options, ...(d.configFile ? { configFile: d.configFile } : {}) }];
+}
+
 /** Registers the commands on the program. */
 export function registerJobCommands(program: Command, deps: JobsDeps): void {
   const { ctx, setExit, printError } = deps;
@@ -169,6 +190,14 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
   const guard =
     <A extends unknown[]>(fn: (...args: A) => Promise<number> | number) =>
     async (...args: A) => {
+      // `jobs` itself takes --data-dir and --json, so commander gives them to it when they follow
+      // a subcommand (`jobs show ID --data-dir D`): the subcommand takes them from there.
+      const command = args.at(-1) as { parent?: { opts(): Record<string, unknown> } } | undefined;
+      const flags = args.at(-2) as Record<string, unknown> | undefined;
+      const parent = typeof command?.parent?.opts === 'function' ? command.parent.opts() : undefined;
+      if (flags && typeof flags === 'object' && parent) {
+        for (const key of ['dataDir', 'json']) if (flags[key] === undefined && parent[key] !== undefined) flags[key] = parent[key];
+      }
       try {
         setExit(await fn(...args));
       } catch (err) {
@@ -211,7 +240,7 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
 
   const jobs = program
     .command('jobs')
-    .description('List jobs (every export is one), newest first; subcommands show, retry, cancel, resume, fetch, prune.')
+    .description('List jobs (every export and every clip job is one), newest first; subcommands show, retry, cancel, resume, fetch, prune.')
     .option('--status <list>', 'only these statuses (queued, running, completed, partial, failed, cancelled), comma-separated')
     .option('-n, --limit <n>', 'at most this many', '20')
     .option('--json', 'print JSON')
@@ -269,6 +298,10 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
         withStore(flags, async ({ jobs: s, projector }) => {
           projector.catchUp();
           const job = findJob(s.store.database, id);
+          if (job.kind === 'clip')
+            throw new ExportIaError('EIA_USAGE', {
+              detail: `job ${job.jobId.slice(0, 8)} is a clip job: stop it with Ctrl-C (or by ending its process); \`export-ia jobs resume\` or the same \`export-ia clip\` command goes on from its last finished step`,
+            });
           await cancelJob(s.store, job.jobId, 'cancelled from the command line', { actor: 'cli' });
           out.write(`cancelled ${job.jobId.slice(0, 8)} (${job.input.name})\n`);
           return 0;
@@ -286,6 +319,12 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
         withStore(flags, async ({ jobs: s, projector }) => {
           projector.catchUp();
           const job = findJob(s.store.database, id);
+          if (job.kind === 'clip') {
+            // A failed clip job runs again from its last finished step; one still running is refused.
+            const [orphan] = job.status === 'running' ? await deps.clips.orphans(s, [job.jobId]) : await clipJobAgain(s, job.jobId);
+            if (!orphan) throw new ExportIaError('EIA_USAGE', { detail: `clip job ${job.jobId.slice(0, 8)} is still running in another process` });
+            return deps.clips.resume([orphan], flags);
+          }
           await retryJob(s.store, job.jobId, { actor: 'cli' });
           return runJobs(flags, s, (runner) => runner.adopt([job.jobId]));
         }),
@@ -299,9 +338,16 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(
       guard(async (flags: StoreFlags) =>
-        withStore(flags, async ({ jobs: s }) => {
+        withStore(flags, async ({ jobs: s, projector }) => {
           const code = await runJobs(flags, s, (runner) => runner.adoptOrphans());
-          return code;
+          // Clip jobs whose process is gone go on too.
+          projector.catchUp();
+          const running = listJobs(s.store.database, { status: ['running'], limit: 10_000 }).filter((j) => j.kind === 'clip');
+          const orphans = await deps.clips.orphans(
+            s,
+            running.map((j) => j.jobId),
+          );
+          return Math.max(code, await deps.clips.resume(orphans, flags));
         }),
       ),
     );

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, PluginStore, renderErrorDocs } from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
-import { registerClipCommand } from './clip-command.js';
+import { orphanClipJobs, registerClipCommand, resumeClipJobs } from './clip-command.js';
 import { registerCorpusCommands } from './corpus-command.js';
 import { registerCreateCommands } from './create-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
@@ -254,6 +254,10 @@ ${EXIT_CODES}`,
     setExit,
     printError,
     withHost: (c, fn) => withHost(loadConfig({}, c), c, fn),
+    clips: {
+      orphans: orphanClipJobs,
+      resume: (orphans, flags) => resumeClipJobs(orphans, flags, ctx, (config, c, dataDir, fn) => withHost(config, c, fn, dataDir)),
+    },
   });
 
   registerCreateCommands(program, { ctx, setExit, printError });

@@ -120,7 +120,7 @@ describe('export-ia clip resumes a killed job', () => {
   }, 300_000);
 
   it.skipIf(!pocketSphinx)(
-    'killed before its plan, it keeps the steps that finished: speech recognition is not run again',
+    'killed before its plan, `export-ia jobs resume` takes it over and keeps the steps that finished: speech recognition is not run again',
     async () => {
       const talk = await makeTalk({ sentences: 25 });
       const work = mkdtempSync(join(tmpdir(), 'eia-clip-resume-steps-'));
@@ -155,12 +155,25 @@ describe('export-ia clip resumes a killed job', () => {
       await closed;
       expect(killedAfter).toBe('scenes');
 
-      const second = spawnSync(process.execPath, args, { cwd: work, encoding: 'utf8', timeout: 240_000 });
+      const jobsCli = (...rest: string[]) =>
+        spawnSync(process.execPath, [bin, 'jobs', ...rest, '--data-dir', dataDir], { cwd: work, encoding: 'utf8', timeout: 240_000 });
+      type Row = { jobId: string; kind: string; status: string; formats: string[]; outputs: { path: string }[]; retries: number };
+      const listed = () => JSON.parse(jobsCli('--json').stdout) as Row[];
+      // The killed job is listed as running (its process is gone).
+      const before = listed().find((j) => j.kind === 'clip');
+      expect(before?.status).toBe('running');
+      // A clip job is not cancelled through the jobs table: it is stopped where it runs.
+      const cancel = jobsCli('cancel', before?.jobId as string);
+      expect(cancel.status).toBe(2);
+      expect(cancel.stderr).toContain('is a clip job: stop it with Ctrl-C');
+
+      const second = jobsCli('resume', '--json');
       expect(second.status, second.stderr).toBe(0);
       const events = second.stdout
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line) as JsonEvent & { stage?: string; note?: string; fraction?: number });
+        .map((line) => JSON.parse(line) as JsonEvent & { stage?: string; note?: string; fraction?: number })
+        .filter((e) => e.type === 'job' || e.type === 'stage' || e.type === 'clip' || e.type === 'done');
       expect(events.find((e) => e.type === 'job')?.resumed).toBe(true);
       const transcriptDone = events.find((e) => e.type === 'stage' && e.stage === 'transcript' && e.fraction === 1);
       expect(transcriptDone?.note).toMatch(/words from asr:pocketsphinx \(from the earlier run\)$/);
@@ -180,6 +193,16 @@ describe('export-ia clip resumes a killed job', () => {
       } finally {
         await store.close();
       }
+      // The read model shows it finished, with its two clips and the second attempt.
+      const after = listed().find((j) => j.jobId === before?.jobId);
+      expect(after).toMatchObject({ kind: 'clip', status: 'completed', formats: ['mp4', 'mp4'], retries: 1 });
+      expect(after?.outputs.map((o) => o.path.replace(`${join(work, 'out')}/`, '')).sort()).toEqual(['clip-01.mp4', 'clip-02.mp4']);
+      const show = jobsCli('show', (before?.jobId as string).slice(0, 8));
+      expect(show.stdout).toContain('clips     mp4×2');
+      expect(show.stdout).toContain('completed');
+      // Nothing left to resume.
+      expect(jobsCli('resume').status).toBe(0);
+      expect(listed().filter((j) => j.status === 'running')).toEqual([]);
     },
     300_000,
   );

@@ -67,7 +67,7 @@ export { displayPath, type FormatInfo, isDirectoryTarget, type OutputPlanItem, t
 export { BlobStore } from './jobs/blob-store.js';
 export { DATA_DIR_ENV, DATABASE_FILE, defaultDataDir, type JobStore, openJobStore, resolveDataDir } from './jobs/data-dir.js';
 export * from './jobs/job.js';
-export { isAdoptable, JobQueue, type QueueRow } from './jobs/job-queue.js';
+export { isAdoptable, JobQueue, newOwnerId, ownerIsDead, type QueueRow } from './jobs/job-queue.js';
 export { cancelJob, type ExportRequest, type JobOutcome, JobRunner, type JobRunnerOptions, QUALITY, retryJob } from './jobs/job-runner.js';
 export { DEFAULT_RETENTION_DAYS, type PruneResult, pruneIfDue, pruneStoredContent } from './jobs/retention.js';
 export type { Asset, DocumentMeta, DocumentModel, DocumentSource } from './model/document.js';

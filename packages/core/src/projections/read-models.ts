@@ -40,7 +40,8 @@ const data = <T>(e: StoredEvent) => e.data as T;
 /** Jobs: one row per job, one row per step event. */
 export const jobsProjection: Projection = {
   name: 'jobs',
-  version: 1,
+  // 2: clip jobs (kind `clip`) too.
+  version: 2,
   setup(db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS rm_jobs (
@@ -145,8 +146,80 @@ export const jobsProjection: Projection = {
       q(db, "UPDATE rm_jobs SET status = 'queued', finished_at = NULL, error = NULL, failures = '[]' WHERE job_id = ?").run(jobIdOf(e.streamId));
       stepRow(db, e, 'job', null, null, null);
     },
+    ...clipJobHandlers(),
   },
 };
+
+/** A clip job's stream is `clip-<id>` (written by `export-ia clip`, see packages/cli/src/clip-jobs.ts). */
+const CLIP_STREAM_PREFIX = 'clip-';
+const clipIdOf = (streamId: string) => streamId.slice(CLIP_STREAM_PREFIX.length);
+
+/**
+ * Clip jobs in the same read model as export jobs: kind `clip`, one `mp4` format per planned
+ * clip (so progress is clips rendered / planned), the rendered clips as outputs, each stage as
+ * a step row. Each attempt after the first counts as a retry.
+ */
+function clipJobHandlers(): Record<string, (db: Db, e: StoredEvent) => void> {
+  type Started = { input: string; outDir: string; attempt: number; inputBytes?: number };
+  const id = (e: StoredEvent) => clipIdOf(e.streamId);
+  const clipStep = (db: Db, e: StoredEvent, step: string, attempt: number | null = null, code?: string, message?: string) =>
+    q(
+      db,
+      'INSERT OR REPLACE INTO rm_job_steps (job_id, position, step, event, plugin, attempt, ms, error_code, error_message, time) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?)',
+    ).run(id(e), e.position, step, e.type, attempt, code ?? null, message ?? null, e.time);
+  return {
+    ClipJobStarted(db, e) {
+      const d = data<Started>(e);
+      const name = d.input.split(/[\\/]/).pop() ?? d.input;
+      q(
+        db,
+        `INSERT INTO rm_jobs (job_id, kind, status, input_name, input_path, input_sha, input_bytes, formats, requested_at, started_at, actor, correlation_id)
+         VALUES (?, 'clip', 'running', ?, ?, '', ?, '[]', ?, ?, ?, ?)
+         ON CONFLICT (job_id) DO UPDATE SET status = 'running', finished_at = NULL, duration_ms = NULL, error = NULL, retries = retries + 1, started_at = excluded.started_at`,
+      ).run(
+        id(e),
+        name,
+        d.input,
+        d.inputBytes ?? 0,
+        e.time,
+        e.time,
+        (e.metadata.actor as string | undefined) ?? null,
+        (e.metadata.correlationId as string | undefined) ?? null,
+      );
+      clipStep(db, e, 'job', d.attempt);
+    },
+    ClipStageFinished(db, e) {
+      clipStep(db, e, data<{ stage: string }>(e).stage);
+    },
+    ClipStageSaved(db, e) {
+      clipStep(db, e, data<{ stage: string }>(e).stage);
+    },
+    ClipPlanned(db, e) {
+      const { clips } = data<{ clips: number }>(e);
+      q(db, "UPDATE rm_jobs SET formats = ?, produced = 0, outputs = '[]' WHERE job_id = ?").run(json(Array.from({ length: clips }, () => 'mp4')), id(e));
+      clipStep(db, e, 'plan');
+    },
+    ClipRendered(db, e) {
+      const { clip, files, outDir } = data<{ clip: { file: string }; files?: Record<string, { size: number }>; outDir?: string }>(e);
+      const ref = { format: 'mp4', path: outDir ? `${outDir}/${clip.file}` : clip.file, bytes: files?.[clip.file]?.size ?? 0 };
+      q(db, "UPDATE rm_jobs SET produced = produced + 1, outputs = json_insert(outputs, '$[#]', json(?)) WHERE job_id = ?").run(json(ref), id(e));
+    },
+    ClipJobFinished(db, e) {
+      q(db, "UPDATE rm_jobs SET status = 'completed', finished_at = ?, duration_ms = ? - started_at WHERE job_id = ?").run(e.time, e.time, id(e));
+      clipStep(db, e, 'job');
+    },
+    ClipJobFailed(db, e) {
+      const { error } = data<{ error: { code: string; message: string } }>(e);
+      q(db, "UPDATE rm_jobs SET status = 'failed', finished_at = ?, duration_ms = ? - started_at, error = ? WHERE job_id = ?").run(
+        e.time,
+        e.time,
+        json(error),
+        id(e),
+      );
+      clipStep(db, e, 'job', null, error.code, error.message);
+    },
+  };
+}
 
 function stepRow(
   db: Db,
