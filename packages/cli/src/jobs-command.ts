@@ -110,7 +110,9 @@ function jobLine(j: JobRow): string {
 function showJob(j: JobRow, steps: ReturnType<typeof jobSteps>, out: NodeJS.WritableStream, cwd: string): void {
   const w = (s: string) => out.write(`${s}\n`);
   w(`job ${j.jobId}  ${j.status}${j.retries > 0 ? ` (${j.retries} retr${j.retries === 1 ? 'y' : 'ies'})` : ''}`);
-  w(`  input     ${j.input.path ? displayPath(j.input.path, cwd) : j.input.name}  (${bytes(j.input.bytes)}${j.input.sha256 ? `, sha256 ${j.input.sha256.slice(0, 12)}…` : ''})`);
+  w(
+    `  input     ${j.input.path ? displayPath(j.input.path, cwd) : j.input.name}  (${bytes(j.input.bytes)}${j.input.sha256 ? `, sha256 ${j.input.sha256.slice(0, 12)}…` : ''})`,
+  );
   w(`  ${j.kind === 'clip' ? 'clips  ' : 'formats'}   ${j.kind === 'clip' ? formatsLabel(j) : j.formats.join(', ')}`);
   w(`  requested ${when(j.requestedAt)}${j.actor ? ` by ${j.actor}` : ''}   finished ${when(j.finishedAt)}   took ${duration(j.durationMs)}`);
   if (j.score !== null) w(`  score     ${Math.round(j.score)}/100`);

@@ -194,10 +194,11 @@ describe('export-ia clip resumes a killed job', () => {
         await store.close();
       }
       // The read model shows it finished, with its two clips and the second attempt.
-      const after = listed().find((j) => j.jobId === before?.jobId);
+      const jobId = before?.jobId ?? '';
+      const after = listed().find((j) => j.jobId === jobId);
       expect(after).toMatchObject({ kind: 'clip', status: 'completed', formats: ['mp4', 'mp4'], retries: 1 });
-      expect(after?.outputs.map((o) => o.path.replace(`${join(work, 'out')}/`, '')).sort()).toEqual(['clip-01.mp4', 'clip-02.mp4']);
-      const show = jobsCli('show', (before?.jobId as string).slice(0, 8));
+      expect((after?.outputs ?? []).map((o) => o.path.replace(`${join(work, 'out')}/`, '')).sort()).toEqual(['clip-01.mp4', 'clip-02.mp4']);
+      const show = jobsCli('show', jobId.slice(0, 8));
       expect(show.stdout).toContain('clips     mp4×2');
       expect(show.stdout).toContain('completed');
       // Nothing left to resume.
