@@ -256,12 +256,8 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     return await withHost(config, ctx, flags.dataDir, (host) => {
       const steps = host.registry;
       // A mistyped step id fails here, before any video is decoded.
-      for (const [kind, id] of [
-        ['detector', options.detector],
-        ['scorer', options.scorer],
-      ] as const) {
-        if (id && id !== 'none') pickStep(steps, kind, id);
-      }
+      if (options.detector && options.detector !== 'none') pickStep(steps, 'detector', options.detector);
+      pickStep(steps, 'scorer', options.scorer ?? 'standard');
       transcriberIds(options.asr, steps);
       return clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore, steps, config?.path);
     });
@@ -270,6 +266,32 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     process.off('SIGTERM', onSignal);
     await jobStore.close();
   }
+}
+
+/**
+ * What of the chosen steps decides the result besides the job's options: each one's plugin,
+ * version and configuration. A job whose step plugins changed is another job (its saved steps
+ * are not reused).
+ */
+function stepIdentity(steps: VideoSteps, options: Omit<ClipOptions, 'input' | 'outDir'>): Record<string, unknown> {
+  const used = [
+    ...transcriberIds(options.asr, steps).ids.map((id) => steps.transcribers.get(id)),
+    options.detector && options.detector !== 'none' ? steps.detectors.get(options.detector) : undefined,
+    steps.scorers.get(options.scorer ?? 'standard'),
+  ];
+  const out: Record<string, unknown> = {};
+  for (const step of used) {
+    if (!step) continue;
+    const { id, version } = step.plugin.manifest;
+    out[`${step.descriptor.kind}:${step.descriptor.id}`] = { plugin: `${id}@${version}`, config: step.plugin.config };
+  }
+  return out;
+}
+
+/** Closes an orphaned clip job that resumed as another job (its step plugins changed meanwhile). */
+async function supersede(jobStore: JobStore, oldId: string, newId: string): Promise<void> {
+  const error = new ExportIaError('EIA_CANCELLED', { step: `clip job ${oldId}: superseded by job ${newId} (its step plugins or their configuration changed)` });
+  await jobStore.store.append(`${CLIP_STREAM_PREFIX}${oldId}`, [{ type: 'ClipJobFailed', data: { error: error.toJSON() } }]).catch(() => undefined);
 }
 
 /** An unfinished clip job whose process is gone, as `export-ia jobs resume` finds it. */
@@ -324,11 +346,19 @@ export async function resumeClipJobs(
     // Each job with the plugins of the config file it was started with.
     for (const job of orphans) {
       if (!flags.json) ctx.streams.stdout.write(`clip job ${job.id}\n`);
-      const config = job.configFile ? loadConfig({ config: job.configFile }, ctx) : undefined;
       const options = { ...job.options, env: { ...ctx.env } as NodeJS.ProcessEnv, signal: cancel.signal };
-      const result = await withHost(config, ctx, flags.dataDir, (host) =>
-        clipAll([job.input], clipFlags, ctx, options, job.outDir, printer, jobStore, host.registry, config?.path),
-      );
+      let result: number;
+      try {
+        const config = job.configFile ? loadConfig({ config: job.configFile }, ctx) : undefined;
+        result = await withHost(config, ctx, flags.dataDir, (host) =>
+          clipAll([job.input], clipFlags, ctx, options, job.outDir, printer, jobStore, host.registry, config?.path, job.id),
+        );
+      } catch (err) {
+        // One job that cannot start (its config file gone, a plugin missing) does not stop the others.
+        const e = toExportIaError(err);
+        ctx.streams.stderr.write(`error ${e.code} ${e.message}\n  hint: ${e.hint}\n`);
+        result = e.exitCode;
+      }
       code = Math.max(code, result);
       if (result === 130) break;
     }
@@ -350,6 +380,8 @@ async function clipAll(
   jobStore: JobStore,
   steps: VideoSteps,
   configFile: string | undefined,
+  /** Resuming this job: when the job is now another (its step plugins changed), the old one is closed. */
+  resuming?: string,
 ): Promise<number> {
   const results: { file: string; result?: ClipResult; error?: SerializedError }[] = [];
   const usedNames = new Set<string>();
@@ -372,7 +404,16 @@ async function clipAll(
     };
     try {
       const transcript = flags.transcript ? resolve(ctx.cwd, flags.transcript) : undefined;
-      job = await openClipJob(jobStore, input, outDir, { ...options, ...(transcript ? { transcript } : {}) }, actorName(ctx), configFile);
+      job = await openClipJob(
+        jobStore,
+        input,
+        outDir,
+        { ...options, ...(transcript ? { transcript } : {}) },
+        actorName(ctx),
+        configFile,
+        stepIdentity(steps, options),
+      );
+      if (resuming && job && job.id !== resuming) await supersede(jobStore, resuming, job.id);
       if (job?.resumed && !flags.json && !flags.quiet) {
         const saved = Object.keys(job.checkpoint.stages ?? {});
         ctx.streams.stdout.write(

@@ -10,8 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { type JobStore, type NewEvent, newOwnerId, type SerializedError, type StoredEvent } from '@export-ia/core';
+import { ExportIaError, type JobStore, type NewEvent, newOwnerId, ownerIsDead, type SerializedError, type StoredEvent } from '@export-ia/core';
 import type { ClipCheckpoint, ClipOptions, ClipPlan, ClipRecord, Stage, StageResults } from '@export-ia/video';
 
 export const CLIP_STREAM_PREFIX = 'clip-';
@@ -77,6 +78,8 @@ export async function openClipJob(
   options: Omit<ClipOptions, 'input' | 'outDir'> & { transcript?: string },
   actor: string,
   configFile?: string,
+  /** The chosen steps' plugins, versions and configuration (part of the job's identity). */
+  steps: Record<string, unknown> = {},
 ): Promise<ClipJob | undefined> {
   // A missing or unreadable input has no job: the clip step reports it with its own code.
   const fingerprint = await fileFingerprint(input).catch(() => undefined);
@@ -84,7 +87,7 @@ export async function openClipJob(
   const transcript = options.transcript ? await fileFingerprint(options.transcript).catch(() => 'missing') : undefined;
   // A caption style is part of the result: its content, not only its path.
   const style = typeof options.captionStyle === 'string' ? await fileFingerprint(options.captionStyle).catch(() => 'missing') : undefined;
-  const key = JSON.stringify({ fingerprint, transcript, style, outDir, options: jobOptions(options) });
+  const key = JSON.stringify({ fingerprint, transcript, style, outDir, options: jobOptions(options), steps });
   const id = createHash('sha256').update(key).digest('hex').slice(0, 20);
   const stream = `${CLIP_STREAM_PREFIX}${id}`;
   const { store, blobs } = jobs;
@@ -119,10 +122,18 @@ export async function openClipJob(
       if (files && (await sameStamps(outDir, files))) done.set(clip.rank, clip);
     }
   }
+  // An attempt still running in a live process on this machine is not started twice.
+  const lastStart = open.findLast((e) => e.type === 'ClipJobStarted');
+  const runningOwner = (lastStart?.data as { owner?: string } | undefined)?.owner;
+  if (lastStart && open.at(-1)?.type !== 'ClipJobFailed' && runningOwner && !ownerIsDead(runningOwner) && runningOwner.split(':')[0] === hostname()) {
+    throw new ExportIaError('EIA_USAGE', { detail: `clip job ${id} is running in process ${runningOwner.split(':')[1]}: wait for it, or stop it first` });
+  }
   const attempt = open.filter((e) => e.type === 'ClipJobStarted').length + 1;
   const metadata = { actor, correlationId: id };
   const append = (event: NewEvent) => store.append(stream, [{ ...event, metadata }]).then(() => undefined);
-  await append({
+  // Started only if nobody else started (or resumed) it since it was read: two processes taking
+  // over one job (two `jobs resume`, a resume and a re-run) cannot both run it.
+  const started: NewEvent = {
     type: 'ClipJobStarted',
     data: {
       input,
@@ -137,6 +148,11 @@ export async function openClipJob(
       options: jobOptions(options),
       ...(configFile ? { configFile } : {}),
     },
+  };
+  await store.append(stream, [{ ...started, metadata }], { expectedVersion: events.length === 0 ? 'no_stream' : events.length }).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'EIA_STORE_CONFLICT')
+      throw new ExportIaError('EIA_USAGE', { detail: `clip job ${id} was just started by another process: it runs there` });
+    throw err;
   });
   const checkpoint: ClipCheckpoint = {
     ...(plan ? { plan, done } : {}),

@@ -322,6 +322,7 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
           projector.catchUp();
           const job = findJob(s.store.database, id);
           if (job.kind === 'clip') {
+            if (job.status === 'completed') throw new ExportIaError('EIA_JOB_STATE', { id: job.jobId.slice(0, 8), status: job.status, action: 'retried' });
             // A failed clip job runs again from its last finished step; one still running is refused.
             const [orphan] = job.status === 'running' ? await deps.clips.orphans(s, [job.jobId]) : await clipJobAgain(s, job.jobId);
             if (!orphan) throw new ExportIaError('EIA_USAGE', { detail: `clip job ${job.jobId.slice(0, 8)} is still running in another process` });

@@ -201,6 +201,10 @@ describe('export-ia clip resumes a killed job', () => {
       const show = jobsCli('show', jobId.slice(0, 8));
       expect(show.stdout).toContain('clips     mp4×2');
       expect(show.stdout).toContain('completed');
+      // A finished clip job is not run again by retry (its clips are there).
+      const retry = jobsCli('retry', jobId.slice(0, 8));
+      expect(retry.status).toBe(2);
+      expect(retry.stderr).toContain('error EIA_JOB_STATE');
       // Nothing left to resume.
       expect(jobsCli('resume').status).toBe(0);
       expect(listed().filter((j) => j.status === 'running')).toEqual([]);

@@ -397,7 +397,12 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           signal: options.signal,
           onProgress: (f: number) => stage('transcript', f),
         }));
-      if (!earlier.transcript) await options.resume?.stageDone?.('transcript', got);
+      // Saved only when it is the transcript the job asked for: no words, or words from a fallback
+      // after a recogniser failed or could not run, may be better next time (a key set, a
+      // package installed), so they are not kept.
+      const source = got.transcript.source;
+      const complete = got.transcript.words.length > 0 && (!source.startsWith('asr:') || source === `asr:${asrChoice.ids[0]}`);
+      if (!earlier.transcript && complete) await options.resume?.stageDone?.('transcript', got);
       for (const w of got.warnings) warn(w);
       const transcript = got.transcript;
       const language = options.language ?? transcript.language ?? 'en';

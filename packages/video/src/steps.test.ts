@@ -245,3 +245,47 @@ describe('scorer steps', () => {
     expect(await score([], { transcript, audio, language: 'en', keywords: [] })).toEqual([]);
   });
 });
+
+describe('step warnings and files', () => {
+  it('keep at most 20 different warnings per step and job, with only the known fields', async () => {
+    const reports: Diagnostic[] = [];
+    const noisy: Transcriber = {
+      transcribe(_input, ctx) {
+        for (let i = 0; i < 500; i++)
+          ctx.report({
+            code: 'EIA_PLUGIN_NOTE',
+            severity: 'warning',
+            message: `note ${i % 50} ${'x'.repeat(1000)}`,
+            hint: 'h',
+            params: { big: 'y'.repeat(1e5) },
+          } as never);
+        ctx.report('not a diagnostic' as never);
+        return [];
+      },
+    };
+    const c = call(reports);
+    await transcriberEngine(step('transcriber', noisy), c, {}).transcribe({ audioPath: wav(1), language: 'en' });
+    await transcriberEngine(step('transcriber', noisy), c, {}).transcribe({ audioPath: wav(1), language: 'en' });
+    expect(reports.length).toBe(20);
+    expect(Object.keys(reports[0] as object).sort()).toEqual(['code', 'hint', 'message', 'severity', 'source']);
+    expect(reports[0]?.message.length).toBe(500);
+  });
+
+  it('give an in-process step the whole file by path too, and a sandboxed one only bytes', async () => {
+    const files: Array<string | undefined> = [];
+    const transcriber: Transcriber = {
+      transcribe(input) {
+        files.push(input.file);
+        return [];
+      },
+    };
+    const path = wav(3);
+    await transcriberEngine(step('transcriber', transcriber), call(), {}).transcribe({ audioPath: path, language: 'en' });
+    await transcriberEngine(step('transcriber', transcriber, {}, true), call(), {}).transcribe({ audioPath: path, language: 'en' });
+    await transcriberEngine(step('transcriber', transcriber, { chunkSeconds: 1 }), call(), {}).transcribe({ audioPath: path, language: 'en' });
+    // In process and whole: the path; sandboxed: no path; in pieces (≈ 1 s each): no path.
+    expect(files[0]).toBe(path);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(files.slice(1).every((f) => f === undefined)).toBe(true);
+  });
+});

@@ -27,7 +27,7 @@ import type {
 import { type FfmpegTools, findFfmpeg } from './ffmpeg.js';
 import { type ScoreOptions, scoreCandidates } from './highlights/index.js';
 import { createFaceDetector, type SubjectDetector } from './reframe/index.js';
-import { type AsrConfig, type AsrEngine, type Availability, parseWav, wavFile } from './transcript/asr.js';
+import { type AsrConfig, type AsrEngine, type Availability, parseWav, wavFile, wavSeconds } from './transcript/asr.js';
 import { MAX_WORDS_PER_SECOND } from './transcript/get-transcript.js';
 import { chunkBounds, openAiEngine } from './transcript/openai.js';
 import { pocketSphinxEngine } from './transcript/pocketsphinx.js';
@@ -90,8 +90,11 @@ function engineTranscriber(make: (options: AsrConfig) => AsrEngine, tools: Tools
       if (!status.ok) throw new ExportIaError('EIA_VIDEO_ASR_UNAVAILABLE', { engine: engine.id, detail: status.reason });
       const dir = await mkdtemp(join(tmpdir(), 'export-ia-asr-'));
       try {
-        const audioPath = join(dir, 'audio-16k.wav');
-        await writeFile(audioPath, input.audio);
+        let audioPath = input.file;
+        if (!audioPath) {
+          audioPath = join(dir, 'audio-16k.wav');
+          await writeFile(audioPath, input.audio);
+        }
         const words = await engine.transcribe({ audioPath, language: input.language, signal: ctx.signal, onProgress: (f) => ctx.progress(f) });
         return input.offset === 0 ? words : words.map((w) => ({ ...w, start: w.start + input.offset, end: w.end + input.offset }));
       } finally {
@@ -192,6 +195,39 @@ export function stepLabel(step: VideoStep<unknown>): string {
   return `${step.descriptor.id} (${step.plugin.manifest.id}@${step.plugin.manifest.version})`;
 }
 
+/** The most warnings one step may add to a job (a hostile one could add millions). */
+export const MAX_STEP_WARNINGS = 20;
+// Warnings each step has given, per job (a job's `report` is the same function throughout).
+const reported = new WeakMap<StepCallContext['report'], Map<string, Set<string>>>();
+
+/**
+ * A step's warning as the job keeps it: its code, severity and message (cut to 500 characters)
+ * and hint, nothing else; repeats and anything past {@link MAX_STEP_WARNINGS} are dropped.
+ */
+function stepReport(step: VideoStep<unknown>, call: StepCallContext): (d: Diagnostic) => void {
+  return (d) => {
+    if (!isDiagnostic(d)) {
+      d = diagnostic('EIA_VIDEO_STEP_INVALID', invalidParams(step, 'a report() that is not a diagnostic'));
+    }
+    const byStep = reported.get(call.report) ?? new Map<string, Set<string>>();
+    reported.set(call.report, byStep);
+    const label = `${step.descriptor.kind}:${step.descriptor.id}`;
+    const seen = byStep.get(label) ?? new Set<string>();
+    byStep.set(label, seen);
+    const message = String(d.message).slice(0, 500);
+    const key = `${d.code}\0${message}`;
+    if (seen.has(key) || seen.size >= MAX_STEP_WARNINGS) return;
+    seen.add(key);
+    call.report({
+      code: String(d.code).slice(0, 64) as Diagnostic['code'],
+      severity: d.severity === 'error' ? 'error' : d.severity === 'info' ? 'info' : 'warning',
+      message,
+      hint: typeof d.hint === 'string' ? d.hint.slice(0, 500) : '',
+      source: step.plugin.manifest.id,
+    });
+  };
+}
+
 function stepContext(step: VideoStep<unknown>, call: StepCallContext, options: Record<string, unknown>): VideoStepContext {
   return {
     file: call.file,
@@ -201,7 +237,7 @@ function stepContext(step: VideoStep<unknown>, call: StepCallContext, options: R
     options,
     signal: call.signal ?? new AbortController().signal,
     plugin: { id: step.plugin.manifest.id, version: step.plugin.manifest.version },
-    report: (d) => call.report(isDiagnostic(d) ? d : diagnostic('EIA_VIDEO_STEP_INVALID', invalidParams(step, 'a report() that is not a diagnostic'))),
+    report: stepReport(step, call),
     progress: (f) => {
       if (Number.isFinite(f)) call.progress?.(Math.min(1, Math.max(0, f)));
     },
@@ -270,17 +306,21 @@ export function transcriberEngine(step: VideoStep<Transcriber>, call: StepCallCo
     },
     async transcribe(input) {
       const raw = await readFile(input.audioPath);
-      const pcm = parseWav(raw);
       let limit = step.descriptor.chunkSeconds;
       if (step.plugin.sandboxed) limit = limit > 0 ? Math.min(limit, SANDBOX_CHUNK_SECONDS) : SANDBOX_CHUNK_SECONDS;
-      const cuts = limit > 0 ? chunkBounds(pcm.samples, pcm.rate, limit) : [0, pcm.samples.length];
-      const pieces = cuts.slice(1).map((end, i) => ({ from: cuts[i] as number, to: end, start: (cuts[i] as number) / pcm.rate, end: end / pcm.rate }));
+      // The whole file in one piece: its bytes as read (no copy of an hour of sound), and its path
+      // for a step in this process.
+      const seconds = await wavSeconds(input.audioPath);
+      const pcm = limit <= 0 || seconds <= limit ? undefined : parseWav(raw);
+      const cuts = pcm ? chunkBounds(pcm.samples, pcm.rate, limit) : [];
+      const pieces = pcm
+        ? cuts.slice(1).map((end, i) => ({ from: cuts[i] as number, to: end, start: (cuts[i] as number) / pcm.rate, end: end / pcm.rate }))
+        : [{ from: 0, to: 0, start: 0, end: seconds }];
       const words: Word[] = [];
       let trimmed = 0;
       for (const [i, piece] of pieces.entries()) {
         input.signal?.throwIfAborted();
-        // One piece is the file as it is (no copy of a long recording).
-        const audio = pieces.length === 1 ? raw : wavFile(pcm.samples.subarray(piece.from, piece.to), pcm.rate);
+        const audio = pcm ? wavFile(pcm.samples.subarray(piece.from, piece.to), pcm.rate) : raw;
         const progress = (f: number) => input.onProgress?.((i + f) / pieces.length);
         let answer: unknown;
         try {
@@ -290,6 +330,7 @@ export function transcriberEngine(step: VideoStep<Transcriber>, call: StepCallCo
               offset: piece.start,
               duration: piece.end - piece.start,
               language: input.language,
+              ...(pcm || step.plugin.sandboxed ? {} : { file: input.audioPath }),
             },
             ctx(progress),
           );

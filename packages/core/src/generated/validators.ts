@@ -743,7 +743,7 @@ return errors === 0;
 }
 
 export const validateManifest: Validator = validate11 as unknown as Validator;
-const schema12 = {"type":"object","description":"The manifest of a plugin: the `exportIa` field of its package.json, plus `version`, `engines` and `name` taken from package.json itself. The host reads it without running the plugin's code, so it declares everything the plugin contributes. Unknown keys are refused.","additionalProperties":false,"required":["id","version","engines","apiVersion","main","contributes","dependencies","permissions","resources"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The plugin id: lower-case words of letters and digits joined by single hyphens. Unique among the loaded plugins; `pluginConfig`, `dependencies`, `EXPORT_IA_TRUSTED_PLUGINS` and `export-ia plugins info` name the plugin by it."},"version":{"type":"string","minLength":1,"description":"From package.json's `version` (a value in `exportIa` is replaced). Must be a valid semantic version."},"packageName":{"type":"string","description":"From package.json's `name`, when the plugin is a package (a value in `exportIa` is replaced)."},"description":{"type":"string","description":"What the plugin does, in one sentence. Default: package.json's `description`."},"engines":{"type":"object","description":"From package.json's `engines` (a value in `exportIa` is replaced).","required":["export-ia"],"properties":{"export-ia":{"type":"string","minLength":1,"description":"The semver range of Export IA versions the plugin supports, e.g. `^0.1.0`. Required: this Export IA version must satisfy it (prereleases count)."}}},"apiVersion":{"type":"integer","minimum":1,"description":"The plugin API version the plugin is written against. This host supports `1`."},"main":{"type":"string","minLength":1,"default":"index.js","description":"The entry module, relative to the package folder, which default-exports `definePlugin({ setup })`. It must stay inside the folder after following symlinks. Default: package.json's `main`, else `index.js`."},"contributes":{"type":"object","default":{},"description":"What the plugin adds. `setup` must register an implementation for every importer, exporter, transform, checker and video step listed here, and nothing else.","additionalProperties":false,"properties":{"importers":{"type":"array","default":[],"description":"Importers: the bytes or text of an input → an mdast tree (plus front matter or metadata).","items":{"type":"object","additionalProperties":false,"required":["id","extensions"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The importer id, which `--from <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extensions":{"type":"array","items":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"},"description":"File extensions it reads, lower case with the dot (`.md`). Without `--from`, the first importer whose extensions contain the input's extension is chosen."},"mediaTypes":{"type":"array","items":{"type":"string","minLength":1},"default":[],"description":"Media types it reads. Used to sniff an input whose extension no importer claims: a zip goes to the importer declaring the DOCX media type, `<!doctype html`/`<html` to the one declaring `text/html`, no extension or `.txt` to the one declaring `text/markdown`."},"binary":{"type":"boolean","default":false,"description":"`true`: the importer gets the bytes only. `false`: the host refuses binary content and invalid UTF-8 first, and passes the text."}}}},"exporters":{"type":"array","default":[],"description":"Exporters: a document and the resolved theme → the bytes of one output file.","items":{"type":"object","additionalProperties":false,"required":["id","extension","mediaType"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The exporter id: the format name, which `--to <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extension":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$","description":"Extension of the files it writes, lower case with the dot (`.pdf`)."},"mediaType":{"type":"string","description":"Media type of what it writes (`application/pdf`)."},"binary":{"type":"boolean","default":false,"description":"Recorded; the host writes the returned bytes as they are either way."}}}},"transforms":{"type":"array","default":[],"description":"Transforms: a document → a new document, between import and export (and before the checkers).","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The transform id, which pipeline files name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it changes, in one sentence."},"default":{"type":"boolean","default":false,"description":"Part of the default pipeline of every export and analysis, in plugin load order."}}}},"checkers":{"type":"array","default":[],"description":"Checkers: read a document (never change it) and return findings with positions, and metrics.","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The checker id, which `export-ia analyze --checkers <id>` names and which prefixes its rules (`<id>/<rule>`). Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it checks, in one sentence."},"default":{"type":"boolean","default":true,"description":"Part of the default analysis (`export-ia analyze` without `--checkers`)."},"stage":{"type":"integer","minimum":0,"maximum":100,"default":50,"description":"Order: checkers of a lower stage run first, and their metrics are visible to later ones (language detection is stage 10, so spelling and readability know the language). Checkers of one stage run concurrently."}}}},"videoSteps":{"type":"array","default":[],"description":"Steps of video clipping (`export-ia clip`) that a plugin can replace: a speech recogniser (`transcriber`, chosen with `--asr <id>`), a subject detector for reframing (`detector`, `--detector <id>`) or a highlight scorer (`scorer`, `--scorer <id>`). The built-in ones are plugin components too (plugin `video-standard`).","items":{"type":"object","additionalProperties":false,"required":["id","kind"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The step id, which `--asr`, `--detector` or `--scorer` names (and `clip.asr.engine`, `clip.detector`, `clip.scorer` in export-ia.config.yaml). Unique among the loaded plugins' components of this kind."},"kind":{"enum":["transcriber","detector","scorer"],"description":"Which step it is; `setup` registers it with `api.transcriber`, `api.detector` or `api.scorer`."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it does, in one sentence."},"chunkSeconds":{"type":"integer","minimum":0,"maximum":86400,"default":0,"description":"Transcribers: the longest piece of sound one `transcribe` call gets; longer sound is cut at pauses into pieces of at most this length. `0`: the whole file in one call. A sandboxed plugin gets at most 240 s per call (a call carries at most 16 MB)."}}}},"themes":{"type":"array","default":[],"description":"Themes: a theme file named by id (`--theme <id>`). No code runs for a theme.","items":{"type":"object","additionalProperties":false,"required":["id","file"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The theme id, which `--theme <id>` and a theme's `extends` name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"file":{"type":"string","minLength":1,"description":"The theme file (YAML or JSON), relative to the package folder and inside it."}}}}}},"dependencies":{"type":"object","default":{},"description":"Other plugins this one needs: plugin id → semver range. They are loaded first; a missing one, a version out of range or a cycle stops the host from starting.","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"additionalProperties":{"type":"string","minLength":1}},"configSchema":{"type":"object","description":"A JSON Schema for the plugin's configuration (`pluginConfig.<id>` in export-ia.config.yaml). It is validated when the plugin loads (its `default`s are applied) and before `export-ia plugins config <id> --set` writes a change. Without it, configuration is passed through unchecked."},"permissions":{"type":"object","default":{},"description":"What the plugin may reach beyond the documents it is given; deny by default. Enforced for sandboxed plugins only: built-in and trusted plugins run in the host process with its rights.","additionalProperties":false,"properties":{"fs":{"type":"object","description":"Files to read and write. Recorded, not granted yet: a sandboxed plugin reads only its own folder and the code it imports, and writes only its scratch folder.","additionalProperties":false,"properties":{"read":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would read."},"write":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would write."}}},"net":{"type":"object","description":"Hosts a sandboxed plugin's `fetch` may reach through the host's network broker: `api.example.com`, `*.example.com` (subdomains), `host:port`, an IP literal or `localhost` (the only ways to reach private addresses). Without it, the plugin has no network.","additionalProperties":false,"required":["hosts"],"properties":{"hosts":{"type":"array","items":{"type":"string","minLength":1},"description":"The hosts, as above; a request to any other is refused (`EIA_PLUGIN_NET_DENIED`)."}}},"process":{"type":"boolean","description":"Starting processes. Recorded, not granted: Node's permission model refuses child processes and worker threads in the sandbox."}}},"resources":{"type":"object","default":{},"description":"What one call of the plugin needs. The limits of a sandboxed plugin; for any plugin, `timeoutMs` also shortens the step deadline.","additionalProperties":false,"properties":{"memoryMb":{"type":"integer","minimum":16,"description":"Memory of the sandboxed process: its JavaScript heap (`--max-old-space-size`) and its resident memory, watched while a call runs; past it the process is ended (`EIA_PLUGIN_CRASHED`). Default for a sandboxed plugin: 128."},"timeoutMs":{"type":"integer","minimum":1,"description":"Deadline of one call. A sandboxed process past it is killed (`EIA_PLUGIN_TIMEOUT`); for any plugin it is the step deadline when shorter than `limits.stepTimeoutMs` (a limit the user sets explicitly wins). Default for a sandboxed plugin: 30000."},"concurrency":{"type":"integer","minimum":1,"description":"Processes of a sandboxed plugin: a new one starts when every running one is busy, up to this many. Default: 1."}}}}};
+const schema12 = {"type":"object","description":"The manifest of a plugin: the `exportIa` field of its package.json, plus `version`, `engines` and `name` taken from package.json itself. The host reads it without running the plugin's code, so it declares everything the plugin contributes. Unknown keys are refused.","additionalProperties":false,"required":["id","version","engines","apiVersion","main","contributes","dependencies","permissions","resources"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The plugin id: lower-case words of letters and digits joined by single hyphens. Unique among the loaded plugins; `pluginConfig`, `dependencies`, `EXPORT_IA_TRUSTED_PLUGINS` and `export-ia plugins info` name the plugin by it."},"version":{"type":"string","minLength":1,"description":"From package.json's `version` (a value in `exportIa` is replaced). Must be a valid semantic version."},"packageName":{"type":"string","description":"From package.json's `name`, when the plugin is a package (a value in `exportIa` is replaced)."},"description":{"type":"string","description":"What the plugin does, in one sentence. Default: package.json's `description`."},"engines":{"type":"object","description":"From package.json's `engines` (a value in `exportIa` is replaced).","required":["export-ia"],"properties":{"export-ia":{"type":"string","minLength":1,"description":"The semver range of Export IA versions the plugin supports, e.g. `^0.1.0`. Required: this Export IA version must satisfy it (prereleases count)."}}},"apiVersion":{"type":"integer","minimum":1,"description":"The plugin API version the plugin is written against. This host supports `1`."},"main":{"type":"string","minLength":1,"default":"index.js","description":"The entry module, relative to the package folder, which default-exports `definePlugin({ setup })`. It must stay inside the folder after following symlinks. Default: package.json's `main`, else `index.js`."},"contributes":{"type":"object","default":{},"description":"What the plugin adds. `setup` must register an implementation for every importer, exporter, transform, checker and video step listed here, and nothing else.","additionalProperties":false,"properties":{"importers":{"type":"array","default":[],"description":"Importers: the bytes or text of an input → an mdast tree (plus front matter or metadata).","items":{"type":"object","additionalProperties":false,"required":["id","extensions"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The importer id, which `--from <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extensions":{"type":"array","items":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$"},"description":"File extensions it reads, lower case with the dot (`.md`). Without `--from`, the first importer whose extensions contain the input's extension is chosen."},"mediaTypes":{"type":"array","items":{"type":"string","minLength":1},"default":[],"description":"Media types it reads. Used to sniff an input whose extension no importer claims: a zip goes to the importer declaring the DOCX media type, `<!doctype html`/`<html` to the one declaring `text/html`, no extension or `.txt` to the one declaring `text/markdown`."},"binary":{"type":"boolean","default":false,"description":"`true`: the importer gets the bytes only. `false`: the host refuses binary content and invalid UTF-8 first, and passes the text."}}}},"exporters":{"type":"array","default":[],"description":"Exporters: a document and the resolved theme → the bytes of one output file.","items":{"type":"object","additionalProperties":false,"required":["id","extension","mediaType"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The exporter id: the format name, which `--to <id>` names. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"extension":{"type":"string","pattern":"^\\.[a-z0-9][a-z0-9.+-]*$","description":"Extension of the files it writes, lower case with the dot (`.pdf`)."},"mediaType":{"type":"string","description":"Media type of what it writes (`application/pdf`)."},"binary":{"type":"boolean","default":false,"description":"Recorded; the host writes the returned bytes as they are either way."}}}},"transforms":{"type":"array","default":[],"description":"Transforms: a document → a new document, between import and export (and before the checkers).","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The transform id, which pipeline files name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it changes, in one sentence."},"default":{"type":"boolean","default":false,"description":"Part of the default pipeline of every export and analysis, in plugin load order."}}}},"checkers":{"type":"array","default":[],"description":"Checkers: read a document (never change it) and return findings with positions, and metrics.","items":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The checker id, which `export-ia analyze --checkers <id>` names and which prefixes its rules (`<id>/<rule>`). Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it checks, in one sentence."},"default":{"type":"boolean","default":true,"description":"Part of the default analysis (`export-ia analyze` without `--checkers`)."},"stage":{"type":"integer","minimum":0,"maximum":100,"default":50,"description":"Order: checkers of a lower stage run first, and their metrics are visible to later ones (language detection is stage 10, so spelling and readability know the language). Checkers of one stage run concurrently."}}}},"videoSteps":{"type":"array","default":[],"description":"Steps of video clipping (`export-ia clip`) that a plugin can replace: a speech recogniser (`transcriber`, chosen with `--asr <id>`), a subject detector for reframing (`detector`, `--detector <id>`) or a highlight scorer (`scorer`, `--scorer <id>`). The built-in ones are plugin components too (plugin `video-standard`).","items":{"type":"object","additionalProperties":false,"required":["id","kind"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The step id, which `--asr`, `--detector` or `--scorer` names (and `clip.asr.engine`, `clip.detector`, `clip.scorer` in export-ia.config.yaml). `none` and `auto` are taken (they mean no step and the default choice). Unique among the loaded plugins' components of this kind.","not":{"enum":["none","auto"]}},"kind":{"enum":["transcriber","detector","scorer"],"description":"Which step it is; `setup` registers it with `api.transcriber`, `api.detector` or `api.scorer`."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"description":{"type":"string","description":"What it does, in one sentence."},"chunkSeconds":{"type":"integer","minimum":0,"maximum":86400,"default":0,"description":"Transcribers: the longest piece of sound one `transcribe` call gets; longer sound is cut at pauses into pieces of at most this length. `0`: the whole file in one call. A sandboxed plugin gets at most 240 s per call (a call carries at most 16 MB)."}}}},"themes":{"type":"array","default":[],"description":"Themes: a theme file named by id (`--theme <id>`). No code runs for a theme.","items":{"type":"object","additionalProperties":false,"required":["id","file"],"properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64,"description":"The theme id, which `--theme <id>` and a theme's `extends` name. Unique among the loaded plugins' components of this kind."},"name":{"type":"string","description":"Human-readable name, shown by `export-ia plugins` and `export-ia formats`."},"file":{"type":"string","minLength":1,"description":"The theme file (YAML or JSON), relative to the package folder and inside it."}}}}}},"dependencies":{"type":"object","default":{},"description":"Other plugins this one needs: plugin id → semver range. They are loaded first; a missing one, a version out of range or a cycle stops the host from starting.","propertyNames":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":64},"additionalProperties":{"type":"string","minLength":1}},"configSchema":{"type":"object","description":"A JSON Schema for the plugin's configuration (`pluginConfig.<id>` in export-ia.config.yaml). It is validated when the plugin loads (its `default`s are applied) and before `export-ia plugins config <id> --set` writes a change. Without it, configuration is passed through unchecked."},"permissions":{"type":"object","default":{},"description":"What the plugin may reach beyond the documents it is given; deny by default. Enforced for sandboxed plugins only: built-in and trusted plugins run in the host process with its rights.","additionalProperties":false,"properties":{"fs":{"type":"object","description":"Files to read and write. Recorded, not granted yet: a sandboxed plugin reads only its own folder and the code it imports, and writes only its scratch folder.","additionalProperties":false,"properties":{"read":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would read."},"write":{"type":"array","items":{"type":"string","minLength":1},"description":"Paths it would write."}}},"net":{"type":"object","description":"Hosts a sandboxed plugin's `fetch` may reach through the host's network broker: `api.example.com`, `*.example.com` (subdomains), `host:port`, an IP literal or `localhost` (the only ways to reach private addresses). Without it, the plugin has no network.","additionalProperties":false,"required":["hosts"],"properties":{"hosts":{"type":"array","items":{"type":"string","minLength":1},"description":"The hosts, as above; a request to any other is refused (`EIA_PLUGIN_NET_DENIED`)."}}},"process":{"type":"boolean","description":"Starting processes. Recorded, not granted: Node's permission model refuses child processes and worker threads in the sandbox."}}},"resources":{"type":"object","default":{},"description":"What one call of the plugin needs. The limits of a sandboxed plugin; for any plugin, `timeoutMs` also shortens the step deadline.","additionalProperties":false,"properties":{"memoryMb":{"type":"integer","minimum":16,"description":"Memory of the sandboxed process: its JavaScript heap (`--max-old-space-size`) and its resident memory, watched while a call runs; past it the process is ended (`EIA_PLUGIN_CRASHED`). Default for a sandboxed plugin: 128."},"timeoutMs":{"type":"integer","minimum":1,"description":"Deadline of one call. A sandboxed process past it is killed (`EIA_PLUGIN_TIMEOUT`); for any plugin it is the step deadline when shorter than `limits.stepTimeoutMs` (a limit the user sets explicitly wins). Default for a sandboxed plugin: 30000."},"concurrency":{"type":"integer","minimum":1,"description":"Processes of a sandboxed plugin: a new one starts when every running one is busy, up to this many. Default: 1."}}}}};
 const pattern1 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const pattern3 = new RegExp("^\\.[a-z0-9][a-z0-9.+-]*$", "u");
 
@@ -1749,9 +1749,10 @@ errors++;
 }
 if(data39.id !== undefined){
 let data40 = data39.id;
-if(typeof data40 === "string"){
-if(func3(data40) > 64){
-const err82 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+const _errs90 = errors;
+const _errs91 = errors;
+if(!((data40 === "none") || (data40 === "auto"))){
+const err82 = {};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1760,8 +1761,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(!pattern1.test(data40)){
-const err83 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
+var valid22 = _errs91 === errors;
+if(valid22){
+const err83 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1770,9 +1772,20 @@ vErrors.push(err83);
 }
 errors++;
 }
+else {
+errors = _errs90;
+if(vErrors !== null){
+if(_errs90){
+vErrors.length = _errs90;
 }
 else {
-const err84 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+if(typeof data40 === "string"){
+if(func3(data40) > 64){
+const err84 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1781,11 +1794,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data39.kind !== undefined){
-let data41 = data39.kind;
-if(!(((data41 === "transcriber") || (data41 === "detector")) || (data41 === "scorer"))){
-const err85 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/kind",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.contributes.properties.videoSteps.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(!pattern1.test(data40)){
+const err85 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1795,9 +1805,8 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data39.name !== undefined){
-if(typeof data39.name !== "string"){
-const err86 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/name",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err86 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/id",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1807,9 +1816,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data39.description !== undefined){
-if(typeof data39.description !== "string"){
-const err87 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/description",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data39.kind !== undefined){
+let data41 = data39.kind;
+if(!(((data41 === "transcriber") || (data41 === "detector")) || (data41 === "scorer"))){
+const err87 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/kind",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.contributes.properties.videoSteps.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1819,10 +1829,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data39.chunkSeconds !== undefined){
-let data44 = data39.chunkSeconds;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err88 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data39.name !== undefined){
+if(typeof data39.name !== "string"){
+const err88 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/name",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1831,9 +1840,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 > 86400 || isNaN(data44)){
-const err89 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+}
+if(data39.description !== undefined){
+if(typeof data39.description !== "string"){
+const err89 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/description",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1842,8 +1852,11 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data44 < 0 || isNaN(data44)){
-const err90 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data39.chunkSeconds !== undefined){
+let data44 = data39.chunkSeconds;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+const err90 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1852,11 +1865,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err91 = {instancePath:instancePath+"/contributes/videoSteps/" + i6,schemaPath:"#/properties/contributes/properties/videoSteps/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 > 86400 || isNaN(data44)){
+const err91 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1865,15 +1876,38 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-else {
-const err92 = {instancePath:instancePath+"/contributes/videoSteps",schemaPath:"#/properties/contributes/properties/videoSteps/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data44 < 0 || isNaN(data44)){
+const err92 = {instancePath:instancePath+"/contributes/videoSteps/" + i6+"/chunkSeconds",schemaPath:"#/properties/contributes/properties/videoSteps/items/properties/chunkSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err92];
 }
 else {
 vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/contributes/videoSteps/" + i6,schemaPath:"#/properties/contributes/properties/videoSteps/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/contributes/videoSteps",schemaPath:"#/properties/contributes/properties/videoSteps/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
 }
 errors++;
 }
@@ -1886,28 +1920,7 @@ for(let i7=0; i7<len7; i7++){
 let data46 = data45[i7];
 if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
 if(data46.id === undefined){
-const err93 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-if(data46.file === undefined){
-const err94 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-for(const key7 in data46){
-if(!(((key7 === "id") || (key7 === "name")) || (key7 === "file"))){
-const err95 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const err95 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1916,12 +1929,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-if(data46.id !== undefined){
-let data47 = data46.id;
-if(typeof data47 === "string"){
-if(func3(data47) > 64){
-const err96 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data46.file === undefined){
+const err96 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1930,8 +1939,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(!pattern1.test(data47)){
-const err97 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
+for(const key7 in data46){
+if(!(((key7 === "id") || (key7 === "name")) || (key7 === "file"))){
+const err97 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1941,8 +1951,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data46.id !== undefined){
+let data47 = data46.id;
+if(typeof data47 === "string"){
+if(func3(data47) > 64){
+const err98 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1951,10 +1964,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data46.name !== undefined){
-if(typeof data46.name !== "string"){
-const err99 = {instancePath:instancePath+"/contributes/themes/" + i7+"/name",schemaPath:"#/properties/contributes/properties/themes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(data47)){
+const err99 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1964,11 +1975,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data46.file !== undefined){
-let data49 = data46.file;
-if(typeof data49 === "string"){
-if(func3(data49) < 1){
-const err100 = {instancePath:instancePath+"/contributes/themes/" + i7+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err100 = {instancePath:instancePath+"/contributes/themes/" + i7+"/id",schemaPath:"#/properties/contributes/properties/themes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1978,8 +1986,9 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/contributes/themes/" + i7+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data46.name !== undefined){
+if(typeof data46.name !== "string"){
+const err101 = {instancePath:instancePath+"/contributes/themes/" + i7+"/name",schemaPath:"#/properties/contributes/properties/themes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1989,9 +1998,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data46.file !== undefined){
+let data49 = data46.file;
+if(typeof data49 === "string"){
+if(func3(data49) < 1){
+const err102 = {instancePath:instancePath+"/contributes/themes/" + i7+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2001,9 +2012,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath:instancePath+"/contributes/themes",schemaPath:"#/properties/contributes/properties/themes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err103 = {instancePath:instancePath+"/contributes/themes/" + i7+"/file",schemaPath:"#/properties/contributes/properties/themes/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2015,7 +2025,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err104 = {instancePath:instancePath+"/contributes/themes/" + i7,schemaPath:"#/properties/contributes/properties/themes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2025,14 +2035,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data.dependencies !== undefined){
-let data50 = data.dependencies;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key8 in data50){
-const _errs110 = errors;
-if(typeof key8 === "string"){
-if(func3(key8) > 64){
-const err105 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key8};
+}
+else {
+const err105 = {instancePath:instancePath+"/contributes/themes",schemaPath:"#/properties/contributes/properties/themes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2041,8 +2046,10 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(!pattern1.test(key8)){
-const err106 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",propertyName:key8};
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/contributes",schemaPath:"#/properties/contributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2052,8 +2059,14 @@ vErrors.push(err106);
 errors++;
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key8};
+if(data.dependencies !== undefined){
+let data50 = data.dependencies;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key8 in data50){
+const _errs112 = errors;
+if(typeof key8 === "string"){
+if(func3(key8) > 64){
+const err107 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",propertyName:key8};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2062,9 +2075,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-var valid25 = _errs110 === errors;
-if(!valid25){
-const err108 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid"};
+if(!pattern1.test(key8)){
+const err108 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",propertyName:key8};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2074,11 +2086,8 @@ vErrors.push(err108);
 errors++;
 }
 }
-for(const key9 in data50){
-let data51 = data50[key9];
-if(typeof data51 === "string"){
-if(func3(data51) < 1){
-const err109 = {instancePath:instancePath+"/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err109 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key8};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2087,9 +2096,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid26 = _errs112 === errors;
+if(!valid26){
+const err110 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2099,9 +2108,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key9 in data50){
+let data51 = data50[key9];
+if(typeof data51 === "string"){
+if(func3(data51) < 1){
+const err111 = {instancePath:instancePath+"/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2111,10 +2122,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data.configSchema !== undefined){
-let data52 = data.configSchema;
-if(!(data52 && typeof data52 == "object" && !Array.isArray(data52))){
-const err112 = {instancePath:instancePath+"/configSchema",schemaPath:"#/properties/configSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+const err112 = {instancePath:instancePath+"/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/dependencies/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2124,12 +2133,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data.permissions !== undefined){
-let data53 = data.permissions;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key10 in data53){
-if(!(((key10 === "fs") || (key10 === "net")) || (key10 === "process"))){
-const err113 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+else {
+const err113 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2139,17 +2145,45 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data53.fs !== undefined){
-let data54 = data53.fs;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key11 in data54){
-if(!((key11 === "read") || (key11 === "write"))){
-const err114 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data.configSchema !== undefined){
+let data52 = data.configSchema;
+if(!(data52 && typeof data52 == "object" && !Array.isArray(data52))){
+const err114 = {instancePath:instancePath+"/configSchema",schemaPath:"#/properties/configSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err114];
 }
 else {
 vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data.permissions !== undefined){
+let data53 = data.permissions;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key10 in data53){
+if(!(((key10 === "fs") || (key10 === "net")) || (key10 === "process"))){
+const err115 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data53.fs !== undefined){
+let data54 = data53.fs;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key11 in data54){
+if(!((key11 === "read") || (key11 === "write"))){
+const err116 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
 }
 errors++;
 }
@@ -2162,35 +2196,35 @@ for(let i8=0; i8<len8; i8++){
 let data56 = data55[i8];
 if(typeof data56 === "string"){
 if(func3(data56) < 1){
-const err115 = {instancePath:instancePath+"/permissions/fs/read/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/permissions/fs/read/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/permissions/fs/read",schemaPath:"#/properties/permissions/properties/fs/properties/read/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err117 = {instancePath:instancePath+"/permissions/fs/read/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err117];
 }
 else {
 vErrors.push(err117);
+}
+errors++;
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/permissions/fs/read/" + i8,schemaPath:"#/properties/permissions/properties/fs/properties/read/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/permissions/fs/read",schemaPath:"#/properties/permissions/properties/fs/properties/read/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
 }
 errors++;
 }
@@ -2203,30 +2237,7 @@ for(let i9=0; i9<len9; i9++){
 let data58 = data57[i9];
 if(typeof data58 === "string"){
 if(func3(data58) < 1){
-const err118 = {instancePath:instancePath+"/permissions/fs/write/" + i9,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-}
-else {
-const err119 = {instancePath:instancePath+"/permissions/fs/write/" + i9,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-}
-}
-else {
-const err120 = {instancePath:instancePath+"/permissions/fs/write",schemaPath:"#/properties/permissions/properties/fs/properties/write/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err120 = {instancePath:instancePath+"/permissions/fs/write/" + i9,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2236,9 +2247,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
 else {
-const err121 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err121 = {instancePath:instancePath+"/permissions/fs/write/" + i9,schemaPath:"#/properties/permissions/properties/fs/properties/write/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2248,11 +2258,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data53.net !== undefined){
-let data59 = data53.net;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.hosts === undefined){
-const err122 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/required",keyword:"required",params:{missingProperty: "hosts"},message:"must have required property '"+"hosts"+"'"};
+}
+else {
+const err122 = {instancePath:instancePath+"/permissions/fs/write",schemaPath:"#/properties/permissions/properties/fs/properties/write/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2261,14 +2269,40 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key12 in data59){
-if(!(key12 === "hosts")){
-const err123 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/permissions/fs",schemaPath:"#/properties/permissions/properties/fs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err123];
 }
 else {
 vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data53.net !== undefined){
+let data59 = data53.net;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.hosts === undefined){
+const err124 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/required",keyword:"required",params:{missingProperty: "hosts"},message:"must have required property '"+"hosts"+"'"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+for(const key12 in data59){
+if(!(key12 === "hosts")){
+const err125 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
 }
 errors++;
 }
@@ -2281,30 +2315,7 @@ for(let i10=0; i10<len10; i10++){
 let data61 = data60[i10];
 if(typeof data61 === "string"){
 if(func3(data61) < 1){
-const err124 = {instancePath:instancePath+"/permissions/net/hosts/" + i10,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/permissions/net/hosts/" + i10,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/permissions/net/hosts",schemaPath:"#/properties/permissions/properties/net/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err126 = {instancePath:instancePath+"/permissions/net/hosts/" + i10,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2314,9 +2325,8 @@ vErrors.push(err126);
 errors++;
 }
 }
-}
 else {
-const err127 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err127 = {instancePath:instancePath+"/permissions/net/hosts/" + i10,schemaPath:"#/properties/permissions/properties/net/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2326,9 +2336,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data53.process !== undefined){
-if(typeof data53.process !== "boolean"){
-const err128 = {instancePath:instancePath+"/permissions/process",schemaPath:"#/properties/permissions/properties/process/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err128 = {instancePath:instancePath+"/permissions/net/hosts",schemaPath:"#/properties/permissions/properties/net/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2340,7 +2350,7 @@ errors++;
 }
 }
 else {
-const err129 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err129 = {instancePath:instancePath+"/permissions/net",schemaPath:"#/properties/permissions/properties/net/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2350,12 +2360,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data.resources !== undefined){
-let data63 = data.resources;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key13 in data63){
-if(!(((key13 === "memoryMb") || (key13 === "timeoutMs")) || (key13 === "concurrency"))){
-const err130 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data53.process !== undefined){
+if(typeof data53.process !== "boolean"){
+const err130 = {instancePath:instancePath+"/permissions/process",schemaPath:"#/properties/permissions/properties/process/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2365,10 +2372,9 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data63.memoryMb !== undefined){
-let data64 = data63.memoryMb;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err131 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err131 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2377,9 +2383,13 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 < 16 || isNaN(data64)){
-const err132 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
+}
+if(data.resources !== undefined){
+let data63 = data.resources;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key13 in data63){
+if(!(((key13 === "memoryMb") || (key13 === "timeoutMs")) || (key13 === "concurrency"))){
+const err132 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2389,11 +2399,10 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-if(data63.timeoutMs !== undefined){
-let data65 = data63.timeoutMs;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err133 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data63.memoryMb !== undefined){
+let data64 = data63.memoryMb;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err133 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2402,9 +2411,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 < 1 || isNaN(data65)){
-const err134 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 16 || isNaN(data64)){
+const err134 = {instancePath:instancePath+"/resources/memoryMb",schemaPath:"#/properties/resources/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2415,10 +2424,10 @@ errors++;
 }
 }
 }
-if(data63.concurrency !== undefined){
-let data66 = data63.concurrency;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err135 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data63.timeoutMs !== undefined){
+let data65 = data63.timeoutMs;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err135 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2427,9 +2436,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 < 1 || isNaN(data66)){
-const err136 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 1 || isNaN(data65)){
+const err136 = {instancePath:instancePath+"/resources/timeoutMs",schemaPath:"#/properties/resources/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2440,9 +2449,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err137 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data63.concurrency !== undefined){
+let data66 = data63.concurrency;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err137 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2451,15 +2461,39 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-}
-else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 < 1 || isNaN(data66)){
+const err138 = {instancePath:instancePath+"/resources/concurrency",schemaPath:"#/properties/resources/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err138];
 }
 else {
 vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
 }
 errors++;
 }

@@ -17,7 +17,7 @@ export interface PruneResult {
   kept: number;
 }
 
-/** Removes blobs that no unfinished job and no job finished within `days` refers to. */
+/** Removes blobs that no unfinished job and no job finished within `days` refers to (export and clip jobs). */
 export async function pruneStoredContent(s: JobStore, days: number, options: { graceMs?: number } = {}): Promise<PruneResult> {
   // Never younger than the grace period: a job being submitted right now has stored its input
   // but may not have recorded it yet (put() also refreshes the time of a blob it reuses).
@@ -37,6 +37,24 @@ export async function pruneStoredContent(s: JobStore, days: number, options: { g
     if (isFinished(state.status) && last < cutoff) continue;
     if (state.request) keep.add(state.request.input.sha256);
     for (const a of Object.values(state.artifacts)) keep.add(a.sha256);
+  }
+  // Clip jobs (`export-ia clip`): the blobs of their saved steps and plans, while a job is
+  // unfinished (it resumes from them) or finished within the retention period.
+  const clipStreams = s.store.database.read(
+    (db) =>
+      db.prepare("SELECT stream_id, max(time) AS last FROM events WHERE stream_id LIKE 'clip-%' GROUP BY stream_id").all() as Array<{
+        stream_id: string;
+        last: number;
+      }>,
+  );
+  for (const { stream_id, last } of clipStreams) {
+    const events = s.store.readStreamSync(stream_id);
+    const finished = events.at(-1)?.type === 'ClipJobFinished';
+    if (finished && last < cutoff) continue;
+    for (const e of events) {
+      const d = e.data as { blob?: unknown; planBlob?: unknown };
+      for (const hash of [d.blob, d.planBlob]) if (typeof hash === 'string') keep.add(hash);
+    }
   }
   let removed = 0;
   let freed = 0;

@@ -159,9 +159,12 @@ export const manifestSchema = {
             additionalProperties: false,
             required: ['id', 'kind'],
             properties: {
-              id: componentId(
-                'The step id, which `--asr`, `--detector` or `--scorer` names (and `clip.asr.engine`, `clip.detector`, `clip.scorer` in export-ia.config.yaml).',
-              ),
+              id: {
+                ...componentId(
+                  'The step id, which `--asr`, `--detector` or `--scorer` names (and `clip.asr.engine`, `clip.detector`, `clip.scorer` in export-ia.config.yaml). `none` and `auto` are taken (they mean no step and the default choice).',
+                ),
+                not: { enum: ['none', 'auto'] },
+              },
               kind: {
                 enum: ['transcriber', 'detector', 'scorer'],
                 description: 'Which step it is; `setup` registers it with `api.transcriber`, `api.detector` or `api.scorer`.',

@@ -81,9 +81,13 @@ describe('plugin loader', () => {
       inline({ id: 'two', contributes: { videoSteps: [steps[2] as (typeof steps)[2]] } }, (api) => api.scorer('acme-score', scorer)),
     ]);
     expect(await codeOf(twice)).toBe('EIA_PLUGIN_DUPLICATE');
-    // An unknown kind is a manifest error.
+    // An unknown kind is a manifest error, and so are the ids the clip options give a meaning.
     const dir = writePackage(basePkg({ contributes: { videoSteps: [{ id: 'x', kind: 'renderer' }] } }));
     expect(await codeOf(loadPlugins([dir]))).toBe('EIA_PLUGIN_MANIFEST_INVALID');
+    for (const taken of ['none', 'auto']) {
+      const reserved = writePackage(basePkg({ contributes: { videoSteps: [{ id: taken, kind: 'transcriber' }] } }));
+      expect(await codeOf(loadPlugins([reserved]))).toBe('EIA_PLUGIN_MANIFEST_INVALID');
+    }
   });
 
   it('loads a packaged plugin from its folder and reads the manifest from package.json', async () => {

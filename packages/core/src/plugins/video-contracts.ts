@@ -125,6 +125,12 @@ export interface TranscribeInput {
   duration: number;
   /** BCP 47 primary subtag (`en`). */
   language: string;
+  /**
+   * The same sound as a WAV file, when the step runs in the host's process and gets the whole
+   * file in one piece (`chunkSeconds: 0`): a recogniser that reads files need not write `audio`
+   * out again. A sandboxed step never gets it (it cannot read the host's files).
+   */
+  file?: string;
 }
 
 export type StepAvailability = { ok: true } | { ok: false; reason: string };

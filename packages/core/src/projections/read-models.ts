@@ -169,7 +169,9 @@ function clipJobHandlers(): Record<string, (db: Db, e: StoredEvent) => void> {
     ).run(id(e), e.position, step, e.type, attempt, code ?? null, message ?? null, e.time);
   return {
     ClipJobStarted(db, e) {
-      const d = data<Started>(e);
+      const d = data<Started & { resumed?: boolean }>(e);
+      // A new attempt from scratch: the earlier attempt's plan and clips are not this one's.
+      if (!d.resumed) q(db, "UPDATE rm_jobs SET formats = '[]', produced = 0, outputs = '[]' WHERE job_id = ?").run(id(e));
       const name = d.input.split(/[\\/]/).pop() ?? d.input;
       q(
         db,

@@ -57,11 +57,22 @@ function invalid(plugin: string, detail: string): ExportIaError {
   return new ExportIaError('EIA_PLUGIN_IPC_INVALID', { plugin, detail });
 }
 
-/** Calls a component method with a context; replays its diagnostics through the real context. */
-async function callWithContext(sandbox: SandboxHandle, plugin: string, component: string, method: string, args: unknown[], ctx: AnyContext): Promise<unknown> {
+/**
+ * Calls a component method with a context (as data: `contextData`, or a video step's); replays
+ * its diagnostics through the real context.
+ */
+async function callWithContext<C extends Pick<StepContext, 'signal' | 'report'>>(
+  sandbox: SandboxHandle,
+  plugin: string,
+  component: string,
+  method: string,
+  args: unknown[],
+  ctx: C,
+  data: (ctx: C) => { $context: Record<string, unknown> } = contextData as unknown as (ctx: C) => { $context: Record<string, unknown> },
+): Promise<unknown> {
   // The step's signal: when the pipeline's deadline or a cancellation stops the step, the
   // plugin's process is stopped with it (it may never yield).
-  const answer = await sandbox.call(component, method, [...args, contextData(ctx)], { signal: ctx.signal });
+  const answer = await sandbox.call(component, method, [...args, data(ctx)], { signal: ctx.signal });
   if (!isObject(answer) || !Array.isArray(answer.diagnostics)) throw invalid(plugin, `${component}.${method} answered without its diagnostics`);
   for (const d of answer.diagnostics.slice(0, 1000)) {
     if (isObject(d) && typeof d.code === 'string' && typeof d.message === 'string') ctx.report(d as unknown as Diagnostic);
@@ -127,22 +138,13 @@ export function sandboxedTransform(sandbox: SandboxHandle, plugin: string, id: s
   };
 }
 
-/** Most bytes of sound one call to a sandboxed transcriber carries (its frame limit is 16 MB). */
-export const SANDBOX_MAX_CHUNK_SECONDS = 240;
-
 /** A video step's context as data. */
 function videoContextData(ctx: VideoStepContext): { $context: Record<string, unknown> } {
   return { $context: { file: ctx.file, cwd: ctx.cwd, configDir: ctx.configDir, config: ctx.config, options: ctx.options, plugin: ctx.plugin } };
 }
 
-async function callStep(sandbox: SandboxHandle, plugin: string, component: string, method: string, args: unknown[], ctx: VideoStepContext): Promise<unknown> {
-  const answer = await sandbox.call(component, method, [...args, videoContextData(ctx)], { signal: ctx.signal });
-  if (!isObject(answer) || !Array.isArray(answer.diagnostics)) throw invalid(plugin, `${component}.${method} answered without its diagnostics`);
-  for (const d of answer.diagnostics.slice(0, 100)) {
-    if (isObject(d) && typeof d.code === 'string' && typeof d.message === 'string') ctx.report(d as unknown as Diagnostic);
-  }
-  return answer.value;
-}
+const callStep = (sandbox: SandboxHandle, plugin: string, component: string, method: string, args: unknown[], ctx: VideoStepContext) =>
+  callWithContext(sandbox, plugin, component, method, args, ctx, videoContextData);
 
 /**
  * The video steps' answers are checked in full by the clipping engine (for every plugin, trusted
