@@ -5,10 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { type ConfigFile, catalog, createHost, ExportIaError, type Host, isExportIaError, PluginStore, renderErrorDocs } from '@export-ia/core';
+import {
+  type ConfigFile,
+  catalog,
+  createHost,
+  ExportIaError,
+  type Host,
+  type HostOptions,
+  isExportIaError,
+  PluginStore,
+  renderErrorDocs,
+} from '@export-ia/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type AnalyzeFlags, runAnalyze } from './analyze-command.js';
-import { orphanClipJobs, registerClipCommand, resumeClipJobs } from './clip-command.js';
+import { orphanClipJobs, registerClipCommand, resumeClipJobs, type WithHost } from './clip-command.js';
 import { registerCorpusCommands } from './corpus-command.js';
 import { registerCreateCommands } from './create-command.js';
 import { type CliContext, type ExportFlags, loadConfig, runExport } from './export-command.js';
@@ -62,7 +72,13 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
  * A host with the built-in plugins, the plugins installed in the data directory's plugin store
  * (each verified against its recorded hashes) and those the config file names.
  */
-async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: (host: Host) => Promise<T>, dataDir?: string): Promise<T> {
+async function withHost<T>(
+  config: ConfigFile | undefined,
+  ctx: CliContext,
+  fn: (host: Host) => Promise<T>,
+  dataDir?: string,
+  select?: HostOptions['select'],
+): Promise<T> {
   const builtins = builtinPluginDirs();
   const installed = new PluginStore({ dir: pluginStoreDir(dataDir, ctx) }).pluginDirs();
   const builtinDirs = new Set(builtins.map((d) => realPath(d)));
@@ -74,6 +90,7 @@ async function withHost<T>(config: ConfigFile | undefined, ctx: CliContext, fn: 
     cwd: ctx.cwd,
     pluginConfig: config?.pluginConfig ?? {},
     ...(config ? { configDir: config.dir } : {}),
+    ...(select ? { select } : {}),
     sandbox: {
       isolate: ({ id, dir }) => !builtinDirs.has(realPath(dir)) && !trusted.has(id),
       // Where the host has no network namespaces, sandboxed plugins are refused unless the
@@ -256,12 +273,14 @@ ${EXIT_CODES}`,
     withHost: (c, fn) => withHost(loadConfig({}, c), c, fn),
     clips: {
       orphans: orphanClipJobs,
-      resume: (orphans, flags) => resumeClipJobs(orphans, flags, ctx, (config, c, dataDir, fn) => withHost(config, c, fn, dataDir)),
+      resume: (orphans, flags) => resumeClipJobs(orphans, flags, ctx, withVideoHost),
     },
   });
 
   registerCreateCommands(program, { ctx, setExit, printError });
-  registerClipCommand(program, { ctx, setExit, printError, withHost: (config, c, dataDir, fn) => withHost(config, c, fn, dataDir) });
+  // A clip job needs only the plugins that contribute video steps: the others' code is not run.
+  const withVideoHost: WithHost = (config, c, dataDir, fn) => withHost(config, c, fn, dataDir, (m) => m.contributes.videoSteps.length > 0);
+  registerClipCommand(program, { ctx, setExit, printError, withHost: withVideoHost });
 
   program
     .command('errors')

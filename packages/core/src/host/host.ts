@@ -30,6 +30,8 @@ export interface HostOptions {
    * sandbox/sandbox.ts). Default: none — every plugin runs in this process.
    */
   sandbox?: LoadOptions['sandbox'];
+  /** Load only the plugins whose manifest passes, and their dependencies (see LoadOptions). */
+  select?: LoadOptions['select'];
 }
 
 export interface Host extends PipelineHost {
@@ -72,7 +74,12 @@ export interface Host extends PipelineHost {
 export async function createHost(options: HostOptions): Promise<Host> {
   const cwd = options.cwd ?? process.cwd();
   const pluginConfig = options.pluginConfig ?? {};
-  const set = await loadPlugins(options.plugins, { cwd, configs: pluginConfig, ...(options.sandbox ? { sandbox: options.sandbox } : {}) });
+  const set = await loadPlugins(options.plugins, {
+    cwd,
+    configs: pluginConfig,
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.select ? { select: options.select } : {}),
+  });
   const { registry } = set;
   const themeCache = new Map<string, ResolvedTheme>();
   const themeLookup = {

@@ -110,6 +110,13 @@ export interface LoadOptions {
     /** Refuse to start when the host cannot cut plugins off the network. Default true. */
     requireNetworkIsolation?: boolean;
   };
+  /**
+   * Loads only the plugins whose manifest passes (and the plugins they depend on): a command that
+   * needs one kind of component (`export-ia clip` its video steps) does not run the others' code.
+   * The manifests of all are still read and checked; configuration of a plugin left out is kept
+   * for when it loads.
+   */
+  select?: (manifest: PluginManifest) => boolean;
 }
 
 interface Candidate {
@@ -441,6 +448,20 @@ async function startSandboxed(
   }
 }
 
+/** The candidates `select` keeps, with every plugin they depend on (all of them without `select`). */
+function selected(candidates: Candidate[], byId: ReadonlyMap<string, Candidate>, select: LoadOptions['select']): Candidate[] {
+  if (!select) return candidates;
+  const keep = new Set<string>();
+  const add = (id: string) => {
+    const c = byId.get(id);
+    if (!c || keep.has(id)) return;
+    keep.add(id);
+    for (const dependency of Object.keys(c.manifest.dependencies)) add(dependency);
+  };
+  for (const c of candidates) if (select(c.manifest)) add(c.manifest.id);
+  return candidates.filter((c) => keep.has(c.manifest.id));
+}
+
 /** Loads, orders and starts plugins. On any failure, plugins already started are stopped. */
 export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOptions = {}): Promise<PluginSet> {
   const cwd = options.cwd ?? process.cwd();
@@ -462,7 +483,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
     seen.set(c.manifest.id, c);
     checkVersions(c);
   }
-  const ordered = orderByDependencies(candidates);
+  const ordered = orderByDependencies(selected(candidates, seen, options.select));
   // Configuration for a plugin that is not loaded is a mistake (usually a typo in the id).
   for (const id of Object.keys(options.configs ?? {})) {
     if (!seen.has(id)) {
