@@ -62,6 +62,7 @@ export interface ClipFlags {
   asrKeyEnv?: string;
   detector?: string;
   scorer?: string;
+  captioner?: string;
   json?: boolean;
   quiet?: boolean;
   dataDir?: string;
@@ -233,6 +234,7 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
     ...(llm ? { llm } : {}),
     detector: stepFlag('--detector', flags.detector) ?? base.detector ?? 'face',
     scorer: stepFlag('--scorer', flags.scorer) ?? base.scorer ?? 'standard',
+    captioner: stepFlag('--captioner', flags.captioner) ?? base.captioner ?? 'standard',
     ...(config ? { configDir: config.dir } : {}),
     env: { ...ctx.env } as NodeJS.ProcessEnv,
   };
@@ -258,6 +260,7 @@ export async function runClip(inputsArg: readonly string[], flags: ClipFlags, ct
       // A mistyped step id fails here, before any video is decoded.
       if (options.detector && options.detector !== 'none') pickStep(steps, 'detector', options.detector);
       pickStep(steps, 'scorer', options.scorer ?? 'standard');
+      if (options.captions !== 'none') pickStep(steps, 'captioner', options.captioner ?? 'standard');
       transcriberIds(options.asr, steps);
       return clipAll(inputs, flags, ctx, { ...options, signal: cancel.signal }, outRoot, printer, jobStore, steps, config?.path);
     });
@@ -278,6 +281,7 @@ function stepIdentity(steps: VideoSteps, options: Omit<ClipOptions, 'input' | 'o
     ...transcriberIds(options.asr, steps).ids.map((id) => steps.transcribers.get(id)),
     options.detector && options.detector !== 'none' ? steps.detectors.get(options.detector) : undefined,
     steps.scorers.get(options.scorer ?? 'standard'),
+    options.captions === 'none' ? undefined : steps.captioners.get(options.captioner ?? 'standard'),
   ];
   const out: Record<string, unknown> = {};
   for (const step of used) {
@@ -514,6 +518,7 @@ export function registerClipCommand(
     .option('--asr-key-env <name>', 'environment variable holding the endpoint API key (default OPENAI_API_KEY)')
     .option('--detector <id>', "who the crop follows: face (default), none (motion, then the centre), or a plugin's detector")
     .option('--scorer <id>', "highlight scorer: standard (default) or a plugin's scorer")
+    .option('--captioner <id>', "burned captions' look: standard (default, with --caption-style) or a plugin's captioner")
     .option('-c, --config <file>', 'config file (default: export-ia.config.yaml found upward); its clip: section sets defaults')
     .option('--no-config', 'ignore config files')
     .option('--llm-url <url>', 'OpenAI-compatible API for an extra language-model score, shown apart (off by default)')

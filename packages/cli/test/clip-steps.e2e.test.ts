@@ -69,6 +69,22 @@ export default {
         return input.candidates.slice(1).map(() => ({ score: 50, reasons: [] }));
       },
     });
+    api.captioner('boxed', {
+      captions(input) {
+        const t = (s) => new Date(s * 1000).toISOString().slice(12, 22);
+        const events = input.lines.map((l) => 'Dialogue: 0,' + t(l.start) + ',' + t(l.end) + ',Box,,0,0,0,,' + l.words.map((w) => w.text).join(' '));
+        return ['[Script Info]', 'ScriptType: v4.00+', 'PlayResX: ' + input.width, 'PlayResY: ' + input.height, '',
+          '[V4+ Styles]', 'Format: Name, Fontname, Fontsize, PrimaryColour, BorderStyle, Outline, Alignment',
+          'Style: Box,' + input.fontFamily + ',' + Math.round(input.height * 0.05) + ',&H0000FFFF,3,8,5', '',
+          '[Fonts]', 'fontname: evil.ttf', '!!!!!!!!', '',
+          '[Events]', 'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text', ...events].join('\\n');
+      },
+    });
+    api.captioner('huge', {
+      captions() {
+        return '[Script Info]\\n[Events]\\n' + 'Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,x\\n'.repeat(60000);
+      },
+    });
     api.scorer('nan', {
       score(input) {
         return input.candidates.map(() => ({ score: 'high' }));
@@ -85,7 +101,7 @@ interface Run {
 }
 
 interface Manifest {
-  settings: { steps?: { transcriber?: string; detector: string; scorer: string } };
+  settings: { steps?: { transcriber?: string; detector: string; scorer: string; captioner?: string } };
   transcript: { source: string; words: number; sentences: { text: string; start: number }[] };
   clips: { rank: number; start: number; end: number; score: number; reasons: { factor: string; detail: string }[]; track: { cx: number; kind: string }[] }[];
 }
@@ -133,6 +149,8 @@ beforeAll(async () => {
             step('longest', 'scorer'),
             step('broken', 'scorer'),
             step('nan', 'scorer'),
+            step('boxed', 'captioner'),
+            step('huge', 'captioner'),
           ],
         },
         configSchema: { type: 'object', properties: { sentences: { type: 'array' } } },
@@ -154,6 +172,7 @@ describe('export-ia clip with plugin steps', () => {
       detector: 'corner (acme-steps@1.0.0)',
       scorer: 'longest (acme-steps@1.0.0)',
     });
+    expect(manifest.settings.steps?.captioner).toBeUndefined();
     // Every word of the script came back once, at its time, across the 20 s pieces.
     expect(manifest.transcript.source).toBe('asr:script-asr');
     const scriptWords = talk.script.reduce((n, s) => n + s.text.split(/\s+/).length, 0);
@@ -192,6 +211,52 @@ describe('export-ia clip with plugin steps', () => {
       expect(p.cx).toBeGreaterThanOrEqual(0);
       expect(p.cx).toBeLessThanOrEqual(1);
     }
+  }, 300_000);
+
+  it('burns the captions a plugin writes, without the fonts it tries to embed; refuses a script too big to be captions', () => {
+    const out = join(work, 'out-boxed');
+    const r = clip(['-n', '1', '--min', '8', '--max', '20', '--resolution', '720', '--transcript', talk.srt, '--captioner', 'boxed', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'clips.json'), 'utf8')) as Manifest;
+    expect(manifest.settings.steps?.captioner).toBe('boxed (acme-steps@1.0.0)');
+    // The plugin's look is what is burned: yellow text on an opaque box in the middle of the frame.
+    const frame = spawnSync(
+      'ffmpeg',
+      ['-v', 'error', '-ss', '3', '-i', join(out, 'clip-01.mp4'), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).stdout;
+    // Yellow pixels by band: the plugin centres its box (rows 560-720 of 1280); the built-in
+    // captions sit lower (70 % of the height, rows 800-1000).
+    const yellowIn = (from: number, to: number) => {
+      let n = 0;
+      for (let i = from * 720 * 3; i < to * 720 * 3; i += 3) if ((frame[i] ?? 0) > 200 && (frame[i + 1] ?? 0) > 200 && (frame[i + 2] ?? 255) < 90) n++;
+      return n;
+    };
+    expect(frame.length).toBe(720 * 1280 * 3);
+    expect(yellowIn(560, 720)).toBeGreaterThan(1000);
+    expect(yellowIn(800, 1000)).toBeLessThan(100);
+    const huge = clip([
+      '-n',
+      '1',
+      '--min',
+      '8',
+      '--max',
+      '20',
+      '--resolution',
+      '720',
+      '--transcript',
+      talk.srt,
+      '--captioner',
+      'huge',
+      '-o',
+      join(work, 'out-huge'),
+    ]);
+    expect(huge.code).toBe(3);
+    expect(huge.err).toMatch(
+      /error EIA_VIDEO_STEP_INVALID The captioner "huge" of plugin acme-steps@1.0.0 answered what the clip job cannot use: the caption script (is over|has over)/,
+    );
   }, 300_000);
 
   it('names the steps there are when a step id is unknown, before any work', () => {

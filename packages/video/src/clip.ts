@@ -16,7 +16,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CORE_VERSION, type Diagnostic, diagnostic, ExportIaError } from '@export-ia/core';
 import { analyzeAudio } from './audio.js';
-import { captionFont, captionLines, captionMaxChars, DEFAULT_CAPTION_STYLE, loadCaptionStyle, toAss, toSrt, toVtt } from './captions/index.js';
+import { captionFont, captionLines, captionMaxChars, DEFAULT_CAPTION_STYLE, loadCaptionStyle, safeAreaFor, toSrt, toVtt } from './captions/index.js';
 import { type FfmpegTools, findFfmpeg } from './ffmpeg.js';
 import {
   addLlmScores,
@@ -36,6 +36,7 @@ import { outputFps, renderClip, renderedDuration, thumbnail } from './render.js'
 import { renderReport } from './report.js';
 import { detectScenes } from './scenes.js';
 import {
+  captionerEngine,
   defaultVideoSteps,
   detectorEngine,
   pickStep,
@@ -124,6 +125,8 @@ export interface ClipOptions {
   detector?: string;
   /** The highlight scorer step. Default `standard`. */
   scorer?: string;
+  /** The captioner step (the ASS script of burned captions). Default `standard`. */
+  captioner?: string;
   /** Where relative paths of plugin configuration resolve from. Default: the working directory. */
   configDir?: string;
 }
@@ -141,7 +144,7 @@ export interface ClipPlan {
   framing: Reframing[];
   warnings: Diagnostic[];
   /** The steps that made the plan: `id (plugin@version)`. */
-  steps?: { transcriber?: string; detector: string; scorer: string };
+  steps?: { transcriber?: string; detector: string; scorer: string; captioner?: string };
 }
 
 /**
@@ -325,6 +328,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
   const detectorId = options.detector ?? 'face';
   const detectorStep = detectorId === 'none' ? undefined : pickStep(steps, 'detector', detectorId);
   const asrChoice = transcriberIds(options.asr, steps);
+  const captionerStep = captionMode === 'none' ? undefined : pickStep(steps, 'captioner', options.captioner ?? 'standard');
   const call = (progress?: (f: number) => void): StepCallContext => ({
     file: name,
     cwd: process.cwd(),
@@ -499,6 +503,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         ...(transcriberUsed ? { transcriber: stepLabel(transcriberUsed) } : {}),
         detector: detectorStep ? stepLabel(detectorStep) : 'none',
         scorer: stepLabel(scorerStep),
+        ...(captionerStep ? { captioner: stepLabel(captionerStep) } : {}),
       };
       return { media, audio, transcript, language, scenes, candidates: candidates.length, planned, framing, warnings: [...warnings], steps: used };
     };
@@ -520,6 +525,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
     await removeStalePartials(outDir);
     const fps = outputFps(video.fps);
     const font = captionFont(style);
+    const captionScript = captionerStep ? captionerEngine(captionerStep, call()) : undefined;
     const progress = new Array<number>(planned.length).fill(0);
     const records: ClipRecord[] = new Array(planned.length);
     const parallel = Math.max(1, Math.min(planned.length, options.concurrency ?? availableParallelism()));
@@ -551,9 +557,19 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           removed: clip.removed,
         });
         let captions: { assPath: string; fontsDir?: string } | undefined;
-        if (captionMode !== 'none' && lines.length > 0) {
+        if (captionScript && captionMode !== 'none' && lines.length > 0) {
           const assPath = join(scratch, `${stem}.ass`);
-          await writeFile(assPath, toAss(lines, { width, height, style, mode: captionMode, fontFamily: font.family }));
+          const script = await captionScript({
+            lines,
+            width,
+            height,
+            mode: captionMode,
+            style,
+            fontFamily: font.family,
+            safeArea: safeAreaFor(width, height),
+            duration: renderedDuration(clip),
+          });
+          await writeFile(assPath, script);
           captions = font.fontsDir ? { assPath, fontsDir: font.fontsDir } : { assPath };
         }
         // Named per run: an ffmpeg orphaned by a killed run may still be writing its own.

@@ -11,6 +11,7 @@
  *     asr: { engine: whisper, model: models/ggml-base.en.bin }
  *     detector: face          # a detector step (plugins add more); none = motion only
  *     scorer: standard        # a scorer step
+ *     captioner: standard     # a captioner step (the look of burned captions)
  */
 import { isAbsolute, resolve } from 'node:path';
 import { ExportIaError } from '@export-ia/core';
@@ -52,6 +53,7 @@ const SPEC: Spec = {
   x264Preset: oneOf('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'),
   detector: stepId,
   scorer: stepId,
+  captioner: stepId,
   weights: Object.fromEntries(Object.keys(DEFAULT_WEIGHTS).map((k) => [k, nonNegative])),
   llm: { url: text, model: text, apiKeyEnv: text, timeoutMs: positive, batchSize: wholePositive, maxChars: wholePositive },
   asr: {

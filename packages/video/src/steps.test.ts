@@ -2,9 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Diagnostic, ExportIaError, isExportIaError } from '@export-ia/core';
-import type { Detector, Scorer, TranscribeInput, Transcriber, VideoStepDescriptor } from '@export-ia/core/plugin';
+import type { Captioner, Detector, Scorer, TranscribeInput, Transcriber, VideoStepDescriptor } from '@export-ia/core/plugin';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CAPTION_STYLE } from './captions/index.js';
 import {
+  captionerEngine,
+  checkAss,
   checkBoxes,
   checkScores,
   checkWords,
@@ -287,5 +290,67 @@ describe('step warnings and files', () => {
     expect(files[0]).toBe(path);
     expect(files.length).toBeGreaterThanOrEqual(5);
     expect(files.slice(1).every((f) => f === undefined)).toBe(true);
+  });
+});
+
+describe('captioner steps', () => {
+  const s = step('captioner', {});
+  const script = (...lines: string[]) => ['[Script Info]', 'ScriptType: v4.00+', '[Events]', ...lines].join('\n');
+
+  it('keep the script, without embedded fonts and pictures', () => {
+    const checked = checkAss(
+      s,
+      script(
+        'Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,hi',
+        '[Fonts]',
+        'fontname: x.ttf',
+        'M!!!',
+        '[Graphics]',
+        'g.png',
+        '[Events]',
+        'Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,there',
+      ),
+      10,
+    );
+    expect(checked).not.toMatch(/Fonts|fontname|Graphics|g\.png|M!!!/);
+    expect(checked.match(/^Dialogue/gm)).toHaveLength(2);
+  });
+
+  it('refuse what is not a caption script: not text, no sections, NUL, too big, too many events, a huge line', async () => {
+    const bad: unknown[] = [
+      42,
+      'hello',
+      script('x\0y'),
+      script('Dialogue: x'.repeat(1)) + 'y'.repeat(3 * 1024 * 1024),
+      script(...Array.from({ length: 700 }, () => 'Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,x')),
+      script(`Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,{\\p1}${'m 0 0 l 1 1 '.repeat(1000)}`),
+    ];
+    for (const value of bad) expect((await errorOf(() => checkAss(s, value, 10))).code).toBe('EIA_VIDEO_STEP_INVALID');
+  });
+
+  it('the built-in one writes the style and the highlighted word', async () => {
+    const captions = captionerEngine(defaultVideoSteps().captioners.get('standard') as VideoStep<Captioner>, call());
+    const ass = await captions({
+      lines: [
+        {
+          start: 0,
+          end: 1,
+          words: [
+            { text: 'hello', start: 0, end: 0.5 },
+            { text: 'world', start: 0.5, end: 1 },
+          ],
+        },
+      ],
+      width: 1080,
+      height: 1920,
+      mode: 'karaoke',
+      style: DEFAULT_CAPTION_STYLE,
+      fontFamily: 'Source Sans 3',
+      safeArea: { top: 0.1, bottom: 0.2, side: 0.11 },
+      duration: 1,
+    });
+    expect(ass).toContain('PlayResY: 1920');
+    expect(ass).toContain('Source Sans 3');
+    expect(ass.match(/^Dialogue/gm)?.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { type Diagnostic, diagnostic, ExportIaError, isExportIaError } from '@export-ia/core';
 import type {
   CandidateScore,
+  Captioner,
+  CaptionInput,
   Detector,
   ScoreReason,
   Scorer,
@@ -24,6 +26,7 @@ import type {
   VideoStepKind,
   Word,
 } from '@export-ia/core/plugin';
+import { toAss } from './captions/index.js';
 import { type FfmpegTools, findFfmpeg } from './ffmpeg.js';
 import { type ScoreOptions, scoreCandidates } from './highlights/index.js';
 import { createFaceDetector, type SubjectDetector } from './reframe/index.js';
@@ -50,6 +53,7 @@ export interface VideoSteps {
   readonly transcribers: ReadonlyMap<string, VideoStep<Transcriber>>;
   readonly detectors: ReadonlyMap<string, VideoStep<Detector>>;
   readonly scorers: ReadonlyMap<string, VideoStep<Scorer>>;
+  readonly captioners: ReadonlyMap<string, VideoStep<Captioner>>;
 }
 
 /** The plugin that registers the built-in steps, and what it declares. */
@@ -63,6 +67,12 @@ export const BUILTIN_VIDEO_STEPS: readonly VideoStepDescriptor[] = Object.freeze
     id: 'standard',
     kind: 'scorer',
     description: 'Hook, emotion, salience, keywords, pace, energy, completeness, visual (weights in clip.weights).',
+    chunkSeconds: 0,
+  },
+  {
+    id: 'standard',
+    kind: 'captioner',
+    description: 'Lines of 1-4 words in the safe area, the spoken word highlighted (karaoke), in the caption style.',
     chunkSeconds: 0,
   },
 ]);
@@ -145,11 +155,26 @@ export function standardScorer(): Scorer {
   };
 }
 
+/** The built-in captions (captions/ass.ts): the style's font, colours and outline, karaoke highlighting. */
+export function standardCaptioner(): Captioner {
+  return {
+    captions: (input) =>
+      toAss(input.lines, {
+        width: input.width,
+        height: input.height,
+        style: input.style,
+        mode: input.mode,
+        fontFamily: input.fontFamily,
+        safeArea: input.safeArea,
+      }),
+  };
+}
+
 /** The built-in steps, for a clip job run without a host (a host registers them as plugin `video-standard`). */
 export function defaultVideoSteps(tools: Tools = () => findFfmpeg()): VideoSteps {
   const plugin = { manifest: { id: BUILTIN_STEPS_PLUGIN, version: '0.1.0' }, config: {} };
   const step = <I>(id: string, implementation: I): VideoStep<I> => ({
-    descriptor: BUILTIN_VIDEO_STEPS.find((d) => d.id === id) as VideoStepDescriptor,
+    descriptor: BUILTIN_VIDEO_STEPS.find((d) => d.id === id && d.kind === kindOf(implementation)) as VideoStepDescriptor,
     plugin,
     implementation,
   });
@@ -161,7 +186,16 @@ export function defaultVideoSteps(tools: Tools = () => findFfmpeg()): VideoSteps
     ]),
     detectors: new Map([['face', step('face', faceDetectorStep())]]),
     scorers: new Map([['standard', step('standard', standardScorer())]]),
+    captioners: new Map([['standard', step('standard', standardCaptioner())]]),
   };
+}
+
+function kindOf(implementation: unknown): VideoStepKind {
+  const i = implementation as Record<string, unknown>;
+  if (typeof i.transcribe === 'function') return 'transcriber';
+  if (typeof i.detect === 'function') return 'detector';
+  if (typeof i.score === 'function') return 'scorer';
+  return 'captioner';
 }
 
 // ── Choosing and calling steps ───────────────────────────────────────────────────────────────
@@ -176,7 +210,7 @@ export interface StepCallContext {
   progress?(fraction: number): void;
 }
 
-const KIND_MAP = { transcriber: 'transcribers', detector: 'detectors', scorer: 'scorers' } as const;
+const KIND_MAP = { transcriber: 'transcribers', detector: 'detectors', scorer: 'scorers', captioner: 'captioners' } as const;
 
 /** The step `id` of a kind, or a usage error listing the ones there are. */
 export function pickStep<K extends VideoStepKind>(
@@ -451,4 +485,52 @@ export function transcriberIds(config: AsrConfig | undefined, steps: VideoSteps)
   }
   const ids = [...(config?.model ? ['whisper'] : []), ...(config?.openai?.url ? ['openai'] : []), 'pocketsphinx'];
   return { ids: ids.filter((id) => steps.transcribers.has(id)), explicit: false };
+}
+
+/** The largest caption script a captioner may answer for one clip. */
+export const MAX_ASS_BYTES = 2 * 1024 * 1024;
+/** The longest line of it (a drawing is one line). */
+const MAX_ASS_LINE = 8000;
+
+/**
+ * Checks a captioner's ASS script before libass reads it: text without NUL, at most 2 MB, with
+ * `[Script Info]` and `[Events]`, lines of at most 8000 characters, at most 40 events per second
+ * of clip (and 200 more). Embedded `[Fonts]` and `[Graphics]` sections are removed: libass would
+ * load fonts and pictures from them (only the bundled and system fonts are used).
+ */
+export function checkAss(step: VideoStep<unknown>, value: unknown, duration: number): string {
+  if (typeof value !== 'string') throw invalid(step, 'captions() must answer the text of an ASS script');
+  if (Buffer.byteLength(value) > MAX_ASS_BYTES) throw invalid(step, `the caption script is over ${MAX_ASS_BYTES} bytes`);
+  if (value.includes('\0')) throw invalid(step, 'the caption script holds a NUL character');
+  if (!/^\s*\[Script Info\]\s*$/im.test(value) || !/^\s*\[Events\]\s*$/im.test(value)) {
+    throw invalid(step, 'the caption script needs its [Script Info] and [Events] sections');
+  }
+  const maxEvents = Math.ceil(duration * 40) + 200;
+  const out: string[] = [];
+  let section = '';
+  let events = 0;
+  for (const line of value.split(/\r?\n/)) {
+    const header = /^\s*\[([^\]]*)\]\s*$/.exec(line);
+    if (header) section = (header[1] ?? '').trim().toLowerCase();
+    if (section === 'fonts' || section === 'graphics') continue;
+    if (line.length > MAX_ASS_LINE) throw invalid(step, `a line of the caption script is over ${MAX_ASS_LINE} characters`);
+    if (/^\s*Dialogue\s*:/i.test(line) && ++events > maxEvents)
+      throw invalid(step, `the caption script has over ${maxEvents} events for a ${duration.toFixed(1)} s clip`);
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+/** A captioner step as the render step's: the ASS script of one clip, checked. */
+export function captionerEngine(step: VideoStep<Captioner>, call: StepCallContext): (input: CaptionInput) => Promise<string> {
+  const ctx = stepContext(step, call, {});
+  return async (input) => {
+    let answer: unknown;
+    try {
+      answer = await step.implementation.captions(input, ctx);
+    } catch (error) {
+      throw stepFailure(step, error, call.signal);
+    }
+    return checkAss(step, answer, input.duration);
+  };
 }

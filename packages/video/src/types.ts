@@ -11,6 +11,7 @@ import type { Candidate, ScoreReason, Sentence, Span, SubjectBox, Word } from '@
 export type {
   AudioAnalysis,
   Candidate,
+  CaptionStyle,
   SceneAnalysis,
   ScoreReason,
   Sentence,
@@ -101,26 +102,6 @@ export interface TrackPoint {
 export type Aspect = '9:16' | '1:1' | '4:5' | '16:9';
 export type Layout = 'auto' | 'fill' | 'fit' | 'split';
 export type CaptionMode = 'none' | 'plain' | 'karaoke';
-
-/** The look of burned captions (a brand template: `--caption-style style.yaml`). */
-export interface CaptionStyle {
-  font: string;
-  /** Font size as a fraction of the output height (0.045 = 4.5 %). */
-  size: number;
-  /** `#RRGGBB` or `#RRGGBBAA`. */
-  color: string;
-  /** Colour of the word being spoken (karaoke). */
-  highlightColor: string;
-  outlineColor: string;
-  /** Outline width as a fraction of the font size. */
-  outline: number;
-  bold: boolean;
-  uppercase: boolean;
-  /** Vertical position of the caption's centre, as a fraction of the height (0 = top). */
-  position: number;
-  /** Words per caption line, 1…4. */
-  maxWords: number;
-}
 
 /** A clip chosen for rendering, with everything the renderer needs. */
 export interface PlannedClip extends ScoredCandidate {

@@ -1,14 +1,14 @@
 /**
  * @export-ia/plugin-video-standard — the built-in steps of `export-ia clip`, registered through
  * the plugin API like any third-party step: the speech recognisers `pocketsphinx`, `whisper`
- * and `openai`, the detector `face` and the scorer `standard`. The implementations live in
+ * and `openai`, the detector `face`, the scorer `standard` and the captioner `standard`. The implementations live in
  * @export-ia/video (a library, as @export-ia/highlight is for the exporters), which also uses
  * them when it runs without a host.
  *
  * The library is imported on the first call, not at setup: a host that never clips (every
  * `export-ia export` builds one) does not pay for loading it.
  */
-import { type Detector, definePlugin, type Scorer, type Transcriber } from '@export-ia/core/plugin';
+import { type Captioner, type Detector, definePlugin, type Scorer, type Transcriber } from '@export-ia/core/plugin';
 
 type VideoLibrary = typeof import('@export-ia/video');
 
@@ -60,5 +60,8 @@ export default definePlugin({
     const standard = lazy((v) => v.standardScorer());
     const scorer: Scorer = { score: async (input, ctx) => (await standard()).score(input, ctx) };
     api.scorer('standard', scorer);
+    const captions = lazy((v) => v.standardCaptioner());
+    const captioner: Captioner = { captions: async (input, ctx) => (await captions()).captions(input, ctx) };
+    api.captioner('standard', captioner);
   },
 });

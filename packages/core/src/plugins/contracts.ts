@@ -11,7 +11,7 @@ import type { CorpusEntry, CorpusIndex } from '../quality/corpus.js';
 import type { CheckResult } from '../quality/findings.js';
 import type { ResolvedTheme } from '../themes/theme-loader.js';
 import type { ManifestInput } from './manifest.js';
-import type { Detector, Scorer, Transcriber } from './video-contracts.js';
+import type { Captioner, Detector, Scorer, Transcriber } from './video-contracts.js';
 
 /** An input document as the host read it. */
 export interface SourceInput {
@@ -161,6 +161,7 @@ export interface PluginApi {
   transcriber(id: string, implementation: Transcriber): void;
   detector(id: string, implementation: Detector): void;
   scorer(id: string, implementation: Scorer): void;
+  captioner(id: string, implementation: Captioner): void;
   /** Called when the host shuts down, in reverse load order (release workers, files…). */
   onClose(callback: () => void | Promise<void>): void;
 }

@@ -166,7 +166,7 @@ export const manifestSchema = {
                 not: { enum: ['none', 'auto'] },
               },
               kind: {
-                enum: ['transcriber', 'detector', 'scorer'],
+                enum: ['transcriber', 'detector', 'scorer', 'captioner'],
                 description: 'Which step it is; `setup` registers it with `api.transcriber`, `api.detector` or `api.scorer`.',
               },
               name: displayName,

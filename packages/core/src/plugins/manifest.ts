@@ -73,7 +73,7 @@ export interface ThemeDescriptor {
 }
 
 /** The kinds of video clipping step a plugin can provide (see video-contracts.ts). */
-export type VideoStepKind = 'transcriber' | 'detector' | 'scorer';
+export type VideoStepKind = 'transcriber' | 'detector' | 'scorer' | 'captioner';
 
 export interface VideoStepDescriptor {
   id: string;

@@ -16,6 +16,7 @@ import validRange from 'semver/ranges/valid.js';
 import { ExportIaError, isExportIaError } from '../errors/export-ia-error.js';
 import { SandboxPool, SandboxSlot, type SwapOptions, type SwapResult } from '../sandbox/pool.js';
 import {
+  sandboxedCaptioner,
   sandboxedChecker,
   sandboxedDetector,
   sandboxedExporter,
@@ -41,7 +42,7 @@ import {
   type VideoStepDescriptor,
   type VideoStepKind,
 } from './manifest.js';
-import type { Detector, Scorer, Transcriber } from './video-contracts.js';
+import type { Captioner, Detector, Scorer, Transcriber } from './video-contracts.js';
 
 /**
  * Where a plugin comes from: a package folder, a package name (found in node_modules from the
@@ -78,6 +79,7 @@ export interface Registry {
   readonly transcribers: ReadonlyMap<string, Registered<VideoStepDescriptor, Transcriber>>;
   readonly detectors: ReadonlyMap<string, Registered<VideoStepDescriptor, Detector>>;
   readonly scorers: ReadonlyMap<string, Registered<VideoStepDescriptor, Scorer>>;
+  readonly captioners: ReadonlyMap<string, Registered<VideoStepDescriptor, Captioner>>;
 }
 
 export interface PluginSet {
@@ -435,12 +437,13 @@ async function startSandboxed(
     throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', { plugin: label, detail: (err as Error).message }, { cause: err });
   }
   for (const name of components) {
-    const m = /^(importer|exporter|transform|checker|transcriber|detector|scorer):(.+)$/.exec(name);
+    const m = /^(importer|exporter|transform|checker|transcriber|detector|scorer|captioner):(.+)$/.exec(name);
     if (!m || /\.(merge|available)$/.test(name)) continue;
     const [, kind, id] = m as unknown as [string, string, string];
     if (kind === 'transcriber') api.transcriber(id, sandboxedTranscriber(sandbox, label, id, components.includes(`${name}.available`)));
     else if (kind === 'detector') api.detector(id, sandboxedDetector(sandbox, label, id));
     else if (kind === 'scorer') api.scorer(id, sandboxedScorer(sandbox, label, id));
+    else if (kind === 'captioner') api.captioner(id, sandboxedCaptioner(sandbox, label, id));
     else if (kind === 'checker') api.checker(id, sandboxedChecker(sandbox, label, id, components.includes(`${name}.merge`)));
     else if (kind === 'exporter') api.exporter(id, sandboxedExporter(sandbox, label, id));
     else if (kind === 'importer') api.importer(id, sandboxedImporter(sandbox, label, id));
@@ -504,7 +507,8 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
   const transcribers = new Map<string, Registered<VideoStepDescriptor, Transcriber>>();
   const detectors = new Map<string, Registered<VideoStepDescriptor, Detector>>();
   const scorers = new Map<string, Registered<VideoStepDescriptor, Scorer>>();
-  const stepMaps = { transcriber: transcribers, detector: detectors, scorer: scorers } as const;
+  const captioners = new Map<string, Registered<VideoStepDescriptor, Captioner>>();
+  const stepMaps = { transcriber: transcribers, detector: detectors, scorer: scorers, captioner: captioners } as const;
   const closers: Array<() => void | Promise<void>> = [];
   const loaded: LoadedPlugin[] = [];
   const slots = new Map<string, SandboxSlot>();
@@ -541,7 +545,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
       ) => {
         const descriptor = declared.find((d) => d.id === id);
         if (!descriptor) {
-          const list = ['transcriber', 'detector', 'scorer'].includes(kind) ? `videoSteps (with kind "${kind}")` : `${kind}s`;
+          const list = ['transcriber', 'detector', 'scorer', 'captioner'].includes(kind) ? `videoSteps (with kind "${kind}")` : `${kind}s`;
           throw new ExportIaError('EIA_PLUGIN_UNDECLARED_CONTRIBUTION', { plugin: label, kind, id, list });
         }
         const other = target.get(id);
@@ -571,6 +575,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
         transcriber: (id, impl) => claimStep('transcriber', id, impl),
         detector: (id, impl) => claimStep('detector', id, impl),
         scorer: (id, impl) => claimStep('scorer', id, impl),
+        captioner: (id, impl) => claimStep('captioner', id, impl),
         onClose: (fn) => {
           closers.push(fn);
         },
@@ -618,7 +623,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadOpt
     throw err;
   }
   const swap = (id: string, spec: string, swapOptions: SwapOptions = {}) => swapPlugin({ loaded, slots, closers, cwd, options }, id, spec, swapOptions);
-  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes, transcribers, detectors, scorers }, swap, close };
+  return { plugins: loaded, registry: { importers, exporters, transforms, checkers, themes, transcribers, detectors, scorers, captioners }, swap, close };
 }
 
 const contributionKey = (m: PluginManifest) =>

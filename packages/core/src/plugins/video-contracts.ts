@@ -163,6 +163,68 @@ export interface Detector {
   detect(frame: VideoFrame, ctx: VideoStepContext): SubjectBox[] | Promise<SubjectBox[]>;
 }
 
+/** One word as shown, in clip time (seconds from the first frame of the rendered clip). */
+export interface CaptionWord {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** One caption on screen: shown from `start` to `end` (clip time), its words in order. */
+export interface CaptionLine {
+  start: number;
+  end: number;
+  words: CaptionWord[];
+}
+
+/** The caption style (`--caption-style`): a brand template's font, colours and placement. */
+export interface CaptionStyle {
+  /** A font family name, or a font file (.ttf/.otf) path. */
+  font: string;
+  /** Font size as a fraction of the output height (0.045 = 4.5 %). */
+  size: number;
+  /** `#RRGGBB` or `#RRGGBBAA`. */
+  color: string;
+  /** Colour of the word being spoken (karaoke). */
+  highlightColor: string;
+  outlineColor: string;
+  /** Outline width as a fraction of the font size. */
+  outline: number;
+  bold: boolean;
+  uppercase: boolean;
+  /** Vertical position of the caption's centre, as a fraction of the height (0 = top). */
+  position: number;
+  /** Words per caption line, 1…4. */
+  maxWords: number;
+}
+
+/** What a captioner gets for one clip. */
+export interface CaptionInput {
+  /** The captions, already split into lines (1-4 words, the style's `maxWords`), in clip time. */
+  lines: CaptionLine[];
+  /** Output size, pixels. */
+  width: number;
+  height: number;
+  /** `plain`: each line as it is; `karaoke`: the word being spoken highlighted. */
+  mode: 'plain' | 'karaoke';
+  style: CaptionStyle;
+  /** The font family to name in the script (the bundled fonts and the system's are available). */
+  fontFamily: string;
+  /** Margins the platforms' buttons cover, as fractions of the height (top, bottom) and width (side). */
+  safeArea: { top: number; bottom: number; side: number };
+  /** The clip's length, seconds. */
+  duration: number;
+}
+
+/**
+ * Burned captions: one clip's caption lines → an ASS (Advanced SubStation Alpha) script, which
+ * libass draws onto the picture. Animated styles (pop-in words, bouncing highlights, emoji) are
+ * ASS override tags.
+ */
+export interface Captioner {
+  captions(input: CaptionInput, ctx: VideoStepContext): string | Promise<string>;
+}
+
 /** What a scorer sees: the candidates and everything known about the talk. */
 export interface ScoreInput {
   candidates: Candidate[];

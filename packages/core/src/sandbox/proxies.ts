@@ -18,7 +18,7 @@ import type {
   StepContext,
   Transform,
 } from '../plugins/contracts.js';
-import type { CandidateScore, Detector, Scorer, SubjectBox, Transcriber, VideoStepContext, Word } from '../plugins/video-contracts.js';
+import type { CandidateScore, Captioner, Detector, Scorer, SubjectBox, Transcriber, VideoStepContext, Word } from '../plugins/video-contracts.js';
 import type { CheckResult } from '../quality/findings.js';
 import type { SandboxHandle } from './pool.js';
 
@@ -184,6 +184,16 @@ export function sandboxedScorer(sandbox: SandboxHandle, plugin: string, id: stri
   return {
     async score(input, ctx) {
       return list<CandidateScore>(plugin, await callStep(sandbox, plugin, `scorer:${id}`, 'score', [input], ctx), 'scorer');
+    },
+  };
+}
+
+export function sandboxedCaptioner(sandbox: SandboxHandle, plugin: string, id: string): Captioner {
+  return {
+    async captions(input, ctx) {
+      const value = await callStep(sandbox, plugin, `captioner:${id}`, 'captions', [input], ctx);
+      if (typeof value !== 'string') throw invalid(plugin, 'a captioner must answer the text of an ASS script');
+      return value;
     },
   };
 }

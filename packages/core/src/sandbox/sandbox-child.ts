@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     transcriber: register('transcriber'),
     detector: register('detector'),
     scorer: register('scorer'),
+    captioner: register('captioner'),
     onClose: () => {},
     fetch: brokerFetch,
   });

@@ -5,21 +5,10 @@
  */
 
 import { pushAll } from '@export-ia/core';
+import type { CaptionLine, CaptionWord } from '@export-ia/core/plugin';
 import type { Span, Word } from '../types.js';
 
-/** One word as shown, in clip time (seconds from the first frame of the rendered clip). */
-export interface CaptionWord {
-  text: string;
-  start: number;
-  end: number;
-}
-
-/** One caption on screen: shown from `start` to `end` (clip time), its words in order. */
-export interface CaptionLine {
-  start: number;
-  end: number;
-  words: CaptionWord[];
-}
+export type { CaptionLine, CaptionWord };
 
 export interface CaptionLineOptions {
   /** Words per line, 1…4. Default 3. */
