@@ -29,7 +29,7 @@ async function run(args: string[], cwd: string) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'eia-create-'));
 
-const VIDEO_STEPS: readonly string[] = ['transcriber', 'detector', 'scorer'];
+const VIDEO_STEPS: readonly string[] = ['transcriber', 'detector', 'scorer', 'captioner'];
 
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
@@ -89,11 +89,13 @@ describe('create-plugin', () => {
     const widget = await run(['create-plugin', 'later', '--type', 'widget'], cwd);
     expect(widget.code).toBe(2);
     expect(widget.err).toMatch(
-      /^error EIA_USAGE --type widget: widgets have no plugin contract yet.*Use --type exporter\|checker\|importer\|transform\|transcriber\|detector\|scorer/,
+      /^error EIA_USAGE --type widget: widgets have no plugin contract yet.*Use --type exporter\|checker\|importer\|transform\|transcriber\|detector\|scorer\|captioner/,
     );
     const video = await run(['create-plugin', 'later', '--type', 'video-step'], cwd);
     expect(video.code).toBe(2);
-    expect(video.err).toMatch(/^error EIA_USAGE --type video-step: say which video step: --type transcriber .*, detector .* or scorer/);
+    expect(video.err).toMatch(
+      /^error EIA_USAGE --type video-step: say which video step: --type transcriber .*, detector .*, scorer .* or captioner \(how burned captions look\)/,
+    );
     expect(readdirSync(cwd)).toEqual([]);
   });
 
@@ -151,15 +153,22 @@ describe('create-component', () => {
     const r = await run(['create-component', 'skin', '--type', 'detector'], dir);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Added the detector "skin"');
+    const pop = await run(['create-component', 'pop', '--type', 'captioner'], dir);
+    expect(pop.code, pop.err).toBe(0);
+    expect(pop.out).toContain('Added the captioner "pop"');
     const manifest = manifestFromPackageJson(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), dir);
     expect(manifest.contributes.videoSteps).toEqual([
       expect.objectContaining({ id: 'pauses', kind: 'transcriber', chunkSeconds: 120 }),
       expect.objectContaining({ id: 'skin', kind: 'detector' }),
+      expect.objectContaining({ id: 'pop', kind: 'captioner', name: 'Pop' }),
     ]);
     expect(manifest.contributes.exporters.map((e) => e.id)).toEqual(['outline']);
     const index = readFileSync(join(dir, 'src/index.ts'), 'utf8');
-    expect(index).toMatch(/api\.transcriber\('pauses', pausesTranscriber\(\)\);\n\s+api\.detector\('skin', skinDetector\(\)\);\n\s+\/\/ export-ia:components/);
+    expect(index).toMatch(
+      /api\.transcriber\('pauses', pausesTranscriber\(\)\);\n\s+api\.detector\('skin', skinDetector\(\)\);\n\s+api\.captioner\('pop', popCaptioner\(\)\);\n\s+\/\/ export-ia:components/,
+    );
     expect(readFileSync(join(dir, 'test/skin.test.ts'), 'utf8')).toContain('detectorContract(');
+    expect(readFileSync(join(dir, 'test/pop.test.ts'), 'utf8')).toContain('captionerContract(');
     expect((await run(['create-component', 'pauses', '--type', 'transcriber'], dir)).err).toContain('already contributes a transcriber "pauses"');
 
     // By hand: a scorer "rank" is declared; a transcriber may have the same id (files permitting).

@@ -8,8 +8,8 @@
  * Templates: `templates/plugin/` is the skeleton; `templates/<type>/` holds `template.json` (the
  * manifest entry, README lines, shared files), `component.ts.tmpl` and `component.test.ts.tmpl`.
  * `{{key}}` placeholders are filled from the names below; an unknown one is a bug and throws.
- * The video clipping steps (transcriber, detector, scorer) all go to `contributes.videoSteps`, each
- * entry with its `kind`.
+ * The video clipping steps (transcriber, detector, scorer, captioner) all go to
+ * `contributes.videoSteps`, each entry with its `kind`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -24,11 +24,11 @@ export interface CreateDeps {
 }
 
 /** Component types with a template and a contract suite: the document components, then the video clipping steps. */
-export const COMPONENT_TYPES = ['exporter', 'checker', 'importer', 'transform', 'transcriber', 'detector', 'scorer'] as const;
+export const COMPONENT_TYPES = ['exporter', 'checker', 'importer', 'transform', 'transcriber', 'detector', 'scorer', 'captioner'] as const;
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
 
 /** The video clipping steps: declared in `contributes.videoSteps` with their `kind`, ids unique per kind. */
-const VIDEO_STEP_TYPES: ReadonlySet<ComponentType> = new Set(['transcriber', 'detector', 'scorer']);
+const VIDEO_STEP_TYPES: ReadonlySet<ComponentType> = new Set(['transcriber', 'detector', 'scorer', 'captioner']);
 
 // A kind of the design (design.md §5) that has no contract in the core yet: refused with a hint.
 const NOT_YET = 'widget';
@@ -41,6 +41,7 @@ const MANIFEST_KEY: Record<ComponentType, 'exporters' | 'checkers' | 'importers'
   transcriber: 'videoSteps',
   detector: 'videoSteps',
   scorer: 'videoSteps',
+  captioner: 'videoSteps',
 };
 
 /** The plugin id pattern of the manifest schema. */
@@ -85,7 +86,9 @@ export function fill(text: string, values: Readonly<Record<string, string>>): st
 function typeOf(value: string): ComponentType {
   if ((COMPONENT_TYPES as readonly string[]).includes(value)) return value as ComponentType;
   if (value === 'video-step')
-    throw usage(`--type video-step: say which video step: --type transcriber (speech → words), detector (who the crop follows) or scorer (which clips win)`);
+    throw usage(
+      `--type video-step: say which video step: --type transcriber (speech → words), detector (who the crop follows), scorer (which clips win) or captioner (how burned captions look)`,
+    );
   if (value === NOT_YET)
     throw usage(`--type widget: widgets have no plugin contract yet, so there is no template for them. Use --type ${COMPONENT_TYPES.join('|')}`);
   throw usage(`unknown --type "${value}": use one of ${COMPONENT_TYPES.join(', ')}`);
@@ -308,7 +311,8 @@ export function registerCreateCommands(program: Command, deps: CreateDeps): void
 Examples:
   export-ia create-plugin export-ia-plugin-opml --type exporter
   export-ia create-plugin @acme/export-ia-plugin-notes --type checker --dir plugins/notes
-  export-ia create-plugin export-ia-plugin-pauses --type transcriber`,
+  export-ia create-plugin export-ia-plugin-pauses --type transcriber
+  export-ia create-plugin @acme/captioner-pop --type captioner`,
     )
     .action(
       guard((name: string, flags: { type: string; dir?: string }) => {

@@ -4,11 +4,11 @@
  * with the kind's contract suite), then load it through the real CLI from a config file — so it
  * runs sandboxed — and check what it does to a document. Then `create-component` adds a second
  * component that builds, passes and loads, and a generated plugin installs with
- * `plugins install`. The three video steps (transcriber, detector, scorer) make one clip of a
- * synthetic talk together through `export-ia clip`, sandboxed.
+ * `plugins install`. The four video steps (transcriber, detector, scorer, captioner) make one
+ * captioned clip of a synthetic talk together through `export-ia clip`, sandboxed.
  *
  * The generated packages need no network: `<tmp>/node_modules` links to the workspace's, which
- * holds typescript, @types/node and the `@export-ia/core` workspace link. The seven plugins build
+ * holds typescript, @types/node and the `@export-ia/core` workspace link. The eight plugins build
  * and test concurrently (tsc takes about a second each).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -93,6 +93,7 @@ const PLUGINS = {
   },
   detector: { name: '@acme/detector-skin', folder: 'detector-skin', pluginId: 'detector-skin', component: 'skin' },
   scorer: { name: 'scorer-topics', folder: 'scorer-topics', pluginId: 'scorer-topics', component: 'topics' },
+  captioner: { name: '@acme/captioner-pop', folder: 'captioner-pop', pluginId: 'captioner-pop', component: 'pop' },
 } as const;
 type Type = keyof typeof PLUGINS;
 
@@ -216,15 +217,15 @@ describe('create-plugin', () => {
     expect(html).toContain('It\u2019s late \u2013 maybe\u2026');
   });
 
-  it('transcriber, detector and scorer: build, pass their tests, and make a clip together through export-ia clip', async () => {
-    await Promise.all([expectGreen('transcriber'), expectGreen('detector'), expectGreen('scorer')]);
+  it('transcriber, detector, scorer and captioner: build, pass their tests, and make a captioned clip together through export-ia clip', async () => {
+    await Promise.all([expectGreen('transcriber'), expectGreen('detector'), expectGreen('scorer'), expectGreen('captioner')]);
     const talk = await makeTalk({ sentences: 25 });
     const r = cli(
       [
         'clip',
         talk.video,
-        ...['--asr', 'pauses', '--detector', 'skin', '--scorer', 'topics', '--keywords', 'pricing'],
-        ...['-n', '1', '--min', '5', '--max', '10', '--resolution', '720', '--captions', 'none', '-o', 'clips'],
+        ...['--asr', 'pauses', '--detector', 'skin', '--scorer', 'topics', '--captioner', 'pop', '--keywords', 'pricing'],
+        ...['-n', '1', '--min', '5', '--max', '10', '--resolution', '720', '-o', 'clips'],
       ],
       project,
       {},
@@ -240,6 +241,8 @@ describe('create-plugin', () => {
       transcriber: 'pauses (transcriber-pauses@0.1.0)',
       detector: 'skin (detector-skin@0.1.0)',
       scorer: 'topics (scorer-topics@0.1.0)',
+      // The job stops when a captioner's script is refused: this one was burned in.
+      captioner: 'pop (captioner-pop@0.1.0)',
     });
     // One word per stretch of speech, each a sentence of its own: every spoken sentence starts one.
     expect(made.transcript.source).toBe('asr:pauses');

@@ -1,13 +1,25 @@
 /**
  * The video step contract suites themselves: well-behaved steps pass every case, and each
  * mistake the clip engine refuses or silently repairs (times without the piece's offset, a box
- * outside the frame or with NaN, one score too few, a scorer that sorts its input in place)
- * fails the case that is about it.
+ * outside the frame or with NaN, one score too few, a scorer that sorts its input in place, a
+ * caption script without its sections or with caption text that becomes override tags) fails
+ * the case that is about it.
  */
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from './plugins/contracts.js';
-import type { Detector, Scorer, Transcriber } from './plugins/video-contracts.js';
-import { type ContractCase, detectorContract, pcmSamples, rgbFrame, sampleScoreInput, scorerContract, transcriberContract, wavBytes } from './testing.js';
+import type { Captioner, CaptionInput, CaptionLine, Detector, Scorer, Transcriber } from './plugins/video-contracts.js';
+import {
+  type ContractCase,
+  captionerContract,
+  detectorContract,
+  pcmSamples,
+  rgbFrame,
+  sampleCaptionInput,
+  sampleScoreInput,
+  scorerContract,
+  transcriberContract,
+  wavBytes,
+} from './testing.js';
 
 /** A transcriber that hears anything louder than silence as one word at the start of the piece. */
 const hears: Transcriber = {
@@ -15,6 +27,55 @@ const hears: Transcriber = {
     const loud = input.audio.subarray(44).some((b) => b !== 0);
     return loud ? [{ text: 'sound', start: input.offset, end: input.offset + Math.min(input.duration, 0.5), confidence: 0.5 }] : [];
   },
+};
+
+/** Caption text kept literal by libass: `\\` followed by a word joiner, braces as `\\{` `\\}`. */
+const escapeText = (text: string) => text.replace(/\s+/g, ' ').replace(/[\\{}]/g, (c) => (c === '\\' ? '\\\u2060' : `\\${c}`));
+const pad = (n: number) => String(n).padStart(2, '0');
+const assTime = (seconds: number) => {
+  const cs = Math.max(0, Math.round(seconds * 100));
+  return `${Math.floor(cs / 360000)}:${pad(Math.floor(cs / 6000) % 60)}:${pad(Math.floor(cs / 100) % 60)}.${pad(cs % 100)}`;
+};
+
+/** A caption script with one event per line, its text from `text`, times shifted by `shift` seconds. */
+function script(input: CaptionInput, text: (line: CaptionLine) => string, shift = 0): string {
+  return [
+    '[Script Info]',
+    'ScriptType: v4.00+',
+    `PlayResX: ${input.width}`,
+    `PlayResY: ${input.height}`,
+    '',
+    '[Events]',
+    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+    ...input.lines.map((l) => `Dialogue: 0,${assTime(l.start + shift)},${assTime(l.end + shift)},Default,,0,0,0,,{\\an5}${text(l)}`),
+  ].join('\n');
+}
+
+const words = (line: CaptionLine, word: (text: string) => string) => line.words.map((w) => word(w.text)).join(' ');
+
+const captioners = {
+  // Words cut to 100 characters, then escaped; the spoken word coloured in karaoke.
+  escaped: {
+    captions: (input) =>
+      script(input, (l) =>
+        input.mode === 'plain' ? words(l, (w) => escapeText(w.slice(0, 100))) : `{\\1c&H00E6FF&}${words(l, (w) => escapeText(w.slice(0, 100)))}{\\r}`,
+      ),
+  } satisfies Captioner,
+  unescaped: { captions: (input) => script(input, (l) => words(l, (w) => w.slice(0, 100))) } satisfies Captioner,
+  uncut: { captions: (input) => script(input, (l) => words(l, escapeText)) } satisfies Captioner,
+  'no-events': { captions: (input) => script(input, () => '').replace('[Events]', '') } satisfies Captioner,
+  'source-time': { captions: (input) => script(input, (l) => words(l, escapeText), 95.5) } satisfies Captioner,
+  'hides-words': { captions: (input) => script(input, (l) => `{${words(l, escapeText)}}`) } satisfies Captioner,
+  'in-place': {
+    captions(input) {
+      for (const line of input.lines) line.words.reverse();
+      return script(input, (l) => words(l, escapeText));
+    },
+  } satisfies Captioner,
+  flood: {
+    captions: (input) =>
+      `[Script Info]\n[Events]\n${Array.from({ length: Math.ceil(input.duration * 50) + 200 }, (_, i) => `Dialogue: 0,${assTime((i / 50) % input.duration)},${assTime((i / 50) % input.duration)},Default,,0,0,0,,x`).join('\n')}`,
+  } satisfies Captioner,
 };
 
 const steps = {
@@ -58,6 +119,7 @@ const plugins = [
             ...Object.keys(steps.transcribers).map((id) => ({ id, kind: 'transcriber' as const })),
             ...Object.keys(steps.detectors).map((id) => ({ id, kind: 'detector' as const })),
             ...Object.keys(steps.scorers).map((id) => ({ id, kind: 'scorer' as const })),
+            ...Object.keys(captioners).map((id) => ({ id, kind: 'captioner' as const })),
           ],
         },
       },
@@ -65,6 +127,7 @@ const plugins = [
         for (const [id, t] of Object.entries(steps.transcribers)) api.transcriber(id, t);
         for (const [id, d] of Object.entries(steps.detectors)) api.detector(id, d);
         for (const [id, s] of Object.entries(steps.scorers)) api.scorer(id, s);
+        for (const [id, c] of Object.entries(captioners)) api.captioner(id, c);
       },
     }),
   },
@@ -163,5 +226,64 @@ describe('scorerContract', () => {
     expect(short[0]?.[1]).toMatch(/one score per candidate/);
     const sorts = failures(await outcomes(scorerContract({ plugins, scorer: 'sorts' })));
     expect(sorts.map(([name]) => name)).toEqual([expect.stringMatching(/deep-frozen input/)]);
+  });
+});
+
+describe('captionerContract', () => {
+  it('builds caption inputs: lines of 1…maxWords words inside the clip, each word inside its line, the safe area of the size', () => {
+    const input = sampleCaptionInput({ lines: 180, duration: 60 });
+    expect(input.lines).toHaveLength(180);
+    expect(input.lines.at(-1)?.end).toBe(60);
+    for (const line of input.lines) {
+      expect(line.words.length).toBeGreaterThanOrEqual(1);
+      expect(line.words.length).toBeLessThanOrEqual(3);
+      for (const w of line.words) {
+        expect(w.start).toBeGreaterThanOrEqual(line.start);
+        expect(w.end).toBeLessThanOrEqual(line.end);
+        expect(w.start).toBeLessThan(w.end);
+      }
+    }
+    expect(input.safeArea).toEqual({ top: 0.1, bottom: 0.2, side: 0.11 });
+    expect(sampleCaptionInput({ width: 1920, height: 1080 }).safeArea).toEqual({ top: 0.05, bottom: 0.05, side: 0.06 });
+    expect(sampleCaptionInput({ style: { maxWords: 4 } }).lines.some((l) => l.words.length === 4)).toBe(true);
+    expect(sampleCaptionInput({ text: [['a', 'b'], []], duration: 4 }).lines.map((l) => [l.start, l.end, l.words.length])).toEqual([
+      [0, 2, 2],
+      [2, 4, 0],
+    ]);
+  });
+
+  it('passes a captioner that escapes caption text and shortens a word too long for a line', async () => {
+    const results = await outcomes(captionerContract({ plugins, captioner: 'escaped' }));
+    expect(Object.keys(results)).toHaveLength(10);
+    expect(failures(results)).toEqual([]);
+  });
+
+  it('fails caption text that becomes override tags, and a word left too long for a line', async () => {
+    const unescaped = failures(await outcomes(captionerContract({ plugins, captioner: 'unescaped' })));
+    expect(unescaped.map(([name]) => name)).toEqual([expect.stringMatching(/hostile words.*karaoke/), expect.stringMatching(/hostile words.*plain/)]);
+    expect(unescaped[0]?.[1]).toMatch(/holds no "\{\\fs200\}" override block/);
+    const uncut = failures(await outcomes(captionerContract({ plugins, captioner: 'uncut' })));
+    expect(uncut).toHaveLength(2);
+    expect(uncut[0]?.[1]).toMatch(/is at most 8000 characters/);
+  });
+
+  it('fails a script without [Events], times in the source video, hidden words, too many events, and a changed input', async () => {
+    const noEvents = failures(await outcomes(captionerContract({ plugins, captioner: 'no-events' })));
+    expect(noEvents).toHaveLength(10);
+    expect(noEvents[0]?.[1]).toMatch(/\[Events\] section header/);
+    const late = failures(await outcomes(captionerContract({ plugins, captioner: 'source-time' })));
+    // Only the case without lines has no event to be late.
+    expect(late).toHaveLength(9);
+    expect(late[0]?.[1]).toMatch(/the start time 0:01:35\.50 is inside the 2 s clip/);
+    const hidden = failures(await outcomes(captionerContract({ plugins, captioner: 'hides-words' })));
+    expect(hidden).toHaveLength(9);
+    expect(hidden[1]?.[1]).toMatch(/is shown: in the text of a Dialogue event, not in an override block/);
+    const flood = failures(await outcomes(captionerContract({ plugins, captioner: 'flood', style: { uppercase: true } })));
+    expect(flood).toHaveLength(10);
+    expect(flood[0]?.[1]).toMatch(/at most 600 Dialogue events for a 10 s clip/);
+    const inPlace = failures(await outcomes(captionerContract({ plugins, captioner: 'in-place' })));
+    // A line of one word and no lines at all stay the same when reversed.
+    expect(inPlace.map(([, f]) => f).every((f) => /unchanged|read only|read-only/.test(f ?? ''))).toBe(true);
+    expect(inPlace.length).toBeGreaterThanOrEqual(7);
   });
 });
