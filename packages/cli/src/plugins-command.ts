@@ -58,7 +58,9 @@ function contributionsOf(m: PluginManifest): string[] {
     ...c.transforms.map((x) => `transform:${x.id}`),
     ...c.checkers.map((x) => `checker:${x.id}`),
     ...c.exporters.map((x) => `exporter:${x.id}`),
-    ...(['transcriber', 'detector', 'scorer'] as const).flatMap((kind) => c.videoSteps.filter((x) => x.kind === kind).map((x) => `${kind}:${x.id}`)),
+    ...(['transcriber', 'detector', 'scorer', 'captioner'] as const).flatMap((kind) =>
+      c.videoSteps.filter((x) => x.kind === kind).map((x) => `${kind}:${x.id}`),
+    ),
     ...c.themes.map((x) => `theme:${x.id}`),
   ];
 }

@@ -48,6 +48,14 @@ export interface AssOptions {
   safeArea?: SafeArea | false;
 }
 
+/** The longest word shown as it is; a longer one (a URL, a hostile caption) is cut with an ellipsis. */
+export const MAX_SHOWN_WORD = 48;
+
+function shortWord(text: string): string {
+  if (text.length <= MAX_SHOWN_WORD) return text;
+  return `${text.slice(0, MAX_SHOWN_WORD - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+}
+
 /** `#RRGGBB` or `#RRGGBBAA` (AA = opacity, FF opaque) → ASS `&HAABBGGRR` (AA = transparency). */
 export function assColor(color: string): string {
   const match = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})?$/i.exec(color);
@@ -169,7 +177,7 @@ export function toAss(lines: readonly CaptionLine[], options: AssOptions): strin
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
   ];
-  const word = (text: string): string => escapeAssText(style.uppercase ? text.toUpperCase() : text);
+  const word = (text: string): string => escapeAssText(shortWord(style.uppercase ? text.toUpperCase() : text));
   const event = (start: number, end: number, text: string): void => {
     if (Math.round(end * 100) <= Math.round(start * 100)) return;
     out.push(`Dialogue: 0,${assTime(start)},${assTime(end)},Caption,,0,0,0,,${pos}${text}`);
