@@ -572,6 +572,18 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           await writeFile(assPath, script);
           captions = font.fontsDir ? { assPath, fontsDir: font.fontsDir } : { assPath };
         }
+        // A clip renders at about 2-3× its length on 2 cores: one taking 40× that (at least 5
+        // minutes) is stuck on something (a plugin's caption script asking libass for heavy
+        // effects), and is stopped with a coded error instead of holding the job for hours.
+        const clipSeconds = renderedDuration(clip);
+        const limit = Math.max(300, Math.ceil(clipSeconds * 40));
+        const slow = new AbortController();
+        const timer = setTimeout(
+          () => slow.abort(new ExportIaError('EIA_VIDEO_RENDER_TIMEOUT', { clip: stem, file: name, limit, duration: clipSeconds.toFixed(1) })),
+          limit * 1000,
+        );
+        timer.unref();
+        const clipSignal = AbortSignal.any([renderSignal, slow.signal]);
         // Named per run: an ffmpeg orphaned by a killed run may still be writing its own.
         const partial = join(outDir, `.${stem}.${process.pid}-${randomBytes(3).toString('hex')}.partial.mp4`);
         await renderClip(tools, {
@@ -589,17 +601,19 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           ...(captions ? { captions } : {}),
           ...(options.preset ? { preset: options.preset } : {}),
           threads,
-          signal: renderSignal,
+          signal: clipSignal,
           name,
           title: `${basename(media.path)} — clip ${clip.rank}`,
           onProgress: (f) => {
             progress[index] = f;
             stage('render', progress.reduce((a, b) => a + b, 0) / planned.length, `${planned.length} clips, ${parallel} at once`);
           },
-        }).catch(async (error: unknown) => {
-          await rm(partial, { force: true });
-          throw error;
-        });
+        })
+          .catch(async (error: unknown) => {
+            await rm(partial, { force: true });
+            throw error;
+          })
+          .finally(() => clearTimeout(timer));
         await rename(partial, join(outDir, `${stem}.mp4`));
         await writeFile(join(outDir, `${stem}.srt`), toSrt(lines));
         await writeFile(join(outDir, `${stem}.vtt`), toVtt(lines, { karaoke: captionMode === 'karaoke' }));

@@ -328,6 +328,59 @@ describe('captioner steps', () => {
     for (const value of bad) expect((await errorOf(() => checkAss(s, value, 10))).code).toBe('EIA_VIDEO_STEP_INVALID');
   });
 
+  it('read sections as libass does: a header with text after it, a lone \\r, a BOM; only the caption sections are kept', () => {
+    const fonts = ['fontname: evil.ttf', 'M!!!!!!!!'];
+    const variants = [
+      ['[Script Info]', '[Fonts] ;x', ...fonts, '[Events]', 'Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,hi'].join('\n'),
+      ['[Script Info]', 'Comment: x\r[Fonts]', ...fonts, '[Events]', 'Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,hi'].join('\n'),
+      [
+        '\uFEFF[Script Info]',
+        ' \t[fonts]junk',
+        ...fonts,
+        '[Aegisub Project Garbage]',
+        'Video File: /etc/passwd',
+        '[Events]',
+        'Dialogue: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,hi',
+      ].join('\r'),
+    ];
+    for (const script of variants) {
+      const checked = checkAss(s, script, 10);
+      expect(checked).not.toMatch(/evil|M!!!|passwd|Garbage/);
+      expect(checked).toContain('[Events]');
+      expect(checked.split('\n').filter((l) => l.startsWith('Dialogue'))).toHaveLength(1);
+    }
+    // Events joined by a lone \r are counted too.
+    const many = [
+      '[Script Info]',
+      '[Events]',
+      ...Array.from(
+        { length: 3000 },
+        (_, i) => `Dialogue: 0,0:00:${String(i % 60).padStart(2, '0')}.00,0:00:${String(i % 60).padStart(2, '0')}.50,Default,,0,0,0,,x`,
+      ),
+    ].join('\r');
+    expect(() => checkAss(s, many, 10)).toThrow(/events for a 10.0 s clip/);
+  });
+
+  it('bound what makes libass work hardest: scale, size, blur, border, shadow, captions at once', () => {
+    const checked = checkAss(
+      s,
+      [
+        '[Script Info]',
+        '[V4+ Styles]',
+        'Format: Name, Fontname, Fontsize, PrimaryColour, ScaleX, ScaleY, Spacing, Outline, Shadow',
+        'Style: Big,Sans,100000,&H00FFFFFF,90000,100,5000,9999,-9999',
+        '[Events]',
+        'Dialogue: 0,0:00:00.00,0:00:01.00,Big,,0,0,0,,{\\fscx100000\\fscy100000\\blur500\\t(\\fs9000\\bord800)}W',
+      ].join('\n'),
+      10,
+      1280,
+    );
+    expect(checked).toContain('Style: Big,Sans,427,&H00FFFFFF,400,100,100,30,-30');
+    expect(checked).toContain('{\\fscx400\\fscy400\\blur10\\t(\\fs427\\bord30)}W');
+    const crowd = ['[Script Info]', '[Events]', ...Array.from({ length: 30 }, () => 'Dialogue: 0,0:00:00.00,0:00:05.00,Default,,0,0,0,,x')].join('\n');
+    expect(() => checkAss(s, crowd, 10)).toThrow(/over 24 captions at once/);
+  });
+
   it('the built-in one writes the style and the highlighted word', async () => {
     const captions = captionerEngine(defaultVideoSteps().captioners.get('standard') as VideoStep<Captioner>, call());
     const ass = await captions({

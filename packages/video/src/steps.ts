@@ -305,7 +305,12 @@ export function checkWords(step: VideoStep<unknown>, value: unknown, piece: Span
   for (const [i, w] of value.entries()) {
     if (!isObject(w) || typeof w.text !== 'string' || !finite(w.start) || !finite(w.end))
       throw invalid(step, `word ${i} is not { text: string, start: number, end: number }`);
-    const text = w.text.trim().slice(0, 200);
+    // Control characters (a NUL ends a caption script early) are not speech.
+    const text = w.text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .trim()
+      .slice(0, 200);
     if (!text) continue;
     const start = clamp(w.start, piece.start, piece.end + 1);
     const end = clamp(Math.max(w.end, start), start, piece.end + 1);
@@ -491,32 +496,137 @@ export function transcriberIds(config: AsrConfig | undefined, steps: VideoSteps)
 export const MAX_ASS_BYTES = 2 * 1024 * 1024;
 /** The longest line of it (a drawing is one line). */
 const MAX_ASS_LINE = 8000;
+/** The most captions on screen at once. */
+export const MAX_ASS_OVERLAP = 24;
+/** The sections libass reads that a caption script needs; everything else is dropped. */
+const ASS_SECTIONS = new Set(['script info', 'v4+ styles', 'v4 styles', 'events']);
 
 /**
- * Checks a captioner's ASS script before libass reads it: text without NUL, at most 2 MB, with
- * `[Script Info]` and `[Events]`, lines of at most 8000 characters, at most 40 events per second
- * of clip (and 200 more). Embedded `[Fonts]` and `[Graphics]` sections are removed: libass would
- * load fonts and pictures from them (only the bundled and system fonts are used).
+ * Bounds of the override tags and style fields that make libass work hardest: a 100 000 %
+ * scale rasterises gigabytes, a huge blur or border costs seconds per frame. Values past them
+ * are lowered to them (a caption never needs more).
  */
-export function checkAss(step: VideoStep<unknown>, value: unknown, duration: number): string {
+function tagLimits(height: number): Record<string, number> {
+  return {
+    fscx: 400,
+    fscy: 400,
+    fs: Math.max(8, Math.round(height / 3)),
+    fsp: 100,
+    blur: 10,
+    be: 10,
+    bord: 30,
+    xbord: 30,
+    ybord: 30,
+    shad: 30,
+    xshad: 30,
+    yshad: 30,
+  };
+}
+
+function clampTags(text: string, limits: Record<string, number>): string {
+  return text.replace(
+    /\\(fscx|fscy|fsp|fs|blur|be|xbord|ybord|bord|xshad|yshad|shad)(\s*)(-?\d+(?:\.\d+)?)/gi,
+    (all, tag: string, gap: string, value: string) => {
+      const limit = limits[tag.toLowerCase()] as number;
+      const n = Number(value);
+      return Math.abs(n) > limit ? `\\${tag}${gap}${Math.sign(n) * limit}` : all;
+    },
+  );
+}
+
+/** `Style:` fields clamped the same way (their order is the section's `Format:` line). */
+function clampStyle(line: string, format: readonly string[], limits: Record<string, number>): string {
+  const [head, ...rest] = line.split(':');
+  const fields = rest.join(':').split(',');
+  const bound: Record<string, number> = {
+    fontsize: limits.fs as number,
+    scalex: limits.fscx as number,
+    scaley: limits.fscy as number,
+    spacing: limits.fsp as number,
+    outline: limits.bord as number,
+    shadow: limits.shad as number,
+  };
+  for (const [i, name] of format.entries()) {
+    const limit = bound[name];
+    const value = Number(fields[i]);
+    if (limit !== undefined && Number.isFinite(value) && Math.abs(value) > limit) fields[i] = String(Math.sign(value) * limit);
+  }
+  return `${head}:${fields.join(',')}`;
+}
+
+/** `H:MM:SS.cc` → seconds (NaN when it is not a time). */
+function parseAssTime(text: string | undefined): number {
+  const m = /^\s*(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$/.exec(text ?? '');
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : Number.NaN;
+}
+
+/**
+ * Checks a captioner's ASS script before libass reads it, and returns the script libass gets:
+ * - text without NUL, at most 2 MB; lines split as libass splits them (`\r\n`, `\n` and a lone `\r`);
+ * - only the `[Script Info]`, `[V4+ Styles]` and `[Events]` sections are kept (a line starting
+ *   with `[` opens a section, as in libass): embedded fonts and pictures never reach it;
+ * - lines of at most 8000 characters, at most 40 events per second of clip, at most 24 on screen
+ *   at once;
+ * - scale, size, spacing, blur, border and shadow (override tags and style fields) bounded.
+ */
+export function checkAss(step: VideoStep<unknown>, value: unknown, duration: number, height = 1920): string {
   if (typeof value !== 'string') throw invalid(step, 'captions() must answer the text of an ASS script');
   if (Buffer.byteLength(value) > MAX_ASS_BYTES) throw invalid(step, `the caption script is over ${MAX_ASS_BYTES} bytes`);
   if (value.includes('\0')) throw invalid(step, 'the caption script holds a NUL character');
-  if (!/^\s*\[Script Info\]\s*$/im.test(value) || !/^\s*\[Events\]\s*$/im.test(value)) {
-    throw invalid(step, 'the caption script needs its [Script Info] and [Events] sections');
-  }
+  const limits = tagLimits(height);
   const maxEvents = Math.ceil(duration * 40) + 200;
   const out: string[] = [];
+  const sections = new Set<string>();
+  const spans: Array<[number, number]> = [];
   let section = '';
-  let events = 0;
-  for (const line of value.split(/\r?\n/)) {
-    const header = /^\s*\[([^\]]*)\]\s*$/.exec(line);
-    if (header) section = (header[1] ?? '').trim().toLowerCase();
-    if (section === 'fonts' || section === 'graphics') continue;
+  let styleFormat: string[] = [];
+  for (const raw of value.split(/\r\n|\r|\n/)) {
+    const line = raw.replace(/^[\uFEFF\s]+/, '');
+    if (line.startsWith('[')) {
+      section = line
+        .slice(1, line.includes(']') ? line.indexOf(']') : undefined)
+        .trim()
+        .toLowerCase();
+      if (ASS_SECTIONS.has(section)) {
+        sections.add(section);
+        out.push(`[${section === 'script info' ? 'Script Info' : section === 'events' ? 'Events' : section === 'v4 styles' ? 'V4 Styles' : 'V4+ Styles'}]`);
+      }
+      continue;
+    }
+    if (!ASS_SECTIONS.has(section)) continue;
     if (line.length > MAX_ASS_LINE) throw invalid(step, `a line of the caption script is over ${MAX_ASS_LINE} characters`);
-    if (/^\s*Dialogue\s*:/i.test(line) && ++events > maxEvents)
-      throw invalid(step, `the caption script has over ${maxEvents} events for a ${duration.toFixed(1)} s clip`);
+    if (/^format\s*:/i.test(line) && section !== 'events' && section !== 'script info') {
+      styleFormat = line
+        .slice(line.indexOf(':') + 1)
+        .split(',')
+        .map((f) => f.trim().toLowerCase());
+    }
+    if (/^style\s*:/i.test(line)) {
+      out.push(clampStyle(line, styleFormat, limits));
+      continue;
+    }
+    if (/^dialogue\s*:/i.test(line)) {
+      if (spans.length >= maxEvents) throw invalid(step, `the caption script has over ${maxEvents} events for a ${duration.toFixed(1)} s clip`);
+      const fields = line.slice(line.indexOf(':') + 1).split(',');
+      const start = parseAssTime(fields[1]);
+      const end = parseAssTime(fields[2]);
+      if (Number.isFinite(start) && Number.isFinite(end) && end > start) spans.push([start, end]);
+      out.push(clampTags(line, limits));
+      continue;
+    }
     out.push(line);
+  }
+  if (!sections.has('script info') || !sections.has('events')) throw invalid(step, 'the caption script needs its [Script Info] and [Events] sections');
+  // Most captions on screen at once: a sweep over starts and ends.
+  const edges = spans.flatMap(([a, b]) => [
+    [a, 1],
+    [b, -1],
+  ]) as Array<[number, number]>;
+  edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let onScreen = 0;
+  for (const [, d] of edges) {
+    onScreen += d;
+    if (onScreen > MAX_ASS_OVERLAP) throw invalid(step, `the caption script shows over ${MAX_ASS_OVERLAP} captions at once`);
   }
   return out.join('\n');
 }
@@ -531,6 +641,6 @@ export function captionerEngine(step: VideoStep<Captioner>, call: StepCallContex
     } catch (error) {
       throw stepFailure(step, error, call.signal);
     }
-    return checkAss(step, answer, input.duration);
+    return checkAss(step, answer, input.duration, input.height);
   };
 }

@@ -8,13 +8,19 @@
  * The library is imported on the first call, not at setup: a host that never clips (every
  * `export-ia export` builds one) does not pay for loading it.
  */
-import { type Captioner, type Detector, definePlugin, type Scorer, type Transcriber } from '@export-ia/core/plugin';
+import { type Captioner, type Detector, definePlugin, ExportIaError, type Scorer, type Transcriber } from '@export-ia/core/plugin';
 
 type VideoLibrary = typeof import('@export-ia/video');
 
 let library: Promise<VideoLibrary> | undefined;
 const load = (): Promise<VideoLibrary> => {
-  library ??= import('@export-ia/video');
+  library ??= import('@export-ia/video').catch((error: unknown) => {
+    library = undefined;
+    throw new ExportIaError('EIA_PLUGIN_SETUP_FAILED', {
+      plugin: 'video-standard',
+      detail: `its library @export-ia/video cannot be loaded (${(error as Error)?.message ?? String(error)})`,
+    });
+  });
   return library;
 };
 

@@ -508,6 +508,12 @@ export const catalog = {
     'The {kind} "{id}" of plugin {plugin} answered what the clip job cannot use: {detail}.',
     'Report this to the plugin author, or pick another {kind} (`export-ia plugins` lists them; docs/video.md, "Steps as plugins").',
   ),
+  EIA_VIDEO_RENDER_TIMEOUT: entry(
+    'input',
+    'Clip render too slow',
+    'Rendering {clip} of {file} took over {limit} s, far more than a clip of {duration} s needs: it was stopped.',
+    'A captioner or caption style that asks libass for heavy effects (huge blur, scale or many overlapping captions) is the usual cause: try `--captioner standard`. On a very slow machine, lower --resolution.',
+  ),
   EIA_VIDEO_CAPTION_STYLE_INVALID: entry(
     'usage',
     'Invalid caption style',

@@ -119,7 +119,9 @@ describe.skipIf(!can.permission || !can.namespaces)('sandboxed plugin: resources
       clearInterval(timer);
     }
     expect(ticks).toBeGreaterThan(20);
-    expect(worstLag).toBeLessThan(250);
+    // Blocked by the spinning plugin, the host's loop would lag the whole 500 ms deadline; the
+    // margin is for a busy machine (tests run two files at once).
+    expect(worstLag).toBeLessThan(450);
     // A fresh process takes the next call.
     expect(await sandbox.call('checker:misbehave', 'echo', ['still here'])).toBe('still here');
     expect(sandbox.metrics.kills).toBeGreaterThanOrEqual(1);

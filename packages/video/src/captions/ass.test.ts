@@ -128,3 +128,9 @@ describe('assFilter', () => {
     expect(assFilter("/tmp/it's: a, [b].ass", '/f d/x')).toBe("ass=filename=/tmp/it\\\\\\'s\\\\: a\\, \\[b\\].ass:fontsdir=/f d/x");
   });
 });
+
+describe('caption text', () => {
+  it('has no control characters (a NUL would end the script for libass)', () => {
+    expect(escapeAssText('hel\u0000lo\u0007 world\u001b')).toBe('hel lo world ');
+  });
+});

@@ -73,11 +73,12 @@ function colorTags(color: string): string {
 
 /**
  * Text for an ASS event: `{` `}` escaped as `\{` `\}` (libass), a backslash followed by a word
- * joiner (U+2060, invisible) so `\N`, `\h` and friends in the words stay literal, whitespace and
- * newlines as single spaces.
+ * joiner (U+2060, invisible) so `\N`, `\h` and friends in the words stay literal, whitespace,
+ * newlines and control characters (a NUL would end the script) as single spaces.
  */
 export function escapeAssText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[\\{}]/g, (c) => (c === '\\' ? '\\\u2060' : `\\${c}`));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+  return text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').replace(/[\\{}]/g, (c) => (c === '\\' ? '\\\u2060' : `\\${c}`));
 }
 
 /** Seconds → `H:MM:SS.cc` (centiseconds, rounded, so equal times stay equal). */
