@@ -56,4 +56,27 @@ describe('export-ia clip --asr whisper', () => {
     },
     300_000,
   );
+
+  it.skipIf(!hasBinding())(
+    'a model whisper.cpp aborts on is a coded error: no crash, no stack trace, the failed job kept',
+    async () => {
+      const talk = await makeTalk({ sentences: 6 });
+      const work = mkdtempSync(join(tmpdir(), 'eia-clip-whisper-bad-'));
+      const model = join(work, 'ggml-f32.bin');
+      // f32 convolution weights: whisper.cpp hits GGML_ASSERT and calls abort() inside full().
+      writeFileSync(model, makeTinyWhisperModel({ f16: false }));
+      const data = join(work, 'data');
+      const args = ['clip', talk.video, '--asr', 'whisper', '--asr-model', model, '-o', join(work, 'out'), '-n', '1', '--min', '5', '--max', '20'];
+      const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', data, '--no-config'], { cwd: work, encoding: 'utf8', timeout: 240_000 });
+      expect(r.signal).toBeNull();
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('EIA_VIDEO_ASR_MODEL_UNUSABLE');
+      expect(r.stderr).toContain('hint:');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const jobs = spawnSync(process.execPath, [bin, 'jobs', '--json', '--data-dir', data], { cwd: work, encoding: 'utf8' });
+      const [job] = JSON.parse(jobs.stdout) as { kind: string; status: string; input: { path: string }; error: { code: string } }[];
+      expect(job).toMatchObject({ kind: 'clip', status: 'failed', input: { path: talk.video }, error: { code: 'EIA_VIDEO_ASR_MODEL_UNUSABLE' } });
+    },
+    300_000,
+  );
 });

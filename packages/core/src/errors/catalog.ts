@@ -489,6 +489,12 @@ export const catalog = {
     'The speech recognition model {model} does not exist or cannot be read.',
     'Set `asr.model` to the path of a whisper.cpp model file you downloaded (docs/video.md says where); nothing is downloaded for you.',
   ),
+  EIA_VIDEO_ASR_MODEL_UNUSABLE: entry(
+    'input',
+    'Speech model unusable',
+    'The speech recogniser {engine} could not use the model {model}: {detail}.',
+    'The file is damaged (an interrupted download: fetch it again and compare its checksum) or of a kind this build does not read: use an f16 or quantised ggml model from the whisper.cpp project (docs/video.md).',
+  ),
   EIA_VIDEO_ASR_UNAVAILABLE: entry(
     'usage',
     'Speech recogniser unavailable',

@@ -1,8 +1,8 @@
 /**
- * Worker thread for {@link ./whisper.ts}: loads the binding and the model, runs whisper.cpp over
- * the audio in chunks (cut in quiet moments), one segment per word, and posts words back.
+ * Child process for {@link ./whisper.ts}: receives one job on its IPC channel, loads the binding
+ * and the model, runs whisper.cpp over the audio in chunks (cut in quiet moments), one segment per
+ * word, sends the words back and exits.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { Word } from '../types.js';
 import { readWav } from './asr.js';
 import { chunkBounds } from './openai.js';
@@ -28,11 +28,19 @@ interface Binding {
   WhisperSamplingStrategy: { Greedy: number };
 }
 
+/** whisper.cpp could not load the model file. */
+class Unusable extends Error {}
+
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
 
 async function main(job: Job): Promise<Word[]> {
   const binding = (await import(job.pkg)) as Binding;
-  const whisper = new binding.Whisper(job.model);
+  let whisper: InstanceType<Binding['Whisper']>;
+  try {
+    whisper = new binding.Whisper(job.model);
+  } catch (error) {
+    throw new Unusable(error instanceof Error ? error.message : String(error));
+  }
   const pcm = await readWav(job.audioPath);
   const samples = new Float32Array(pcm.samples.length);
   for (let i = 0; i < samples.length; i++) samples[i] = (pcm.samples[i] as number) / 32768;
@@ -64,12 +72,22 @@ async function main(job: Job): Promise<Word[]> {
       if (!text || /^\[.*\]$|^\(.*\)$/.test(text)) continue;
       words.push({ text, start: offset + s.start / 100, end: offset + Math.max(s.start, s.end) / 100 });
     }
-    parentPort?.postMessage({ type: 'progress', fraction: (c + 1) / (bounds.length - 1) });
+    void send({ type: 'progress', fraction: (c + 1) / (bounds.length - 1) });
   }
   return words;
 }
 
-main(workerData as Job).then(
-  (words) => parentPort?.postMessage({ type: 'done', words }),
-  (error: unknown) => parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
-);
+const send = (message: unknown) =>
+  new Promise<void>((resolve) => {
+    if (!process.send) resolve();
+    else process.send(message, undefined, {}, () => resolve());
+  });
+
+process.once('message', (job: Job) => {
+  main(job)
+    .then(
+      (words) => send({ type: 'done', words }),
+      (error: unknown) => send({ type: error instanceof Unusable ? 'unusable' : 'error', message: error instanceof Error ? error.message : String(error) }),
+    )
+    .finally(() => process.exit(0));
+});

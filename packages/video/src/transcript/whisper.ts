@@ -4,13 +4,18 @@
  * is imported lazily so the package works without it; the model is a ggml file the user supplies
  * by path (`asr.model`): nothing is ever downloaded.
  *
- * Its `full()` call blocks the thread it runs on for as long as the recognition takes, so it runs
- * in a worker thread (progress keeps flowing, and an abort terminates the worker).
+ * Its `full()` call blocks the thread it runs on for as long as the recognition takes, and
+ * whisper.cpp answers a damaged model (or one it does not support) with `abort()`, which ends the
+ * whole process, not just a thread: so it runs in a child process of its own. Progress keeps
+ * flowing, an abort kills the child, and a child that dies reports EIA_VIDEO_ASR_MODEL_UNUSABLE
+ * with whisper.cpp's last words instead of taking the job (and the server running it) down.
  */
+
+import { fork } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { ExportIaError } from '@export-ia/core';
 import type { Word } from '../types.js';
 import type { AsrEngine, AsrInput } from './asr.js';
@@ -82,11 +87,14 @@ export function whisperEngine(options: WhisperOptions = {}): AsrEngine {
 }
 
 interface WorkerMessage {
-  type: 'progress' | 'done' | 'error';
+  type: 'progress' | 'done' | 'error' | 'unusable';
   fraction?: number;
   words?: Word[];
   message?: string;
 }
+
+/** How much of whisper.cpp's stderr is kept to explain a failure. */
+const STDERR_TAIL = 4000;
 
 function runWorker(job: { model: string; audioPath: string; language: string; threads: number }, input: AsrInput): Promise<Word[]> {
   return new Promise((resolve, reject) => {
@@ -94,28 +102,59 @@ function runWorker(job: { model: string; audioPath: string; language: string; th
       reject(input.signal.reason ?? new Error('aborted'));
       return;
     }
-    const worker = new Worker(new URL('./whisper-worker.js', import.meta.url), { workerData: { ...job, pkg: WHISPER_PACKAGE } });
-    const onAbort = () => {
-      void worker.terminate();
-      reject(input.signal?.reason ?? new Error('aborted'));
+    const child = fork(fileURLToPath(new URL('./whisper-worker.js', import.meta.url)), [], {
+      // Not the parent's flags (a test runner's loaders, an inspector port): a plain Node.
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    });
+    let settled = false;
+    const settle = (error: unknown, words?: Word[]) => {
+      if (settled) return;
+      settled = true;
+      input.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (error) reject(error);
+      else resolve(words ?? []);
     };
+    const failed = (detail: string) => new ExportIaError('EIA_VIDEO_ASR_FAILED', { engine: 'whisper', file: input.audioPath, detail });
+    const unusable = (detail: string) => new ExportIaError('EIA_VIDEO_ASR_MODEL_UNUSABLE', { engine: 'whisper', model: job.model, detail });
+    const onAbort = () => settle(input.signal?.reason ?? new Error('aborted'));
     input.signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => input.signal?.removeEventListener('abort', onAbort);
-    worker.on('message', (message: WorkerMessage) => {
+    child.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') input.onProgress?.(message.fraction ?? 0);
-      else if (message.type === 'done') {
-        done();
-        resolve(message.words ?? []);
-        void worker.terminate();
-      } else {
-        done();
-        reject(new ExportIaError('EIA_VIDEO_ASR_FAILED', { engine: 'whisper', file: input.audioPath, detail: message.message ?? 'unknown error' }));
-        void worker.terminate();
-      }
+      else if (message.type === 'done') settle(undefined, message.words ?? []);
+      else if (message.type === 'unusable') settle(unusable(message.message ?? 'whisper.cpp did not load it'));
+      else settle(failed(message.message ?? 'unknown error'));
     });
-    worker.on('error', (error) => {
-      done();
-      reject(new ExportIaError('EIA_VIDEO_ASR_FAILED', { engine: 'whisper', file: input.audioPath, detail: error.message }));
+    child.on('error', (error) => settle(failed(error.message)));
+    // 'close', not 'exit': by then stderr (whisper.cpp's last words) and the IPC channel are drained.
+    child.on('close', (code, signal) => {
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      // SIGKILL is the system's out-of-memory killer (or a person); an assertion is abort().
+      if (signal === 'SIGKILL') settle(failed(`whisper.cpp was killed (${how}), most often for want of memory: try a smaller model`));
+      else
+        settle(
+          unusable(
+            `whisper.cpp stopped (${how}) before it finished, which it does on a damaged model or one of a kind this build does not support${lastLines(stderr)}`,
+          ),
+        );
     });
+    child.send({ ...job, pkg: WHISPER_PACKAGE });
   });
+}
+
+/** The last few meaningful lines of whisper.cpp's log, for an error message. */
+function lastLines(text: string): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((line, i, all) => line && line !== all[i - 1])
+    .slice(-3);
+  return lines.length ? ` (${lines.join(' | ').slice(0, 600)})` : '';
 }

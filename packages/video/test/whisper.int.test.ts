@@ -1,0 +1,95 @@
+/**
+ * whisper.cpp answers a model it cannot use with abort(), which ends the process it runs in. The
+ * recogniser runs in a child process of its own, so a damaged model is a coded error, not a dead
+ * job. Models are made here (fixtures/tiny-whisper-model.mjs): one good, three damaged ways.
+ *
+ * Imports the built module: the recogniser forks its compiled child (dist/…/whisper-worker.js).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isExportIaError } from '@export-ia/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { whisperEngine } from '../dist/transcript/whisper.js';
+import { makeTinyWhisperModel } from './fixtures/tiny-whisper-model.mjs';
+
+function hasBinding(): boolean {
+  try {
+    createRequire(new URL('../package.json', import.meta.url)).resolve('@napi-rs/whisper');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const failure = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { code: isExportIaError(error) ? error.code : error, message: error instanceof Error ? error.message : String(error) };
+};
+
+describe.skipIf(!hasBinding())('whisper recogniser in its own process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eia-whisper-int-'));
+  const audioPath = join(dir, 'tone.wav');
+  const good = makeTinyWhisperModel();
+  const model = (name: string, bytes: Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  beforeAll(() => {
+    execFileSync('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=3',
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      '-c:a',
+      'pcm_s16le',
+      audioPath,
+    ]);
+  });
+
+  it('transcribes with a good model and reports progress', async () => {
+    const progress: number[] = [];
+    const words = await whisperEngine({ model: model('good.bin', good) }).transcribe({ audioPath, language: 'en', onProgress: (f) => progress.push(f) });
+    expect(words.length).toBeGreaterThan(0);
+    for (const w of words) expect(w.end).toBeGreaterThanOrEqual(w.start);
+    expect(progress.at(-1)).toBe(1);
+  });
+
+  it('a model whisper.cpp aborts on (f32 convolution weights) is EIA_VIDEO_ASR_MODEL_UNUSABLE with its reason, and this process lives on', async () => {
+    const r = await failure(whisperEngine({ model: model('f32.bin', makeTinyWhisperModel({ f16: false })) }).transcribe({ audioPath, language: 'en' }));
+    expect(r.code).toBe('EIA_VIDEO_ASR_MODEL_UNUSABLE');
+    expect(r.message).toContain('SIGABRT');
+    expect(r.message).toContain('GGML_ASSERT');
+    // The same engine still works afterwards.
+    expect((await whisperEngine({ model: join(dir, 'good.bin') }).transcribe({ audioPath, language: 'en' })).length).toBeGreaterThan(0);
+  });
+
+  it('a truncated model and a header with no weights are EIA_VIDEO_ASR_MODEL_UNUSABLE', async () => {
+    for (const bytes of [good.subarray(0, good.length >> 1), good.subarray(0, 48)]) {
+      const r = await failure(whisperEngine({ model: model(`cut-${bytes.length}.bin`, bytes) }).transcribe({ audioPath, language: 'en' }));
+      expect(r.code, r.message).toBe('EIA_VIDEO_ASR_MODEL_UNUSABLE');
+    }
+  });
+
+  it('an abort stops the recogniser', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stopped by the test');
+    const run = whisperEngine({ model: join(dir, 'good.bin') }).transcribe({ audioPath, language: 'en', signal: controller.signal });
+    controller.abort(reason);
+    await expect(run).rejects.toBe(reason);
+  });
+});
