@@ -5,7 +5,7 @@
  *
  * Imports the built module: the recogniser forks its compiled child (dist/…/whisper-worker.js).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,18 @@ function hasBinding(): boolean {
     return false;
   }
 }
+
+/** The recogniser processes this test process started. */
+const children = () => {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'whisper-worker'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+};
 
 const failure = async (promise: Promise<unknown>) => {
   const error = await promise.then(
@@ -85,11 +97,76 @@ describe.skipIf(!hasBinding())('whisper recogniser in its own process', () => {
     }
   });
 
-  it('an abort stops the recogniser', async () => {
+  it('an abort kills the recogniser process and rejects with the abort reason', async () => {
     const controller = new AbortController();
     const reason = new Error('stopped by the test');
     const run = whisperEngine({ model: join(dir, 'good.bin') }).transcribe({ audioPath, language: 'en', signal: controller.signal });
+    const settled = run.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    // Wait until the recogniser's own process runs, then abort it.
+    const deadline = Date.now() + 20_000;
+    while (children().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(children().length).toBe(1);
     controller.abort(reason);
-    await expect(run).rejects.toBe(reason);
+    expect(await settled).toBe(reason);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(children()).toEqual([]);
+  });
+
+  it('the recogniser process does not outlive a parent that is killed mid-recognition', async () => {
+    const long = join(dir, 'long.wav');
+    execFileSync('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=600',
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      '-c:a',
+      'pcm_s16le',
+      long,
+    ]);
+    const script = join(dir, 'parent.mjs');
+    const module = new URL('../dist/transcript/whisper.js', import.meta.url).href;
+    writeFileSync(
+      script,
+      `import { whisperEngine } from ${JSON.stringify(module)};\nawait whisperEngine({ model: ${JSON.stringify(join(dir, 'good.bin'))}, threads: 1 }).transcribe({ audioPath: ${JSON.stringify(long)}, language: 'en' });\n`,
+    );
+    const parent = spawn(process.execPath, [script], { stdio: 'ignore' });
+    const grandchildren = () => {
+      try {
+        return execFileSync('pgrep', ['-P', String(parent.pid), '-f', 'whisper-worker'], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
+    const deadline = Date.now() + 20_000;
+    while (grandchildren().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [pid] = grandchildren();
+    expect(pid).toBeDefined();
+    // Let whisper.cpp get into full(), which blocks the child's main thread.
+    await new Promise((r) => setTimeout(r, 1500));
+    parent.kill('SIGKILL');
+    const alive = () => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const gone = Date.now() + 5_000;
+    while (alive() && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
   });
 });

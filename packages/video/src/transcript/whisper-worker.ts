@@ -3,6 +3,7 @@
  * and the model, runs whisper.cpp over the audio in chunks (cut in quiet moments), one segment per
  * word, sends the words back and exits.
  */
+import { Worker } from 'node:worker_threads';
 import type { Word } from '../types.js';
 import { readWav } from './asr.js';
 import { chunkBounds } from './openai.js';
@@ -61,6 +62,8 @@ async function main(job: Job): Promise<Word[]> {
     params.printRealtime = false;
     params.onNewSegment = (segment: Segment) => segments.push(segment);
     whisper.full(params, samples.subarray(from, bounds[c + 1]));
+    // The parent went away (killed, crashed): no one waits for the rest.
+    if (!process.connected) process.exit(1);
     // Segment callbacks are queued to this thread's event loop while full() blocks it.
     let seen = -1;
     while (seen !== segments.length) {
@@ -82,6 +85,15 @@ const send = (message: unknown) =>
     if (!process.send) resolve();
     else process.send(message, undefined, {}, () => resolve());
   });
+
+// Whoever asked is gone (killed, crashed): stop. full() blocks this thread for minutes at a time,
+// so a watchdog thread checks that the parent is still there (a dead parent's child is re-parented).
+process.once('disconnect', () => process.exit(1));
+new Worker(
+  `const { workerData } = require('node:worker_threads');
+   setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 500);`,
+  { eval: true, workerData: process.ppid },
+).unref();
 
 process.once('message', (job: Job) => {
   main(job)

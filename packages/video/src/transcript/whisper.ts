@@ -11,7 +11,7 @@
  * with whisper.cpp's last words instead of taking the job (and the server running it) down.
  */
 
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -96,55 +96,81 @@ interface WorkerMessage {
 /** How much of whisper.cpp's stderr is kept to explain a failure. */
 const STDERR_TAIL = 4000;
 
+/** Signals of a crash inside whisper.cpp (abort() on an assertion, a bad read), as opposed to a kill. */
+const CRASHES = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE']);
+/** What V8 and ggml log when memory runs out (they abort() too, but the model is not to blame). */
+const OUT_OF_MEMORY = /out of memory|insufficient memory|failed to allocate|allocation failed|std::bad_alloc/i;
+
+/** The child's flags: the parent's (module hooks, memory limits) but never an inspector. */
+const childExecArgv = () => process.execArgv.filter((flag) => !/^--(?:inspect|debug)/.test(flag));
+
 function runWorker(job: { model: string; audioPath: string; language: string; threads: number }, input: AsrInput): Promise<Word[]> {
   return new Promise((resolve, reject) => {
     if (input.signal?.aborted) {
       reject(input.signal.reason ?? new Error('aborted'));
       return;
     }
-    const child = fork(fileURLToPath(new URL('./whisper-worker.js', import.meta.url)), [], {
-      // Not the parent's flags (a test runner's loaders, an inspector port): a plain Node.
-      execArgv: [],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
+    const failed = (detail: string) => new ExportIaError('EIA_VIDEO_ASR_FAILED', { engine: 'whisper', file: input.audioPath, detail });
+    const unusable = (detail: string) => new ExportIaError('EIA_VIDEO_ASR_MODEL_UNUSABLE', { engine: 'whisper', model: job.model, detail });
+    let child: ChildProcess;
+    try {
+      child = fork(fileURLToPath(new URL('./whisper-worker.js', import.meta.url)), [], {
+        execArgv: childExecArgv(),
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'advanced',
+      });
+    } catch (error) {
+      reject(failed(`could not start its process: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
+    // A child is not killed with its parent (a thread was): kill it if this process exits first.
+    const killChild = () => child.kill('SIGKILL');
+    process.once('exit', killChild);
     let settled = false;
     const settle = (error: unknown, words?: Word[]) => {
       if (settled) return;
       settled = true;
       input.signal?.removeEventListener('abort', onAbort);
+      process.removeListener('exit', killChild);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       if (error) reject(error);
       else resolve(words ?? []);
     };
-    const failed = (detail: string) => new ExportIaError('EIA_VIDEO_ASR_FAILED', { engine: 'whisper', file: input.audioPath, detail });
-    const unusable = (detail: string) => new ExportIaError('EIA_VIDEO_ASR_MODEL_UNUSABLE', { engine: 'whisper', model: job.model, detail });
     const onAbort = () => settle(input.signal?.reason ?? new Error('aborted'));
     input.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (message: WorkerMessage) => {
+      if (settled) return;
       if (message.type === 'progress') input.onProgress?.(message.fraction ?? 0);
       else if (message.type === 'done') settle(undefined, message.words ?? []);
       else if (message.type === 'unusable') settle(unusable(message.message ?? 'whisper.cpp did not load it'));
       else settle(failed(message.message ?? 'unknown error'));
     });
-    child.on('error', (error) => settle(failed(error.message)));
+    child.on('error', (error) => settle(failed(`its process failed: ${error.message}`)));
     // 'close', not 'exit': by then stderr (whisper.cpp's last words) and the IPC channel are drained.
     child.on('close', (code, signal) => {
+      if (input.signal?.aborted) return settle(input.signal.reason ?? new Error('aborted'));
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
-      // SIGKILL is the system's out-of-memory killer (or a person); an assertion is abort().
-      if (signal === 'SIGKILL') settle(failed(`whisper.cpp was killed (${how}), most often for want of memory: try a smaller model`));
-      else
+      const log = lastLines(stderr);
+      if (signal === 'SIGKILL' || OUT_OF_MEMORY.test(stderr)) {
+        settle(failed(`whisper.cpp was stopped (${how}), most often for want of memory: try a smaller model${log}`));
+      } else if (signal && CRASHES.has(signal)) {
+        // An assertion or a bad read inside whisper.cpp: in practice, a model file it cannot use.
         settle(
-          unusable(
-            `whisper.cpp stopped (${how}) before it finished, which it does on a damaged model or one of a kind this build does not support${lastLines(stderr)}`,
-          ),
+          unusable(`whisper.cpp stopped (${how}) before it finished, which it does on a damaged model or one of a kind this build does not support${log}`),
         );
+      } else {
+        settle(failed(`whisper.cpp stopped (${how}) before it finished${log}`));
+      }
     });
+    if (!child.send) {
+      settle(failed('could not open a channel to its process'));
+      return;
+    }
     child.send({ ...job, pkg: WHISPER_PACKAGE });
   });
 }
