@@ -192,13 +192,16 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
   const guard =
     <A extends unknown[]>(fn: (...args: A) => Promise<number> | number) =>
     async (...args: A) => {
-      // `jobs` itself takes --data-dir and --json, so commander gives them to it when they follow
-      // a subcommand (`jobs show ID --data-dir D`): the subcommand takes them from there.
-      const command = args.at(-1) as { parent?: { opts(): Record<string, unknown> } } | undefined;
+      // `jobs` itself takes --data-dir, --json, -n and --status, so commander gives them to it when
+      // they follow a subcommand (`jobs show ID --data-dir D`): the subcommand takes them from there.
+      type Cmd = { parent?: Cmd | null; opts(): Record<string, unknown>; getOptionValueSource(key: string): string | undefined };
+      const command = args.at(-1) as Cmd | undefined;
       const flags = args.at(-2) as Record<string, unknown> | undefined;
-      const parent = typeof command?.parent?.opts === 'function' ? command.parent.opts() : undefined;
-      if (flags && typeof flags === 'object' && parent) {
-        for (const key of ['dataDir', 'json']) if (flags[key] === undefined && parent[key] !== undefined) flags[key] = parent[key];
+      const parent = typeof command?.parent?.opts === 'function' ? command.parent : undefined;
+      if (command && flags && typeof flags === 'object' && parent) {
+        for (const [key, value] of Object.entries(parent.opts())) {
+          if (parent.getOptionValueSource(key) === 'cli' && command.getOptionValueSource(key) !== 'cli') flags[key] = value;
+        }
       }
       try {
         setExit(await fn(...args));
@@ -240,38 +243,45 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
       }
     });
 
-  const jobs = program
-    .command('jobs')
-    .description('List jobs (every export and every clip job is one), newest first; subcommands show, retry, cancel, resume, fetch, prune.')
-    .option('--status <list>', 'only these statuses (queued, running, completed, partial, failed, cancelled), comma-separated')
-    .option('-n, --limit <n>', 'at most this many', '20')
-    .option('--json', 'print JSON')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(
-      guard(async (flags: StoreFlags & { status?: string; limit: string }) =>
-        withStore(flags, ({ jobs: s, projector }) => {
-          projector.catchUp();
-          const limit = Number(flags.limit);
-          if (!Number.isInteger(limit) || limit < 1)
-            throw new ExportIaError('EIA_USAGE', { detail: `--limit must be a positive whole number, not "${flags.limit}"` });
-          const known = ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled'];
-          const status = flags.status
-            ?.split(',')
-            .map((x) => x.trim().toLowerCase())
-            .filter(Boolean);
-          const unknown = status?.find((x) => !known.includes(x));
-          if (unknown) throw new ExportIaError('EIA_USAGE', { detail: `unknown status "${unknown}" (use ${known.join(', ')})` });
-          const rows = listJobs(s.store.database, { ...(status ? { status } : {}), limit });
-          if (flags.json) out.write(`${JSON.stringify(rows, null, 2)}\n`);
-          else if (rows.length === 0) out.write('No jobs yet. Every `export-ia export` is recorded here.\n');
-          else {
-            out.write(`${'id'.padEnd(8)}  ${'status'.padEnd(12)} ${'requested'.padEnd(19)}  ${'took'.padStart(8)}  ${'formats'.padEnd(14)} input\n`);
-            for (const j of rows) out.write(jobLine(j));
-          }
-          return 0;
-        }),
-      ),
-    );
+  /** `jobs` and `jobs list`: the same listing, options and output. */
+  const listing = (command: Command) =>
+    command
+      .option('--status <list>', 'only these statuses (queued, running, completed, partial, failed, cancelled), comma-separated')
+      .option('-n, --limit <n>', 'at most this many', '20')
+      .option('--json', 'print JSON')
+      .option('--data-dir <dir>', DATA_DIR_HELP)
+      .action(
+        guard(async (flags: StoreFlags & { status?: string; limit: string }) =>
+          withStore(flags, ({ jobs: s, projector }) => {
+            projector.catchUp();
+            const limit = Number(flags.limit);
+            if (!Number.isInteger(limit) || limit < 1)
+              throw new ExportIaError('EIA_USAGE', { detail: `--limit must be a positive whole number, not "${flags.limit}"` });
+            const known = ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled'];
+            const status = flags.status
+              ?.split(',')
+              .map((x) => x.trim().toLowerCase())
+              .filter(Boolean);
+            const unknown = status?.find((x) => !known.includes(x));
+            if (unknown) throw new ExportIaError('EIA_USAGE', { detail: `unknown status "${unknown}" (use ${known.join(', ')})` });
+            const rows = listJobs(s.store.database, { ...(status ? { status } : {}), limit });
+            if (flags.json) out.write(`${JSON.stringify(rows, null, 2)}\n`);
+            else if (rows.length === 0) out.write('No jobs yet. Every `export-ia export` is recorded here.\n');
+            else {
+              out.write(`${'id'.padEnd(8)}  ${'status'.padEnd(12)} ${'requested'.padEnd(19)}  ${'took'.padStart(8)}  ${'formats'.padEnd(14)} input\n`);
+              for (const j of rows) out.write(jobLine(j));
+            }
+            return 0;
+          }),
+        ),
+      );
+
+  const jobs = listing(
+    program
+      .command('jobs')
+      .description('List jobs (every export and every clip job is one), newest first; subcommands list, show, retry, cancel, resume, fetch, prune.'),
+  );
+  listing(jobs.command('list').description('List jobs, newest first (the same as `export-ia jobs`).'));
 
   jobs
     .command('show <id>')

@@ -57,6 +57,9 @@ describe('jobs from the command line', () => {
     expect(list.code).toBe(0);
     expect(list.out.match(/completed/g)).toHaveLength(2);
     const jobs = JSON.parse(run(['jobs', '--json'], work, data).out) as Array<{ jobId: string; formats: string[] }>;
+    // `jobs list` is the same listing, with the same options.
+    expect(run(['jobs', 'list', '--json'], work, data).out).toBe(run(['jobs', '--json'], work, data).out);
+    expect(JSON.parse(run(['jobs', 'list', '--json', '-n', '1'], work, data).out)).toHaveLength(1);
     expect(jobs.map((j) => j.formats)).toEqual([['html'], ['html', 'docx']]);
 
     const show = run(['jobs', 'show', (jobs[1] as { jobId: string }).jobId.slice(0, 8)], work, data);

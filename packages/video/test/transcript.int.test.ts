@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { isExportIaError } from '@export-ia/core';
+import { basename, join } from 'node:path';
+import { ExportIaError, isExportIaError } from '@export-ia/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from '../src/ffmpeg.js';
 import { extractEmbeddedSubtitles, getTranscript, parseSubtitles, pocketSphinxEngine } from '../src/transcript/index.js';
@@ -138,6 +138,27 @@ describe('captions as the transcript', () => {
       asr: { engine: 'whisper', model: join(scratch, 'nope.bin') },
     }).catch((e: unknown) => e);
     expect(isExportIaError(error) && error.code).toBe('EIA_VIDEO_ASR_MODEL_MISSING');
+  });
+
+  it('a recogniser failure names the video, not the scratch audio it was given', async () => {
+    const talk = await makeTalk();
+    const failing = {
+      id: 'flaky',
+      available: async () => ({ ok: true as const }),
+      transcribe: async (input: { audioPath: string }) => {
+        throw new ExportIaError('EIA_VIDEO_ASR_FAILED', { engine: 'flaky', file: input.audioPath, detail: 'server down' });
+      },
+    };
+    const media = mediaInfo(talk.video);
+    const error = await getTranscript({ tools, media, scratchDir: scratch, engines: [failing], explicit: true }).catch((e: unknown) => e);
+    expect(isExportIaError(error) && error.code).toBe('EIA_VIDEO_ASR_FAILED');
+    expect((error as Error).message).toContain(`failed on ${basename(talk.video)}: server down`);
+    // auto: the same failure is a warning that names the video, and the job goes on without words.
+    const auto = await getTranscript({ tools, media, scratchDir: scratch, engines: [failing] });
+    expect(auto.warnings.map((w) => [w.code, w.message.includes(basename(talk.video))])).toEqual([
+      ['EIA_VIDEO_ASR_FAILED', true],
+      ['EIA_VIDEO_NO_SPEECH', true],
+    ]);
   });
 });
 

@@ -188,7 +188,12 @@ export async function getTranscript(options: GetTranscriptOptions): Promise<Tran
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
-    } catch (error) {
+    } catch (caught) {
+      // The recogniser names the audio it was given (a scratch file); the user knows the video.
+      const error =
+        isExportIaError(caught) && caught.code === 'EIA_VIDEO_ASR_FAILED' && caught.params.file !== basename(file)
+          ? new ExportIaError(caught.code, { ...caught.params, file: basename(file) }, { cause: caught })
+          : caught;
       if (options.signal?.aborted || explicit || !isExportIaError(error)) throw error;
       // auto: one engine failing (a server down) lets the next one try.
       warnings.push(diagnostic(error.code, error.params, { severity: 'warning', file }));
