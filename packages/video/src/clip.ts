@@ -105,6 +105,11 @@ export interface ClipOptions {
   minGap?: number;
   /** x264 preset. Default veryfast. */
   preset?: string;
+  /**
+   * When a clip's render is stopped as stuck: after `perSecond` × its length, and never before
+   * `minSeconds`. Default 40 × and 300 s.
+   */
+  renderLimit?: { perSecond?: number; minSeconds?: number };
   signal?: AbortSignal;
   onEvent?: (event: ClipEvent) => void;
   env?: NodeJS.ProcessEnv;
@@ -576,7 +581,7 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         // minutes) is stuck on something (a plugin's caption script asking libass for heavy
         // effects), and is stopped with a coded error instead of holding the job for hours.
         const clipSeconds = renderedDuration(clip);
-        const limit = Math.max(300, Math.ceil(clipSeconds * 40));
+        const limit = Math.max(options.renderLimit?.minSeconds ?? 300, Math.ceil(clipSeconds * (options.renderLimit?.perSecond ?? 40) * 10) / 10);
         const slow = new AbortController();
         const timer = setTimeout(
           () => slow.abort(new ExportIaError('EIA_VIDEO_RENDER_TIMEOUT', { clip: stem, file: name, limit, duration: clipSeconds.toFixed(1) })),
@@ -611,7 +616,8 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         })
           .catch(async (error: unknown) => {
             await rm(partial, { force: true });
-            throw error;
+            // ffmpeg stopped by the limit answers an AbortError: the limit's coded error says why.
+            throw slow.signal.aborted && !renderSignal.aborted ? slow.signal.reason : error;
           })
           .finally(() => clearTimeout(timer));
         await rename(partial, join(outDir, `${stem}.mp4`));

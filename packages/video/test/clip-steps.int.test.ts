@@ -3,9 +3,11 @@
  * saved for a resumed job only when it is the one asked for (words, from the first recogniser),
  * never an empty one or a fallback that a key or a package might improve next time.
  */
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isExportIaError } from '@export-ia/core';
 import type { Transcriber, VideoStepDescriptor } from '@export-ia/core/plugin';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ClipOptions, clipVideo, type StageResults } from '../src/clip.js';
@@ -78,5 +80,38 @@ describe('clip job checkpoints', () => {
     const saved = await savedSteps({ steps, asr: { engine: 'auto', model: '/models/any.bin' } });
     expect(saved).not.toContain('transcript');
     expect(saved).toContain('scenes');
+  }, 120_000);
+});
+
+describe('clip render limit', () => {
+  it('stops a render that runs past its limit with EIA_VIDEO_RENDER_TIMEOUT, ffmpeg killed and no partial file left', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'eia-clip-limit-'));
+    const started = Date.now();
+    const error = await clipVideo({
+      input: talk.video,
+      outDir,
+      count: 1,
+      min: 8,
+      max: 20,
+      resolution: 1080,
+      captions: 'none',
+      detector: 'none',
+      transcript: talk.srt,
+      // A clip of 8-20 s gets 0.4-1 s: far less than a 1080p render takes.
+      renderLimit: { perSecond: 0.05, minSeconds: 0.2 },
+    }).catch((e: unknown) => e);
+    expect(isExportIaError(error) && error.code, String(error)).toBe('EIA_VIDEO_RENDER_TIMEOUT');
+    expect((error as Error).message).toMatch(/clip-01/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(readdirSync(outDir).filter((f) => f.endsWith('.mp4'))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    const ffmpegs = (() => {
+      try {
+        return execFileSync('pgrep', ['-P', String(process.pid), 'ffmpeg'], { encoding: 'utf8' }).trim();
+      } catch {
+        return '';
+      }
+    })();
+    expect(ffmpegs).toBe('');
   }, 120_000);
 });
