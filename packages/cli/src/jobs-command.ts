@@ -193,14 +193,21 @@ export function registerJobCommands(program: Command, deps: JobsDeps): void {
     <A extends unknown[]>(fn: (...args: A) => Promise<number> | number) =>
     async (...args: A) => {
       // `jobs` itself takes --data-dir, --json, -n and --status, so commander gives them to it when
-      // they follow a subcommand (`jobs show ID --data-dir D`): the subcommand takes them from there.
-      type Cmd = { parent?: Cmd | null; opts(): Record<string, unknown>; getOptionValueSource(key: string): string | undefined };
-      const command = args.at(-1) as Cmd | undefined;
+      // they follow a subcommand (`jobs show ID --data-dir D`): the subcommand takes those it has,
+      // and one it does not have is a usage error, not silently ignored.
+      const command = args.at(-1) as Command | undefined;
       const flags = args.at(-2) as Record<string, unknown> | undefined;
-      const parent = typeof command?.parent?.opts === 'function' ? command.parent : undefined;
-      if (command && flags && typeof flags === 'object' && parent) {
+      const parent = command?.parent;
+      if (command && flags && typeof flags === 'object' && parent?.name() === 'jobs') {
+        const own = new Set(command.options.map((o) => o.attributeName()));
         for (const [key, value] of Object.entries(parent.opts())) {
-          if (parent.getOptionValueSource(key) === 'cli' && command.getOptionValueSource(key) !== 'cli') flags[key] = value;
+          if (parent.getOptionValueSource(key) !== 'cli' || command.getOptionValueSource(key) === 'cli') continue;
+          if (own.has(key)) flags[key] = value;
+          else {
+            const flag = parent.options.find((o) => o.attributeName() === key)?.long ?? key;
+            setExit(printError(ctx, new ExportIaError('EIA_USAGE', { detail: `${flag} is not an option of \`export-ia jobs ${command.name()}\`` })));
+            return;
+          }
         }
       }
       try {

@@ -60,6 +60,12 @@ describe('jobs from the command line', () => {
     // `jobs list` is the same listing, with the same options.
     expect(run(['jobs', 'list', '--json'], work, data).out).toBe(run(['jobs', '--json'], work, data).out);
     expect(JSON.parse(run(['jobs', 'list', '--json', '-n', '1'], work, data).out)).toHaveLength(1);
+    expect(JSON.parse(run(['jobs', 'list', '--status', 'failed', '--json'], work, data).out)).toEqual([]);
+    // An option of `jobs` that a subcommand does not have is refused, not silently dropped.
+    expect(run(['jobs', 'show', (jobs[0] as { jobId: string }).jobId, '--status', 'failed'], work, data)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--status is not an option of `export-ia jobs show`'),
+    });
     expect(jobs.map((j) => j.formats)).toEqual([['html'], ['html', 'docx']]);
 
     const show = run(['jobs', 'show', (jobs[1] as { jobId: string }).jobId.slice(0, 8)], work, data);

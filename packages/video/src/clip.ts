@@ -581,7 +581,8 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
         // minutes) is stuck on something (a plugin's caption script asking libass for heavy
         // effects), and is stopped with a coded error instead of holding the job for hours.
         const clipSeconds = renderedDuration(clip);
-        const limit = Math.max(options.renderLimit?.minSeconds ?? 300, Math.ceil(clipSeconds * (options.renderLimit?.perSecond ?? 40) * 10) / 10);
+        const positive = (value: number | undefined, fallback: number) => (value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback);
+        const limit = Math.max(positive(options.renderLimit?.minSeconds, 300), Math.ceil(clipSeconds * positive(options.renderLimit?.perSecond, 40) * 10) / 10);
         const slow = new AbortController();
         const timer = setTimeout(
           () => slow.abort(new ExportIaError('EIA_VIDEO_RENDER_TIMEOUT', { clip: stem, file: name, limit, duration: clipSeconds.toFixed(1) })),
@@ -615,9 +616,10 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
           },
         })
           .catch(async (error: unknown) => {
-            await rm(partial, { force: true });
             // ffmpeg stopped by the limit answers an AbortError: the limit's coded error says why.
-            throw slow.signal.aborted && !renderSignal.aborted ? slow.signal.reason : error;
+            const timedOut = slow.signal.aborted && !renderSignal.aborted;
+            await rm(partial, { force: true });
+            throw timedOut ? slow.signal.reason : error;
           })
           .finally(() => clearTimeout(timer));
         await rename(partial, join(outDir, `${stem}.mp4`));
@@ -661,7 +663,8 @@ export async function clipVideo(options: ClipOptions): Promise<ClipResult> {
       ),
     );
     const failure = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    // The first failure in time (the others are renders it stopped, answering AbortError).
+    if (failure) throw stop.signal.aborted ? stop.signal.reason : failure.reason;
     stage('render', 1, `${planned.length} clip${planned.length === 1 ? '' : 's'}, ${parallel} at once, ${fps} fps`);
 
     // 9. clips.json and report.html.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isExportIaError } from '@export-ia/core';
 import { describe, expect, it } from 'vitest';
-import { checkWhisperModel, whisperEngine } from './whisper.js';
+import { checkWhisperModel, childExecArgv, whisperEngine } from './whisper.js';
 
 const code = (error: unknown) => (isExportIaError(error) ? error.code : error);
 
@@ -32,5 +32,19 @@ describe('whisper engine', () => {
   it('says why it is unavailable without a model', async () => {
     const status = await whisperEngine({}).available({} as never);
     expect(status.ok).toBe(false);
+  });
+});
+
+describe('the recogniser process flags', () => {
+  it('keeps module hooks and memory limits, never code to evaluate or an inspector', () => {
+    expect(childExecArgv(['--import', 'tsx', '-r', './pnp.cjs', '--max-old-space-size=4096', '--conditions=dev'])).toEqual([
+      '--import',
+      'tsx',
+      '-r',
+      './pnp.cjs',
+      '--max-old-space-size=4096',
+      '--conditions=dev',
+    ]);
+    expect(childExecArgv(['-e', 'fork()', '--inspect-port', '9230', '--inspect=0', '-p', '1+1', '--input-type=module'])).toEqual([]);
   });
 });

@@ -101,8 +101,21 @@ const CRASHES = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE']);
 /** What V8 and ggml log when memory runs out (they abort() too, but the model is not to blame). */
 const OUT_OF_MEMORY = /out of memory|insufficient memory|failed to allocate|allocation failed|std::bad_alloc/i;
 
-/** The child's flags: the parent's (module hooks, memory limits) but never an inspector. */
-const childExecArgv = () => process.execArgv.filter((flag) => !/^--(?:inspect|debug)/.test(flag));
+/**
+ * The child's flags: the parent's module hooks, conditions and memory limits, nothing else (not
+ * `-e`/`-p` code, which fork() would run instead of the worker, nor an inspector port).
+ */
+export function childExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  const withValue = /^(?:--import|--require|-r|--loader|--experimental-loader|--conditions|-C)$/;
+  const inline = /^--(?:import|require|loader|experimental-loader|conditions|max-old-space-size|max-semi-space-size|stack-size)=/;
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i] as string;
+    if (inline.test(flag)) kept.push(flag);
+    else if (withValue.test(flag) && i + 1 < execArgv.length) kept.push(flag, execArgv[++i] as string);
+  }
+  return kept;
+}
 
 function runWorker(job: { model: string; audioPath: string; language: string; threads: number }, input: AsrInput): Promise<Word[]> {
   return new Promise((resolve, reject) => {
