@@ -24,17 +24,18 @@ function hasBinding(): boolean {
   }
 }
 
-/** The recogniser processes this test process started. */
-const children = () => {
+/** The recogniser processes a process started (pgrep exits 1 when nothing matches). */
+const recognisers = (parent: number | undefined = process.pid) => {
   try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'whisper-worker'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(parent), '-f', 'whisper-worker'], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .filter(Boolean);
   } catch {
-    return []; // pgrep exits 1 when nothing matches
+    return [];
   }
 };
+const children = () => recognisers();
 
 const failure = async (promise: Promise<unknown>) => {
   const error = await promise.then(
@@ -142,16 +143,7 @@ describe.skipIf(!hasBinding())('whisper recogniser in its own process', () => {
       `import { whisperEngine } from ${JSON.stringify(module)};\nawait whisperEngine({ model: ${JSON.stringify(join(dir, 'good.bin'))}, threads: 1 }).transcribe({ audioPath: ${JSON.stringify(long)}, language: 'en' });\n`,
     );
     const parent = spawn(process.execPath, [script], { stdio: 'ignore' });
-    const grandchildren = () => {
-      try {
-        return execFileSync('pgrep', ['-P', String(parent.pid), '-f', 'whisper-worker'], { encoding: 'utf8' })
-          .trim()
-          .split('\n')
-          .filter(Boolean);
-      } catch {
-        return [];
-      }
-    };
+    const grandchildren = () => recognisers(parent.pid);
     const deadline = Date.now() + 20_000;
     while (grandchildren().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const [pid] = grandchildren();
