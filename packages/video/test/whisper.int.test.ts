@@ -57,39 +57,28 @@ describe.skipIf(!hasBinding())('whisper recogniser in its own process', () => {
     return path;
   };
 
+  /** A 16 kHz mono WAV of a 440 Hz tone. */
+  const tone = (path: string, seconds: number) =>
+    execFileSync('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=440:duration=${seconds}`,
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      '-c:a',
+      'pcm_s16le',
+      path,
+    ]);
+
   beforeAll(() => {
-    execFileSync('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=600',
-      '-ar',
-      '16000',
-      '-ac',
-      '1',
-      '-c:a',
-      'pcm_s16le',
-      long,
-    ]);
-    execFileSync('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=3',
-      '-ar',
-      '16000',
-      '-ac',
-      '1',
-      '-c:a',
-      'pcm_s16le',
-      audioPath,
-    ]);
+    tone(long, 600);
+    tone(audioPath, 3);
   });
 
   it('transcribes with a good model and reports progress', async () => {
